@@ -1,0 +1,14 @@
+#pragma once
+
+#include "cli/context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace breakglass::cli {
+
+// One function per subcommand file (cli/<name>_command.cpp): each adds its subcommand to the
+// app and stores its outcome in Context::result when it runs.
+void register_version(CLI::App& app, Context& context);
+void register_config(CLI::App& app, Context& context);
+
+} // namespace breakglass::cli

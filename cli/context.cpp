@@ -1,0 +1,33 @@
+#include "cli/context.hpp"
+
+#include "cli/failure.hpp"
+#include "config/paths.hpp"
+
+namespace breakglass::cli {
+
+std::pair<std::string, bool> Context::config_path() const {
+    if (!config_file.empty()) {
+        return {config_file, true};
+    }
+    if (auto named = config::explicit_config_file(env)) {
+        return {named->string(), true};
+    }
+    return {config::default_config_file(env).string(), false};
+}
+
+config::Settings Context::settings() const {
+    auto [path, must_exist] = config_path();
+    auto file = config::load_config_file(path, must_exist);
+    if (!file) {
+        throw Failure(ExitCode::config_or_state, file.error());
+    }
+    config::SettingsInputs inputs{env, std::move(*file), flags, {}, {}};
+    auto resolved = config::resolve_settings(inputs);
+    if (!resolved) {
+        throw Failure(resolved.error().from_flag ? ExitCode::usage : ExitCode::config_or_state,
+                      resolved.error().message);
+    }
+    return std::move(*resolved);
+}
+
+} // namespace breakglass::cli

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "cli/exit_code.hpp"
+#include "config/environment.hpp"
+#include "config/settings.hpp"
+
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace breakglass::cli {
+
+/// Options every subcommand accepts, and what a command needs to reach settings and streams.
+struct Context {
+    std::string config_file;                                   // --config
+    std::map<std::string, std::vector<std::string>> flags;     // setting key -> flag values
+    int verbosity = 0;                                         // -v counts up, -q down
+    config::EnvLookup env = config::process_environment();
+    std::ostream* out = nullptr;
+    std::ostream* err = nullptr;
+    ExitCode result = ExitCode::ok;
+
+    /// Loads the config file and resolves every setting; throws Failure (exit 2 for a bad flag,
+    /// 4 for a bad config file or environment variable).
+    config::Settings settings() const;
+
+    /// The config file that applies, and whether it was named explicitly.
+    std::pair<std::string, bool> config_path() const;
+};
+
+} // namespace breakglass::cli

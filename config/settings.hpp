@@ -1,0 +1,86 @@
+#pragma once
+
+#include "config/config_file.hpp"
+#include "config/environment.hpp"
+#include "config/setting_specs.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+namespace breakglass::config {
+
+/// Where an effective value came from, lowest precedence first.
+enum class Source { built_in, playbook, config_file, environment, flag };
+
+std::string to_string(Source source);
+
+struct Size {
+    std::uint64_t bytes = 0;
+    friend bool operator==(const Size&, const Size&) = default;
+};
+
+using SettingValue = std::variant<std::string, std::int64_t, std::chrono::milliseconds, Size, bool,
+                                  std::vector<std::string>>;
+
+struct ResolvedSetting {
+    const SettingSpec* spec = nullptr;
+    SettingValue value;
+    Source source = Source::built_in;
+    std::string origin; // "--parallel", "BREAKGLASS_PARALLEL", "/path/config.json:3:5", "default"
+};
+
+/// What the effective settings are made from. Flags are text as typed; a repeated flag gives
+/// several values. A playbook's `rollout` block ranks between the config file and the defaults.
+struct SettingsInputs {
+    EnvLookup env;
+    std::optional<ConfigFile> file;
+    std::map<std::string, std::vector<std::string>> flags;
+    std::map<std::string, nlohmann::json> playbook_defaults;
+    std::string playbook_origin;
+};
+
+/// A setting that could not be resolved. `from_flag` marks a usage error (exit 2) rather than a
+/// config error (exit 4).
+struct SettingsError {
+    bool from_flag = false;
+    std::string message;
+};
+
+/// The effective settings: every known key has a value and a source.
+class Settings {
+public:
+    explicit Settings(std::vector<ResolvedSetting> resolved) : m_resolved(std::move(resolved)) {}
+
+    const std::vector<ResolvedSetting>& all() const { return m_resolved; }
+    const ResolvedSetting& get(const std::string& key) const;
+
+    const std::string& text(const std::string& key) const;
+    std::int64_t integer(const std::string& key) const;
+    std::chrono::milliseconds duration(const std::string& key) const;
+    std::uint64_t size(const std::string& key) const;
+    bool boolean(const std::string& key) const;
+    const std::vector<std::string>& list(const std::string& key) const;
+
+private:
+    std::vector<ResolvedSetting> m_resolved;
+};
+
+/// Applies flag > environment > config file > playbook > built-in default to every setting.
+/// Unknown config-file keys and values of the wrong type are errors naming file:line:column.
+tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inputs);
+
+/// The value in the setting's own text syntax ("5s", "1MiB", "a,b").
+std::string display_value(const ResolvedSetting& setting);
+
+/// The value as JSON (durations in milliseconds, sizes in bytes).
+nlohmann::json json_value(const ResolvedSetting& setting);
+
+} // namespace breakglass::config

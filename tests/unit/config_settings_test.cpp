@@ -1,0 +1,119 @@
+#include "config/paths.hpp"
+#include "config/settings.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace breakglass::config;
+
+namespace {
+
+SettingsInputs inputs_with(std::map<std::string, std::string> env) {
+    SettingsInputs inputs;
+    env.emplace("HOME", "/home/responder");
+    inputs.env = fixed_environment(std::move(env));
+    return inputs;
+}
+
+ConfigFile file_from(const std::string& text) {
+    return parse_config_text("/etc/bg/config.json", text).value();
+}
+
+} // namespace
+
+TEST(ConfigSettings, DefaultsFollowXdgDirectories) {
+    auto settings = resolve_settings(inputs_with({{"XDG_STATE_HOME", "/var/state"}})).value();
+    EXPECT_EQ(settings.text("state_dir"), "/var/state/breakglass");
+    EXPECT_EQ(settings.text("inventory"), "/home/responder/.config/breakglass/inventory.json");
+    EXPECT_EQ(settings.integer("parallel"), 64);
+    EXPECT_EQ(settings.duration("connect_timeout"), std::chrono::seconds(5));
+    EXPECT_EQ(settings.size("max_output"), 1U << 20U);
+    EXPECT_EQ(settings.get("parallel").source, Source::built_in);
+}
+
+TEST(ConfigSettings, RelativeXdgValueIsIgnored) {
+    auto env = fixed_environment({{"HOME", "/h"}, {"XDG_CONFIG_HOME", "relative/dir"}});
+    EXPECT_EQ(config_dir(env), "/h/.config/breakglass");
+}
+
+TEST(ConfigSettings, FlagBeatsEnvironmentBeatsFileBeatsPlaybookBeatsDefault) {
+    auto inputs = inputs_with({{"BREAKGLASS_PARALLEL", "32"}, {"BREAKGLASS_RATE", "7"}});
+    inputs.file = file_from(R"({"parallel": 16, "rate": 3, "timeout": "30s", "deadline": "1m"})");
+    inputs.playbook_defaults = {{"deadline", "10m"}, {"max_output", "2MiB"}};
+    inputs.playbook_origin = "daemonset-freeze";
+    inputs.flags = {{"parallel", {"8"}}};
+    auto settings = resolve_settings(inputs).value();
+
+    EXPECT_EQ(settings.integer("parallel"), 8);
+    EXPECT_EQ(settings.get("parallel").source, Source::flag);
+    EXPECT_EQ(settings.integer("rate"), 7);
+    EXPECT_EQ(settings.get("rate").origin, "BREAKGLASS_RATE");
+    EXPECT_EQ(settings.duration("timeout"), std::chrono::seconds(30));
+    EXPECT_EQ(settings.get("timeout").origin, "/etc/bg/config.json:1:29");
+    EXPECT_EQ(settings.duration("deadline"), std::chrono::minutes(1));
+    EXPECT_EQ(settings.size("max_output"), 2U << 20U);
+    EXPECT_EQ(settings.get("max_output").source, Source::playbook);
+}
+
+TEST(ConfigSettings, UnknownKeyNamesLineAndColumn) {
+    auto inputs = inputs_with({});
+    inputs.file = file_from("{\n  \"parallel\": 4,\n  \"paralel\": 5\n}\n");
+    auto result = resolve_settings(inputs);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_FALSE(result.error().from_flag);
+    EXPECT_EQ(result.error().message, "/etc/bg/config.json:3:3: unknown key 'paralel'");
+}
+
+TEST(ConfigSettings, MalformedJsonNamesLineAndColumn) {
+    auto parsed = parse_config_text("/c.json", "{\n  \"parallel\": 4,\n  oops\n}\n");
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().rfind("/c.json:3:3: invalid JSON: ", 0), 0U) << parsed.error();
+}
+
+TEST(ConfigSettings, NonObjectConfigIsRejected) {
+    EXPECT_FALSE(parse_config_text("/c.json", "[1,2]").has_value());
+}
+
+TEST(ConfigSettings, WrongTypeInFileIsAConfigError) {
+    auto inputs = inputs_with({});
+    inputs.file = file_from(R"({"parallel": "many"})");
+    auto result = resolve_settings(inputs);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_FALSE(result.error().from_flag);
+    EXPECT_NE(result.error().message.find("/etc/bg/config.json:1:2: parallel: expected a whole"),
+              std::string::npos)
+        << result.error().message;
+}
+
+TEST(ConfigSettings, BadFlagValueIsAUsageError) {
+    auto inputs = inputs_with({});
+    inputs.flags = {{"connect_timeout", {"soon"}}};
+    auto result = resolve_settings(inputs);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_TRUE(result.error().from_flag);
+    EXPECT_NE(result.error().message.find("--connect-timeout"), std::string::npos);
+}
+
+TEST(ConfigSettings, IntegerBelowMinimumIsRejected) {
+    auto inputs = inputs_with({{"BREAKGLASS_PARALLEL", "0"}});
+    auto result = resolve_settings(inputs);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_NE(result.error().message.find("BREAKGLASS_PARALLEL"), std::string::npos);
+}
+
+TEST(ConfigSettings, RepeatedListFlagAccumulates) {
+    auto inputs = inputs_with({{"BREAKGLASS_IDENTITY", "/env/key"}});
+    inputs.flags = {{"identity", {"/a", "/b,/c"}}};
+    auto settings = resolve_settings(inputs).value();
+    EXPECT_EQ(settings.list("identity"), (std::vector<std::string>{"/a", "/b", "/c"}));
+}
+
+TEST(ConfigSettings, EnvironmentAndFlagNames) {
+    EXPECT_EQ(environment_variable_for("connect_timeout"), "BREAKGLASS_CONNECT_TIMEOUT");
+    EXPECT_EQ(flag_for("connect_timeout"), "--connect-timeout");
+}
+
+TEST(ConfigPaths, UnwritableStateDirIsReported) {
+    auto result = ensure_writable_dir("/proc/version/state");
+    ASSERT_FALSE(result.has_value());
+    EXPECT_NE(result.error().find("/proc/version/state"), std::string::npos);
+}
