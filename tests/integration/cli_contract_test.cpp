@@ -1,0 +1,122 @@
+// The contracts every command keeps: exit codes, one-line errors, config precedence, paths.
+#include "tests/integration/support/process.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using breakglass::testing::breakglass_binary;
+using breakglass::testing::ProcessResult;
+using breakglass::testing::run_process;
+using breakglass::testing::TempDir;
+
+namespace {
+
+ProcessResult run_breakglass(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv{breakglass_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, std::chrono::seconds(30), "", env);
+}
+
+std::size_t lines(const std::string& text) {
+    return std::size_t(std::count(text.begin(), text.end(), '\n'));
+}
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+} // namespace
+
+TEST(CliContract, VersionNamesLibraries) {
+    auto result = run_breakglass({"version", "-o", "json"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    auto document = nlohmann::json::parse(result.out);
+    EXPECT_EQ(document["schema_version"], 1);
+    EXPECT_NE(document["libssh"].get<std::string>().find("0.10"), std::string::npos);
+    EXPECT_NE(document["openssl"].get<std::string>().find("OpenSSL 3"), std::string::npos);
+    EXPECT_FALSE(document["git_revision"].get<std::string>().empty());
+}
+
+TEST(CliContract, UnknownFlagIsUsageErrorOnOneLine) {
+    auto result = run_breakglass({"version", "--no-such-flag"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(lines(result.err), 1U) << result.err;
+    EXPECT_NE(result.err.find("--no-such-flag"), std::string::npos);
+    EXPECT_TRUE(result.out.empty());
+}
+
+TEST(CliContract, MissingSubcommandIsUsageError) {
+    auto result = run_breakglass({});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(lines(result.err), 1U) << result.err;
+}
+
+TEST(CliContract, MalformedConfigNamesFileLineColumn) {
+    TempDir dir;
+    const std::string config = dir.path() + "/config.json";
+    write(config, "{\n  \"parallel\": 8,\n  \"rate\": ,\n}\n");
+    auto result = run_breakglass({"config", "show"}, {"BREAKGLASS_CONFIG=" + config});
+    EXPECT_EQ(result.exit_code, 4);
+    EXPECT_EQ(lines(result.err), 1U) << result.err;
+    EXPECT_NE(result.err.find(config + ":3:11:"), std::string::npos) << result.err;
+}
+
+TEST(CliContract, UnknownConfigKeyIsConfigError) {
+    TempDir dir;
+    const std::string config = dir.path() + "/config.json";
+    write(config, "{\"parallel\": 8, \"paralel\": 9}");
+    auto result = run_breakglass({"--config", config, "config", "show"});
+    EXPECT_EQ(result.exit_code, 4);
+    EXPECT_NE(result.err.find("unknown key 'paralel'"), std::string::npos) << result.err;
+}
+
+TEST(CliContract, ExplicitConfigMustExist) {
+    auto result = run_breakglass({"config", "show"}, {"BREAKGLASS_CONFIG=/nonexistent/config.json"});
+    EXPECT_EQ(result.exit_code, 4);
+    EXPECT_NE(result.err.find("does not exist"), std::string::npos);
+}
+
+TEST(CliContract, UnwritableStateDirIsStateError) {
+    TempDir dir;
+    write(dir.path() + "/file", "x");
+    auto result = run_breakglass({"--state-dir", dir.path() + "/file/state", "config", "check"});
+    EXPECT_EQ(result.exit_code, 4);
+    EXPECT_EQ(lines(result.err), 1U) << result.err;
+    EXPECT_NE(result.err.find("state directory"), std::string::npos) << result.err;
+}
+
+TEST(CliContract, StateDirIsCreatedUnderXdgStateHome) {
+    TempDir dir;
+    auto result = run_breakglass({"config", "check"},
+                             {"XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_TRUE(std::filesystem::is_directory(dir.path() + "/breakglass"));
+}
+
+TEST(CliContract, ConfigShowReportsPrecedenceAndSources) {
+    TempDir dir;
+    const std::string config = dir.path() + "/config.json";
+    write(config, "{\"inventory\": \"/from/file.json\", \"parallel\": 16, \"rate\": 5}");
+    auto result = run_breakglass({"config", "show", "-o", "json", "-i", "/from/flag.json"},
+                             {"BREAKGLASS_CONFIG=" + config, "BREAKGLASS_PARALLEL=32",
+                              "XDG_STATE_HOME=" + dir.path()});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    auto settings = nlohmann::json::parse(result.out)["settings"];
+    EXPECT_EQ(settings["inventory"]["value"], "/from/flag.json");
+    EXPECT_EQ(settings["inventory"]["source"], "flag");
+    EXPECT_EQ(settings["parallel"]["value"], 32);
+    EXPECT_EQ(settings["parallel"]["source"], "env");
+    EXPECT_EQ(settings["rate"]["value"], 5);
+    EXPECT_EQ(settings["rate"]["source"], "config");
+    EXPECT_EQ(settings["timeout"]["source"], "default");
+    EXPECT_EQ(settings["state_dir"]["value"], dir.path() + "/breakglass");
+}
+
+TEST(CliContract, BadEnvironmentValueIsConfigError) {
+    auto result = run_breakglass({"config", "show"}, {"BREAKGLASS_CONNECT_TIMEOUT=soon"});
+    EXPECT_EQ(result.exit_code, 4);
+    EXPECT_NE(result.err.find("BREAKGLASS_CONNECT_TIMEOUT"), std::string::npos) << result.err;
+}

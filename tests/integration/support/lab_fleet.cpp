@@ -1,0 +1,59 @@
+#include "tests/integration/support/lab_fleet.hpp"
+
+#include <fstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace breakglass::testing {
+
+namespace {
+
+std::string fleet_script() { return source_dir() + "/lab/fleet"; }
+
+} // namespace
+
+LabFleet::LabFleet(const std::string& purpose, int nodes, int sshds)
+    : m_name(purpose.substr(0, 24) + "-" + std::to_string(::getpid())) {
+    auto up = run_process({fleet_script(), "up", "--name", m_name, "--nodes", std::to_string(nodes),
+                           "--sshds", std::to_string(sshds)});
+    if (up.exit_code != 0) {
+        throw std::runtime_error("lab/fleet up failed: " + up.err + up.out);
+    }
+    std::ifstream stream(description_path());
+    m_description = nlohmann::json::parse(stream);
+}
+
+LabFleet::~LabFleet() { run_process({fleet_script(), "down", "--name", m_name}); }
+
+std::string LabFleet::description_path() const {
+    return m_description.is_object() ? m_description.at("dir").get<std::string>() + "/fleet.json"
+                                     : "/run/breakglass-lab/" + m_name + "/fleet.json";
+}
+
+std::vector<std::string> LabFleet::in_namespace(const std::vector<std::string>& argv) const {
+    std::vector<std::string> full{"nsenter", "--net=/var/run/netns/bglab-" + m_name, "--"};
+    full.insert(full.end(), argv.begin(), argv.end());
+    return full;
+}
+
+ProcessResult LabFleet::breakglass(const std::vector<std::string>& args,
+                                   std::chrono::milliseconds timeout) const {
+    std::vector<std::string> argv{breakglass_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(in_namespace(argv), timeout);
+}
+
+std::string LabFleet::missing_prerequisite() {
+    if (::geteuid() != 0) {
+        return "lab tests need root (network namespaces, sshd)";
+    }
+    if (::access("/usr/sbin/sshd", X_OK) != 0) {
+        return "lab tests need /usr/sbin/sshd (openssh-server)";
+    }
+    if (run_process({"ip", "netns", "list"}).exit_code != 0) {
+        return "lab tests need iproute2 with network namespace support";
+    }
+    return {};
+}
+
+} // namespace breakglass::testing

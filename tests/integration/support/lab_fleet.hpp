@@ -1,0 +1,40 @@
+#pragma once
+
+#include "tests/integration/support/process.hpp"
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace breakglass::testing {
+
+/// A lab fleet (lab/fleet) for the lifetime of a test: up in the constructor, down in the
+/// destructor. Names are unique per process so ctest can run tests in parallel.
+class LabFleet {
+public:
+    LabFleet(const std::string& purpose, int nodes, int sshds = 3);
+    ~LabFleet();
+    LabFleet(const LabFleet&) = delete;
+    LabFleet& operator=(const LabFleet&) = delete;
+
+    const std::string& name() const { return m_name; }
+    const nlohmann::json& description() const { return m_description; }
+    std::string description_path() const;
+
+    /// argv prefixed so that it runs inside the fleet's network namespace.
+    std::vector<std::string> in_namespace(const std::vector<std::string>& argv) const;
+
+    /// Runs `breakglass ARGS...` inside the fleet's namespace.
+    ProcessResult breakglass(const std::vector<std::string>& args,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
+
+    /// Why lab tests cannot run here (not root, no `ip`), or empty when they can.
+    static std::string missing_prerequisite();
+
+private:
+    std::string m_name;
+    nlohmann::json m_description;
+};
+
+} // namespace breakglass::testing

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace breakglass::testing {
+
+struct ProcessResult {
+    int exit_code = -1; // 128 + signal when killed by a signal
+    std::string out;
+    std::string err;
+    bool timed_out = false;
+    std::chrono::milliseconds elapsed{0};
+};
+
+/// Runs argv[0] (searched in PATH) with stdin fed from `input`, capturing both streams.
+/// A child still running after `timeout` is killed and reported as timed out, so no test hangs.
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(120),
+                          const std::string& input = "",
+                          const std::vector<std::string>& extra_env = {});
+
+/// Path of the breakglass binary under test.
+std::string breakglass_binary();
+
+/// Path of the source tree (for lab/fleet and fixtures).
+std::string source_dir();
+
+/// A fresh directory under /tmp, removed by the destructor.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
+
+} // namespace breakglass::testing
