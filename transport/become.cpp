@@ -1,0 +1,47 @@
+#include "transport/become.hpp"
+
+#include <array>
+
+namespace breakglass::transport {
+
+std::string shell_quote(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        if (c == '\'') {
+            quoted += "'\\''";
+        } else {
+            quoted += c;
+        }
+    }
+    quoted += "'";
+    return quoted;
+}
+
+std::string with_become(const std::string& command, const std::string& become) {
+    if (become.empty() || become == "none") {
+        return command;
+    }
+    return become + " sh -c " + shell_quote(command);
+}
+
+void classify_become_denied(NodeResult& result) {
+    if (result.status != NodeStatus::failed || result.exit_code != 1) {
+        return;
+    }
+    // sudo's own messages (sudo 1.9, C locale); sudo exits 1 before running anything.
+    static constexpr std::array<std::string_view, 4> k_refusals{
+        "sudo: a password is required",
+        "sudo: a terminal is required",
+        "is not in the sudoers file",
+        "is not allowed to run sudo",
+    };
+    for (std::string_view refusal : k_refusals) {
+        if (result.err.tail.find(refusal) != std::string::npos) {
+            result.reason = "become-denied";
+            result.message = "privilege escalation refused: " + std::string(refusal);
+            return;
+        }
+    }
+}
+
+} // namespace breakglass::transport

@@ -1,0 +1,455 @@
+#include "transport/node_session.hpp"
+
+#include "transport/become.hpp"
+
+#include <array>
+#include <poll.h>
+
+#include <libssh/libssh.h>
+
+namespace breakglass::transport {
+
+namespace {
+
+std::chrono::milliseconds since(Clock::time_point start, Clock::time_point now) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - start);
+}
+
+Clock::time_point after(Clock::time_point now, std::chrono::milliseconds timeout) {
+    return timeout.count() > 0 ? now + timeout : Clock::time_point::max();
+}
+
+std::string seconds_text(std::chrono::milliseconds value) {
+    return std::to_string(value.count() / 1000) + "." + std::to_string(value.count() % 1000 / 100) +
+           "s";
+}
+
+// "type base64" without a trailing comment, for comparing keys byte for byte.
+std::string key_without_comment(const std::string& key) {
+    std::size_t first = key.find(' ');
+    if (first == std::string::npos) {
+        return key;
+    }
+    std::size_t second = key.find(' ', first + 1);
+    return key.substr(0, second);
+}
+
+std::string fingerprint(ssh_key key) {
+    unsigned char* hash = nullptr;
+    std::size_t length = 0;
+    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != SSH_OK) {
+        return "(no fingerprint)";
+    }
+    char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
+    std::string result = text != nullptr ? text : "(no fingerprint)";
+    ssh_string_free_char(text);
+    ssh_clean_pubkey_hash(&hash);
+    return result;
+}
+
+// The host key algorithms to ask for: the pinned key's type, so a server holding several host
+// keys presents the one we know (OpenSSH's client does the same with known_hosts).
+std::string host_key_algorithms_for(const std::vector<std::string>& pinned) {
+    std::string algorithms;
+    for (const std::string& key : pinned) {
+        std::string type = key.substr(0, key.find(' '));
+        if (type == "ssh-rsa") {
+            type = "rsa-sha2-512,rsa-sha2-256";
+        }
+        if (algorithms.find(type) == std::string::npos) {
+            algorithms += algorithms.empty() ? type : "," + type;
+        }
+    }
+    return algorithms;
+}
+
+} // namespace
+
+NodeSession::NodeSession(std::size_t index, NodeTarget target, const NodeJob& job,
+                         const SessionSettings& settings, Clock::time_point now)
+    : m_index(index), m_target(std::move(target)), m_job(job), m_settings(settings), m_started(now),
+      m_out(settings.max_output), m_err(settings.max_output) {
+    enter(Phase::tcp_connect, now, after(now, settings.connect_timeout));
+}
+
+NodeSession::~NodeSession() {
+    // Channel before session: a channel belongs to its session.
+    m_channel.reset();
+    if (m_session) {
+        ssh_disconnect(m_session.get());
+    }
+}
+
+int NodeSession::fd() const {
+    if (m_session) {
+        return ssh_get_fd(m_session.get());
+    }
+    return m_socket.get();
+}
+
+bool NodeSession::wants_write() const {
+    if (m_phase == Phase::tcp_connect) {
+        return true; // a connecting socket becomes writable when connected
+    }
+    return m_session && (ssh_get_poll_flags(m_session.get()) & SSH_WRITE_PENDING) != 0;
+}
+
+void NodeSession::enter(Phase phase, Clock::time_point now, Clock::time_point deadline) {
+    m_phase = phase;
+    m_phase_started = now;
+    m_phase_deadline = deadline;
+}
+
+void NodeSession::step(Clock::time_point now) {
+    if (done()) {
+        return;
+    }
+    if (now >= m_phase_deadline) {
+        timed_out(now);
+        return;
+    }
+    while (!done() && step_once(now) == Progress::advanced) {
+    }
+}
+
+NodeSession::Progress NodeSession::step_once(Clock::time_point now) {
+    switch (m_phase) {
+    case Phase::tcp_connect:
+        return connect_tcp(now);
+    case Phase::handshake:
+        return handshake(now);
+    case Phase::auth:
+        return authenticate(now);
+    case Phase::open_channel:
+        return open_channel();
+    case Phase::exec:
+        return request_exec(now);
+    case Phase::read:
+        return read_output();
+    case Phase::exit_status:
+        return collect_exit_status(now);
+    case Phase::done:
+        return Progress::waiting;
+    }
+    return Progress::waiting;
+}
+
+NodeSession::Progress NodeSession::connect_tcp(Clock::time_point now) {
+    if (!m_socket) {
+        auto socket = start_connect(m_target.address, m_target.port);
+        if (!socket) {
+            finish(NodeStatus::unreachable, "connect-failed", socket.error(), now);
+            return Progress::advanced;
+        }
+        m_socket = std::move(*socket);
+    }
+    pollfd probe{m_socket.get(), POLLOUT, 0};
+    if (::poll(&probe, 1, 0) <= 0) {
+        return Progress::waiting;
+    }
+    if (std::string error = finish_connect(m_socket.get()); !error.empty()) {
+        finish(NodeStatus::unreachable, "connect-failed", "connect: " + error, now);
+        return Progress::advanced;
+    }
+    m_result.timings.connect = since(m_started, now);
+    m_handshake_deadline = after(now, m_settings.handshake_timeout);
+    enter(Phase::handshake, now, m_handshake_deadline);
+    return Progress::advanced;
+}
+
+NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
+    if (!m_session) {
+        m_session = make_session();
+        if (!m_session) {
+            finish(NodeStatus::error, "out-of-memory", "cannot allocate an SSH session", now);
+            return Progress::advanced;
+        }
+        ssh_session s = m_session.get();
+        unsigned int port = m_target.port;
+        bool process_config = false; // never read ~/.ssh/config: the inventory decides
+        int verbosity = SSH_LOG_NOLOG;
+        ssh_options_set(s, SSH_OPTIONS_HOST, m_target.address.c_str());
+        ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+        ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
+        ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+        if (!m_target.user.empty()) {
+            ssh_options_set(s, SSH_OPTIONS_USER, m_target.user.c_str());
+        }
+        if (!m_settings.known_hosts.empty()) {
+            ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, m_settings.known_hosts.c_str());
+        }
+        if (std::string algorithms = host_key_algorithms_for(m_target.pinned_host_keys);
+            !algorithms.empty()) {
+            ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, algorithms.c_str());
+        }
+        // StrictHostKeyCheck stays at libssh's default: setting it to 0 turns CHANGED into OK.
+        socket_t fd = m_socket.release(); // libssh owns it from here and closes it in ssh_free
+        ssh_options_set(s, SSH_OPTIONS_FD, &fd);
+        ssh_set_blocking(s, 0);
+    }
+    int rc = ssh_connect(m_session.get());
+    if (rc == SSH_AGAIN) {
+        return Progress::waiting;
+    }
+    if (rc != SSH_OK) {
+        finish(NodeStatus::error, "handshake-failed",
+               "key exchange failed: " + session_error(m_session.get()), now);
+        return Progress::advanced;
+    }
+    m_result.timings.handshake = since(m_phase_started, now);
+    if (!verify_host_key()) {
+        m_result.timings.total = since(m_started, now);
+        return Progress::advanced;
+    }
+    if (m_job.scan_host_key_only) {
+        finish(NodeStatus::ok, "", "", now);
+        return Progress::advanced;
+    }
+    enter(Phase::auth, now, m_handshake_deadline);
+    return Progress::advanced;
+}
+
+bool NodeSession::verify_host_key() {
+    ssh_key raw_key = nullptr;
+    if (ssh_get_server_publickey(m_session.get(), &raw_key) != SSH_OK) {
+        m_result.status = NodeStatus::error;
+        m_result.reason = "no-host-key";
+        m_result.message = "the server presented no host key";
+        m_phase = Phase::done;
+        return false;
+    }
+    KeyHandle key(raw_key);
+    m_result.host_key = openssh_public_key(key.get());
+    if (m_job.scan_host_key_only) {
+        return true;
+    }
+    auto refuse = [this](NodeStatus status, const std::string& reason, const std::string& message) {
+        m_result.status = status;
+        m_result.reason = reason;
+        m_result.message = message;
+        m_phase = Phase::done;
+        return false;
+    };
+    const std::string presented = key_without_comment(m_result.host_key);
+    if (!m_target.pinned_host_keys.empty()) {
+        for (const std::string& pinned : m_target.pinned_host_keys) {
+            if (key_without_comment(pinned) == presented) {
+                return true;
+            }
+        }
+        return refuse(NodeStatus::hostkey_changed, "hostkey-changed",
+                      "host key " + fingerprint(key.get()) +
+                          " is not the key pinned in the inventory");
+    }
+    switch (ssh_session_is_known_server(m_session.get())) {
+    case SSH_KNOWN_HOSTS_OK:
+        return true;
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+        return refuse(NodeStatus::hostkey_changed, "hostkey-changed",
+                      "host key " + fingerprint(key.get()) + " differs from " +
+                          m_settings.known_hosts);
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+        if (m_settings.accept_new_host_keys) {
+            if (ssh_session_update_known_hosts(m_session.get()) != SSH_OK) {
+                return refuse(NodeStatus::error, "known-hosts-write",
+                              "cannot add host key to " + m_settings.known_hosts);
+            }
+            m_result.reason = "hostkey-added";
+            return true;
+        }
+        return refuse(NodeStatus::hostkey_unknown, "hostkey-unknown",
+                      "host key " + fingerprint(key.get()) + " is not pinned and not in " +
+                          m_settings.known_hosts);
+    case SSH_KNOWN_HOSTS_ERROR:
+        break;
+    }
+    return refuse(NodeStatus::error, "known-hosts-error",
+                  "cannot check known_hosts: " + session_error(m_session.get()));
+}
+
+NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
+    ssh_session s = m_session.get();
+    const auto& identities = m_settings.credentials->identities;
+    while (m_next_identity < identities.size()) {
+        int rc = ssh_userauth_publickey(s, nullptr, identities[m_next_identity].key.get());
+        if (rc == SSH_AUTH_AGAIN) {
+            return Progress::waiting;
+        }
+        if (rc == SSH_AUTH_SUCCESS) {
+            m_result.timings.auth = since(m_phase_started, now);
+            enter(Phase::open_channel, now, after(now, m_settings.command_timeout));
+            return Progress::advanced;
+        }
+        if (rc == SSH_AUTH_ERROR) {
+            finish(NodeStatus::error, "auth-error", "authentication: " + session_error(s), now);
+            return Progress::advanced;
+        }
+        ++m_next_identity; // denied or partial: try the next key
+    }
+    if (m_settings.credentials->use_agent && !m_trying_agent) {
+        int rc = ssh_userauth_agent(s, nullptr);
+        if (rc == SSH_AUTH_AGAIN) {
+            return Progress::waiting;
+        }
+        m_trying_agent = true; // tried once, whatever the outcome
+        if (rc == SSH_AUTH_SUCCESS) {
+            m_result.timings.auth = since(m_phase_started, now);
+            enter(Phase::open_channel, now, after(now, m_settings.command_timeout));
+            return Progress::advanced;
+        }
+    }
+    finish(NodeStatus::auth_failed, "auth-failed",
+           "no identity was accepted for user '" + m_target.user + "'", now);
+    return Progress::advanced;
+}
+
+NodeSession::Progress NodeSession::open_channel() {
+    if (!m_channel) {
+        m_channel.reset(ssh_channel_new(m_session.get()));
+        if (!m_channel) {
+            finish(NodeStatus::error, "channel-failed", session_error(m_session.get()),
+                   Clock::now());
+            return Progress::advanced;
+        }
+    }
+    int rc = ssh_channel_open_session(m_channel.get());
+    if (rc == SSH_AGAIN) {
+        return Progress::waiting;
+    }
+    if (rc != SSH_OK) {
+        finish(NodeStatus::error, "channel-failed",
+               "cannot open a session channel: " + session_error(m_session.get()), Clock::now());
+        return Progress::advanced;
+    }
+    m_phase = Phase::exec; // same command deadline
+    return Progress::advanced;
+}
+
+NodeSession::Progress NodeSession::request_exec(Clock::time_point now) {
+    int rc = ssh_channel_request_exec(m_channel.get(), m_job.command.c_str());
+    if (rc == SSH_AGAIN) {
+        return Progress::waiting;
+    }
+    if (rc != SSH_OK) {
+        finish(NodeStatus::error, "exec-failed",
+               "exec request refused: " + session_error(m_session.get()), now);
+        return Progress::advanced;
+    }
+    m_phase_started = now; // exec timing counts from here; the deadline stays
+    m_phase = Phase::read;
+    return Progress::advanced;
+}
+
+NodeSession::Progress NodeSession::read_output() {
+    std::array<char, 16384> buffer{};
+    bool got_data = false;
+    for (int is_stderr : {0, 1}) {
+        int n = ssh_channel_read_nonblocking(m_channel.get(), buffer.data(),
+                                             std::uint32_t(buffer.size()), is_stderr);
+        if (n == SSH_ERROR) {
+            finish(NodeStatus::error, "read-failed",
+                   "reading output: " + session_error(m_session.get()), Clock::now());
+            return Progress::advanced;
+        }
+        if (n > 0) {
+            std::string_view data(buffer.data(), std::size_t(n));
+            (is_stderr != 0 ? m_err : m_out).append(data);
+            if (m_settings.on_output) {
+                m_settings.on_output(m_index, data, is_stderr != 0);
+            }
+            got_data = true;
+        }
+    }
+    if (got_data) {
+        return Progress::advanced;
+    }
+    if (ssh_channel_is_eof(m_channel.get()) != 0 || ssh_channel_is_closed(m_channel.get()) != 0) {
+        m_phase = Phase::exit_status;
+        return Progress::advanced;
+    }
+    return Progress::waiting;
+}
+
+NodeSession::Progress NodeSession::collect_exit_status(Clock::time_point now) {
+    // -1 until the exit-status message has arrived (it may follow EOF).
+    int status = ssh_channel_get_exit_status(m_channel.get());
+    if (status >= 0) {
+        m_result.exit_code = status;
+        m_result.timings.exec = since(m_phase_started, now);
+        if (status == 0) {
+            finish(NodeStatus::ok, "", "", now);
+        } else {
+            finish(NodeStatus::failed, "exit-status", "exit status " + std::to_string(status),
+                   now);
+        }
+        return Progress::advanced;
+    }
+    if (ssh_channel_is_closed(m_channel.get()) != 0 ||
+        (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
+        m_result.timings.exec = since(m_phase_started, now);
+        finish(NodeStatus::failed, "no-exit-status",
+               "the command ended without an exit status (killed by a signal?)", now);
+        return Progress::advanced;
+    }
+    return Progress::waiting;
+}
+
+void NodeSession::timed_out(Clock::time_point now) {
+    switch (m_phase) {
+    case Phase::tcp_connect:
+        finish(NodeStatus::unreachable, "connect-timeout",
+               "no TCP connection within " + seconds_text(m_settings.connect_timeout), now);
+        return;
+    case Phase::handshake:
+    case Phase::auth:
+        finish(NodeStatus::timeout, "handshake-timeout",
+               "key exchange and authentication took longer than " +
+                   seconds_text(m_settings.handshake_timeout),
+               now);
+        return;
+    default:
+        if (m_channel) {
+            // Best effort: ask sshd to stop the command rather than leave it running.
+            ssh_channel_request_send_signal(m_channel.get(), "TERM");
+        }
+        finish(NodeStatus::timeout, "command-timeout",
+               "command still running after " + seconds_text(m_settings.command_timeout), now);
+        return;
+    }
+}
+
+void NodeSession::abort(NodeStatus status, const std::string& reason, const std::string& message,
+                        Clock::time_point now) {
+    if (done()) {
+        return;
+    }
+    if (m_channel && m_phase >= Phase::read) {
+        ssh_channel_request_send_signal(m_channel.get(), "TERM");
+    }
+    finish(status, reason, message, now);
+}
+
+void NodeSession::finish(NodeStatus status, const std::string& reason, const std::string& message,
+                         Clock::time_point now) {
+    m_result.status = status;
+    if (!reason.empty() || m_result.reason != "hostkey-added") {
+        m_result.reason = reason;
+    }
+    m_result.message = message;
+    m_result.out = m_out.take();
+    m_result.err = m_err.take();
+    m_result.timings.total = since(m_started, now);
+    if (m_job.uses_become) {
+        classify_become_denied(m_result);
+    }
+    m_phase = Phase::done;
+    m_channel.reset();
+    if (m_session) {
+        ssh_disconnect(m_session.get());
+        m_session.reset();
+    }
+}
+
+} // namespace breakglass::transport

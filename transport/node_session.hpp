@@ -1,0 +1,114 @@
+#pragma once
+
+#include "transport/identity.hpp"
+#include "transport/node_result.hpp"
+#include "transport/output_tail.hpp"
+#include "transport/ssh_handles.hpp"
+#include "transport/tcp_connect.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace breakglass::transport {
+
+using Clock = std::chrono::steady_clock;
+
+/// One node as the transport sees it: where, as whom, and which host keys to trust.
+struct NodeTarget {
+    std::string name;
+    std::string address; // IP literal
+    std::uint16_t port = 22;
+    std::string user;
+    std::vector<std::string> pinned_host_keys; // OpenSSH "type base64"; empty: use known_hosts
+};
+
+/// Settings every session of one run shares.
+struct SessionSettings {
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds handshake_timeout{60000}; // key exchange + authentication
+    std::chrono::milliseconds command_timeout{0};       // 0: none
+    std::size_t max_output = 1U << 20U;                 // per stream
+    std::string known_hosts;                            // used when a node has no pinned key
+    bool accept_new_host_keys = false;
+    const Credentials* credentials = nullptr; // not needed when scanning host keys
+    /// Called with each node's output as it arrives (streamed human output); may be empty.
+    std::function<void(std::size_t node, std::string_view data, bool is_stderr)> on_output;
+};
+
+/// What a session does once connected: run `command`, or (scan) stop after key exchange.
+struct NodeJob {
+    std::string command;
+    bool scan_host_key_only = false;
+    bool uses_become = false; // the command is wrapped by with_become(): classify sudo refusals
+};
+
+/// One node's SSH session as a nonblocking state machine, driven by the fan-out's event loop:
+/// step() does all the work possible without blocking; the loop then waits on fd() (for writing
+/// too when wants_write()) or until next_timer(). Every phase has a deadline, so no node hangs.
+class NodeSession {
+public:
+    /// `index` identifies the node in output callbacks.
+    NodeSession(std::size_t index, NodeTarget target, const NodeJob& job,
+                const SessionSettings& settings, Clock::time_point now);
+    NodeSession(const NodeSession&) = delete;
+    NodeSession& operator=(const NodeSession&) = delete;
+    NodeSession(NodeSession&&) = delete;
+    NodeSession& operator=(NodeSession&&) = delete;
+    ~NodeSession();
+
+    /// Advances as far as possible; call when fd() is ready or next_timer() has passed.
+    void step(Clock::time_point now);
+    /// Ends the session now (run deadline, interrupt) with the given outcome.
+    void abort(NodeStatus status, const std::string& reason, const std::string& message,
+               Clock::time_point now);
+
+    bool done() const { return m_phase == Phase::done; }
+    int fd() const;
+    bool wants_write() const;
+    Clock::time_point next_timer() const { return m_phase_deadline; }
+    const NodeTarget& target() const { return m_target; }
+    std::size_t index() const { return m_index; }
+    NodeResult take_result() { return std::move(m_result); }
+
+private:
+    enum class Phase { tcp_connect, handshake, auth, open_channel, exec, read, exit_status, done };
+    enum class Progress { advanced, waiting };
+
+    Progress step_once(Clock::time_point now);
+    Progress connect_tcp(Clock::time_point now);
+    Progress handshake(Clock::time_point now);
+    Progress authenticate(Clock::time_point now);
+    Progress open_channel();
+    Progress request_exec(Clock::time_point now);
+    Progress read_output();
+    Progress collect_exit_status(Clock::time_point now);
+    bool verify_host_key();
+    void enter(Phase phase, Clock::time_point now, Clock::time_point deadline);
+    void finish(NodeStatus status, const std::string& reason, const std::string& message,
+                Clock::time_point now);
+    void timed_out(Clock::time_point now);
+
+    std::size_t m_index;
+    NodeTarget m_target;
+    const NodeJob& m_job;
+    const SessionSettings& m_settings;
+    Phase m_phase = Phase::tcp_connect;
+    Clock::time_point m_started;
+    Clock::time_point m_phase_started;
+    Clock::time_point m_phase_deadline;
+    Clock::time_point m_handshake_deadline;
+    Fd m_socket; // until handed to libssh
+    SessionHandle m_session;
+    ChannelHandle m_channel;
+    std::size_t m_next_identity = 0;
+    bool m_trying_agent = false;
+    OutputTail m_out;
+    OutputTail m_err;
+    NodeResult m_result;
+};
+
+} // namespace breakglass::transport
