@@ -43,8 +43,8 @@ void show(const Context& context, const std::string& format) {
             origin += " " + setting.origin;
         }
         *context.out << std::left << std::setw(int(key_width + 2)) << setting.spec->key
-                     << std::setw(int(value_width + 2)) << config::display_value(setting)
-                     << origin << '\n';
+                     << std::setw(int(value_width + 2)) << config::display_value(setting) << origin
+                     << '\n';
     }
 }
 
@@ -53,8 +53,7 @@ void check(const Context& context) {
     if (auto writable = config::ensure_writable_dir(settings.text("state_dir")); !writable) {
         throw Failure(ExitCode::config_or_state, "state directory " + writable.error());
     }
-    *context.out << "config ok; state directory " << settings.text("state_dir")
-                 << " is writable\n";
+    *context.out << "config ok; state directory " << settings.text("state_dir") << " is writable\n";
 }
 
 } // namespace

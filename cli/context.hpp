@@ -14,9 +14,9 @@ namespace breakglass::cli {
 
 /// Options every subcommand accepts, and what a command needs to reach settings and streams.
 struct Context {
-    std::string config_file;                                   // --config
-    std::map<std::string, std::vector<std::string>> flags;     // setting key -> flag values
-    int verbosity = 0;                                         // -v counts up, -q down
+    std::string config_file;                               // --config
+    std::map<std::string, std::vector<std::string>> flags; // setting key -> flag values
+    int verbosity = 0;                                     // -v counts up, -q down
     config::EnvLookup env = config::process_environment();
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;

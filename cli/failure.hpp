@@ -11,7 +11,8 @@ namespace breakglass::cli {
 /// place (app.cpp), which prints "breakglass: MESSAGE".
 class Failure : public std::runtime_error {
 public:
-    Failure(ExitCode code, const std::string& message) : std::runtime_error(message), m_code(code) {}
+    Failure(ExitCode code, const std::string& message)
+        : std::runtime_error(message), m_code(code) {}
     ExitCode code() const { return m_code; }
 
 private:

@@ -11,7 +11,8 @@
 namespace breakglass::cli {
 
 void register_version(CLI::App& app, Context& context) {
-    auto* command = app.add_subcommand("version", "print version, git revision, libssh and OpenSSL");
+    auto* command =
+        app.add_subcommand("version", "print version, git revision, libssh and OpenSSL");
     auto format = std::make_shared<std::string>();
     add_output_flag(*command, *format, {"human", "json"});
     command->callback([&context, format] {

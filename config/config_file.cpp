@@ -60,8 +60,8 @@ tl::expected<ConfigFile, std::string> parse_config_text(const std::filesystem::p
     return file;
 }
 
-tl::expected<std::optional<ConfigFile>, std::string> load_config_file(const std::filesystem::path& path,
-                                                                      bool must_exist) {
+tl::expected<std::optional<ConfigFile>, std::string>
+load_config_file(const std::filesystem::path& path, bool must_exist) {
     std::error_code error;
     if (!std::filesystem::exists(path, error)) {
         if (must_exist) {

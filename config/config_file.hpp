@@ -22,8 +22,8 @@ struct ConfigFile {
 
 /// Reads and parses a config file. A missing file is nullopt when `must_exist` is false.
 /// Errors are one line: "path:line:column: what is wrong".
-tl::expected<std::optional<ConfigFile>, std::string> load_config_file(const std::filesystem::path& path,
-                                                                      bool must_exist);
+tl::expected<std::optional<ConfigFile>, std::string>
+load_config_file(const std::filesystem::path& path, bool must_exist);
 
 /// Parses config text that was already read; `path` only names it in errors.
 tl::expected<ConfigFile, std::string> parse_config_text(const std::filesystem::path& path,

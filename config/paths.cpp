@@ -46,7 +46,9 @@ std::filesystem::path default_config_file(const EnvLookup& env) {
     return config_dir(env) / "config.json";
 }
 
-std::filesystem::path system_playbooks_dir() { return "/etc/breakglass/playbooks"; }
+std::filesystem::path system_playbooks_dir() {
+    return "/etc/breakglass/playbooks";
+}
 
 std::filesystem::path shipped_playbooks_dir() {
 #ifdef BREAKGLASS_SHARE_DIR

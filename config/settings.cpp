@@ -30,8 +30,8 @@ std::vector<std::string> split_commas(const std::string& text) {
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t comma = text.find(',', start);
-        std::string part = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                         : comma - start);
+        std::string part =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!part.empty()) {
             parts.push_back(part);
         }
@@ -44,7 +44,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 tl::expected<std::int64_t, std::string> parse_integer(const std::string& text,
-                                                       const SettingSpec& spec) {
+                                                      const SettingSpec& spec) {
     std::int64_t value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc{} || end != text.data() + text.size()) {
@@ -155,14 +155,14 @@ tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inp
         for (const auto& [key, value] : inputs.file->values) {
             if (key == "schema_version") {
                 if (value != 1) {
-                    return tl::unexpected(SettingsError{
-                        false, inputs.file->location_of(key) + ": schema_version must be 1"});
+                    return tl::unexpected(SettingsError{false, inputs.file->location_of(key) +
+                                                                   ": schema_version must be 1"});
                 }
                 continue;
             }
             if (find_setting(key) == nullptr) {
-                return tl::unexpected(SettingsError{
-                    false, inputs.file->location_of(key) + ": unknown key '" + key + "'"});
+                return tl::unexpected(SettingsError{false, inputs.file->location_of(key) +
+                                                               ": unknown key '" + key + "'"});
             }
         }
     }
@@ -236,7 +236,9 @@ std::chrono::milliseconds Settings::duration(const std::string& key) const {
 std::uint64_t Settings::size(const std::string& key) const {
     return std::get<Size>(get(key).value).bytes;
 }
-bool Settings::boolean(const std::string& key) const { return std::get<bool>(get(key).value); }
+bool Settings::boolean(const std::string& key) const {
+    return std::get<bool>(get(key).value);
+}
 const std::vector<std::string>& Settings::list(const std::string& key) const {
     return std::get<std::vector<std::string>>(get(key).value);
 }

@@ -23,7 +23,9 @@ constexpr std::array<Unit, 5> k_duration_units{{
     {"d", 86'400'000},
 }};
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 } // namespace
 

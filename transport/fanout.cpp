@@ -89,11 +89,13 @@ void run_fanout(const std::vector<NodeTarget>& targets, const NodeJob& job,
             return;
         }
         if (now >= run_deadline) {
-            stop_all(NodeStatus::timeout, "deadline", "run deadline reached", "deadline-not-started");
+            stop_all(NodeStatus::timeout, "deadline", "run deadline reached",
+                     "deadline-not-started");
             return;
         }
         while (active.size() < parallel && next < targets.size() && pacer.may_start(now)) {
-            active.push_back(std::make_unique<NodeSession>(next, targets[next], job, settings, now));
+            active.push_back(
+                std::make_unique<NodeSession>(next, targets[next], job, settings, now));
             active.back()->step(now);
             pacer.started(now);
             ++next;

@@ -13,9 +13,9 @@ namespace breakglass::transport {
 
 /// The run's own load on nodes, bastions and this machine: bounded and stated.
 struct FanOutLimits {
-    int parallel = 64;                      // sessions in flight
-    int rate = 0;                           // new connections per second; 0: unlimited
-    std::chrono::milliseconds deadline{0};  // whole run; 0: none
+    int parallel = 64;                         // sessions in flight
+    int rate = 0;                              // new connections per second; 0: unlimited
+    std::chrono::milliseconds deadline{0};     // whole run; 0: none
     const std::atomic<bool>* cancel = nullptr; // set from a signal handler to interrupt
 };
 

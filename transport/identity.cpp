@@ -64,8 +64,8 @@ tl::expected<Credentials, std::string> load_credentials(const std::vector<std::s
         }
     }
     if (credentials.identities.empty() && !agent_available) {
-        return tl::unexpected(std::string(
-            "no identity: pass --identity FILE or start ssh-agent (SSH_AUTH_SOCK)"));
+        return tl::unexpected(
+            std::string("no identity: pass --identity FILE or start ssh-agent (SSH_AUTH_SOCK)"));
     }
     return credentials;
 }

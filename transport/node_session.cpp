@@ -381,8 +381,7 @@ NodeSession::Progress NodeSession::collect_exit_status(Clock::time_point now) {
         if (status == 0) {
             finish(NodeStatus::ok, "", "", now);
         } else {
-            finish(NodeStatus::failed, "exit-status", "exit status " + std::to_string(status),
-                   now);
+            finish(NodeStatus::failed, "exit-status", "exit status " + std::to_string(status), now);
         }
         return Progress::advanced;
     }

@@ -13,9 +13,13 @@ void ChannelDeleter::operator()(ssh_channel_struct* channel) const noexcept {
     ssh_channel_free(channel);
 }
 
-void KeyDeleter::operator()(ssh_key_struct* key) const noexcept { ssh_key_free(key); }
+void KeyDeleter::operator()(ssh_key_struct* key) const noexcept {
+    ssh_key_free(key);
+}
 
-SessionHandle make_session() { return SessionHandle(ssh_new()); }
+SessionHandle make_session() {
+    return SessionHandle(ssh_new());
+}
 
 std::string openssh_public_key(ssh_key_struct* key) {
     char* base64 = nullptr;

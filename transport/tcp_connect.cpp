@@ -35,7 +35,9 @@ int Fd::release() {
 
 namespace {
 
-std::string errno_text(int error) { return std::error_code(error, std::generic_category()).message(); }
+std::string errno_text(int error) {
+    return std::error_code(error, std::generic_category()).message();
+}
 
 } // namespace
 
@@ -43,7 +45,7 @@ tl::expected<Fd, std::string> start_connect(const std::string& address, std::uin
     sockaddr_storage storage{};
     socklen_t length = 0;
     int family = AF_INET;
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);   // NOLINT: sockaddr API
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);  // NOLINT: sockaddr API
     auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage); // NOLINT: sockaddr API
     if (::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;

@@ -16,7 +16,7 @@ using breakglass::testing::TempDir;
 namespace {
 
 ProcessResult run_breakglass(const std::vector<std::string>& args,
-                         const std::vector<std::string>& env = {}) {
+                             const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv{breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, std::chrono::seconds(30), "", env);
@@ -26,7 +26,9 @@ std::size_t lines(const std::string& text) {
     return std::size_t(std::count(text.begin(), text.end(), '\n'));
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
 
 } // namespace
 
@@ -74,7 +76,8 @@ TEST(CliContract, UnknownConfigKeyIsConfigError) {
 }
 
 TEST(CliContract, ExplicitConfigMustExist) {
-    auto result = run_breakglass({"config", "show"}, {"BREAKGLASS_CONFIG=/nonexistent/config.json"});
+    auto result =
+        run_breakglass({"config", "show"}, {"BREAKGLASS_CONFIG=/nonexistent/config.json"});
     EXPECT_EQ(result.exit_code, 4);
     EXPECT_NE(result.err.find("does not exist"), std::string::npos);
 }
@@ -90,8 +93,8 @@ TEST(CliContract, UnwritableStateDirIsStateError) {
 
 TEST(CliContract, StateDirIsCreatedUnderXdgStateHome) {
     TempDir dir;
-    auto result = run_breakglass({"config", "check"},
-                             {"XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
+    auto result =
+        run_breakglass({"config", "check"}, {"XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_TRUE(std::filesystem::is_directory(dir.path() + "/breakglass"));
 }
@@ -100,9 +103,9 @@ TEST(CliContract, ConfigShowReportsPrecedenceAndSources) {
     TempDir dir;
     const std::string config = dir.path() + "/config.json";
     write(config, "{\"inventory\": \"/from/file.json\", \"parallel\": 16, \"rate\": 5}");
-    auto result = run_breakglass({"config", "show", "-o", "json", "-i", "/from/flag.json"},
-                             {"BREAKGLASS_CONFIG=" + config, "BREAKGLASS_PARALLEL=32",
-                              "XDG_STATE_HOME=" + dir.path()});
+    auto result = run_breakglass(
+        {"config", "show", "-o", "json", "-i", "/from/flag.json"},
+        {"BREAKGLASS_CONFIG=" + config, "BREAKGLASS_PARALLEL=32", "XDG_STATE_HOME=" + dir.path()});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     auto settings = nlohmann::json::parse(result.out)["settings"];
     EXPECT_EQ(settings["inventory"]["value"], "/from/flag.json");

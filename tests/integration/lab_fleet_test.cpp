@@ -15,12 +15,27 @@ namespace {
 
 std::vector<std::string> plain_ssh(const nlohmann::json& fleet, const nlohmann::json& node,
                                    const std::string& user, const std::string& command) {
-    return {"ssh", "-F", "/dev/null", "-i", fleet["client_key"], "-o", "IdentitiesOnly=yes",
-            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", "UserKnownHostsFile=" + fleet["known_hosts"].get<std::string>(),
-            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "KexAlgorithms=curve25519-sha256",
-            "-p", std::to_string(node["port"].get<int>()),
-            user + "@" + node["address"].get<std::string>(), command};
+    return {"ssh",
+            "-F",
+            "/dev/null",
+            "-i",
+            fleet["client_key"],
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            "UserKnownHostsFile=" + fleet["known_hosts"].get<std::string>(),
+            "-o",
+            "GlobalKnownHostsFile=/dev/null",
+            "-o",
+            "KexAlgorithms=curve25519-sha256",
+            "-p",
+            std::to_string(node["port"].get<int>()),
+            user + "@" + node["address"].get<std::string>(),
+            command};
 }
 
 class LabFleetTest : public ::testing::Test {
@@ -80,8 +95,8 @@ TEST_F(LabFleetTest, ThousandAddressesOverThreeSshdsAnswerPlainSsh) {
         EXPECT_EQ(sudo.out, "0\n") << sudo.err;
     }
 
-    auto check = run_process({breakglass::testing::source_dir() + "/lab/fleet", "check", "--name",
-                              fleet.name()});
+    auto check = run_process(
+        {breakglass::testing::source_dir() + "/lab/fleet", "check", "--name", fleet.name()});
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
 }
 
@@ -98,10 +113,11 @@ TEST_F(LabFleetTest, PlainSshRefusesAHostKeyFromAnotherSshd) {
 TEST_F(LabFleetTest, PasswordSudoUserCannotSudoNonInteractively) {
     LabFleet fleet("pwsudo", 1, 1);
     const auto& description = fleet.description();
-    auto result = run_process(fleet.in_namespace(
-        plain_ssh(description, description["nodes"][0],
-                  description["users"]["sudo_password"].get<std::string>(), "sudo -n true")),
-        std::chrono::seconds(20));
+    auto result =
+        run_process(fleet.in_namespace(plain_ssh(
+                        description, description["nodes"][0],
+                        description["users"]["sudo_password"].get<std::string>(), "sudo -n true")),
+                    std::chrono::seconds(20));
     EXPECT_FALSE(result.timed_out);
     EXPECT_NE(result.exit_code, 0);
     EXPECT_NE(result.err.find("password"), std::string::npos) << result.err;

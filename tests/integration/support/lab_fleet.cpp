@@ -8,7 +8,9 @@ namespace breakglass::testing {
 
 namespace {
 
-std::string fleet_script() { return source_dir() + "/lab/fleet"; }
+std::string fleet_script() {
+    return source_dir() + "/lab/fleet";
+}
 
 } // namespace
 
@@ -23,7 +25,9 @@ LabFleet::LabFleet(const std::string& purpose, int nodes, int sshds)
     m_description = nlohmann::json::parse(stream);
 }
 
-LabFleet::~LabFleet() { run_process({fleet_script(), "down", "--name", m_name}); }
+LabFleet::~LabFleet() {
+    run_process({fleet_script(), "down", "--name", m_name});
+}
 
 std::string LabFleet::description_path() const {
     return m_description.is_object() ? m_description.at("dir").get<std::string>() + "/fleet.json"

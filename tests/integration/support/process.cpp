@@ -1,11 +1,11 @@
 #include "tests/integration/support/process.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cerrno>
-#include <fcntl.h>
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <poll.h>
 #include <stdexcept>
@@ -72,9 +72,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
             ::kill(-pid, SIGKILL);
             break;
         }
-        std::array<pollfd, 3> fds{{{out_pipe[0], POLLIN, 0},
-                                   {err_pipe[0], POLLIN, 0},
-                                   {in_pipe[1], POLLOUT, 0}}};
+        std::array<pollfd, 3> fds{
+            {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {in_pipe[1], POLLOUT, 0}}};
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         int ready = ::poll(fds.data(), fds.size(), int(std::min<long>(wait.count(), 1000)));
         if (ready < 0 && errno != EINTR) {
@@ -110,12 +109,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
     return result;
 }
 
-std::string breakglass_binary() { return BREAKGLASS_BINARY; }
+std::string breakglass_binary() {
+    return BREAKGLASS_BINARY;
+}
 
-std::string source_dir() { return BREAKGLASS_SOURCE_DIR; }
+std::string source_dir() {
+    return BREAKGLASS_SOURCE_DIR;
+}
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "breakglass-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "breakglass-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
