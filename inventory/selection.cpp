@@ -1,0 +1,112 @@
+#include "inventory/selection.hpp"
+
+#include "inventory/label_selector.hpp"
+#include "inventory/node_set.hpp"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace breakglass::inventory {
+
+namespace {
+
+using NameIndex = std::unordered_map<std::string_view, std::size_t>;
+
+// Marks the nodes a list of node sets names. Unknown exact names are collected, not skipped.
+tl::expected<std::vector<bool>, SelectionError> mark(const Inventory& inventory,
+                                                     const NameIndex& index,
+                                                     const std::vector<std::string>& sets,
+                                                     const char* flag) {
+    std::vector<bool> marked(inventory.nodes.size(), false);
+    std::vector<std::string_view> unknown;
+    std::vector<NodeSet> parsed;
+    for (const std::string& text : sets) {
+        auto set = parse_node_set(text);
+        if (!set) {
+            return tl::unexpected(SelectionError{SelectionError::Kind::syntax,
+                                                 std::string(flag) + " '" + text + "', column " +
+                                                     std::to_string(set.error().column) + ": " +
+                                                     set.error().message});
+        }
+        parsed.push_back(std::move(*set));
+    }
+    for (const NodeSet& set : parsed) {
+        for (const std::string& name : set.names) {
+            if (auto found = index.find(name); found != index.end()) {
+                marked[found->second] = true;
+            } else {
+                unknown.push_back(name);
+            }
+        }
+        if (set.globs.empty()) {
+            continue;
+        }
+        for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
+            for (const std::string& glob : set.globs) {
+                if (!marked[i] && glob_match(glob, inventory.nodes[i].name)) {
+                    marked[i] = true;
+                }
+            }
+        }
+    }
+    if (!unknown.empty()) {
+        return tl::unexpected(
+            SelectionError{SelectionError::Kind::unknown_nodes, std::string(flag) +
+                                                                    " names nodes not in the "
+                                                                    "inventory: " +
+                                                                    fold_node_set(unknown)});
+    }
+    return marked;
+}
+
+} // namespace
+
+tl::expected<std::vector<std::size_t>, SelectionError>
+select_nodes(const Inventory& inventory, const SelectionRequest& request) {
+    auto selector = LabelSelector::parse(request.selector);
+    if (!selector) {
+        return tl::unexpected(SelectionError{SelectionError::Kind::syntax,
+                                             "-l '" + request.selector + "', column " +
+                                                 std::to_string(selector.error().column) + ": " +
+                                                 selector.error().message});
+    }
+    NameIndex index;
+    if (!request.nodes.empty() || !request.exclude.empty()) {
+        index.reserve(inventory.nodes.size());
+        for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
+            index.emplace(inventory.nodes[i].name, i);
+        }
+    }
+    std::vector<bool> wanted;
+    if (!request.nodes.empty()) {
+        auto marked = mark(inventory, index, request.nodes, "-w");
+        if (!marked) {
+            return tl::unexpected(marked.error());
+        }
+        wanted = std::move(*marked);
+    }
+    std::vector<bool> excluded;
+    if (!request.exclude.empty()) {
+        auto marked = mark(inventory, index, request.exclude, "-x");
+        if (!marked) {
+            return tl::unexpected(marked.error());
+        }
+        excluded = std::move(*marked);
+    }
+    const CompiledSelector compiled(*selector, inventory);
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
+        if (request.limit && selected.size() >= *request.limit) {
+            break;
+        }
+        if ((!wanted.empty() && !wanted[i]) || (!excluded.empty() && excluded[i])) {
+            continue;
+        }
+        if (compiled.matches(inventory.nodes[i])) {
+            selected.push_back(i);
+        }
+    }
+    return selected;
+}
+
+} // namespace breakglass::inventory
