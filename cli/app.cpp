@@ -17,6 +17,7 @@ using Registration = void (*)(CLI::App&, Context&);
 constexpr Registration k_commands[] = {
     register_version,
     register_config,
+    register_inventory,
     register_playbook,
 };
 

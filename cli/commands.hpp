@@ -10,6 +10,7 @@ namespace breakglass::cli {
 // app and stores its outcome in Context::result when it runs.
 void register_version(CLI::App& app, Context& context);
 void register_config(CLI::App& app, Context& context);
+void register_inventory(CLI::App& app, Context& context);
 void register_playbook(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

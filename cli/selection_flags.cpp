@@ -1,0 +1,60 @@
+#include "cli/selection_flags.hpp"
+
+#include "cli/failure.hpp"
+#include "inventory/inventory_loader.hpp"
+#include "inventory/selection.hpp"
+#include "inventory/staleness.hpp"
+
+#include <ostream>
+
+namespace breakglass::cli {
+
+void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
+    command.add_option("-l,--selector", flags.selector,
+                       "Kubernetes label selector, e.g. 'role=worker,zone in (a,b)'");
+    command.add_option("-w,--nodes", flags.nodes, "node set, e.g. 'node[001-100,205]' or 'gpu-*'");
+    command.add_option("-x,--exclude", flags.exclude, "node set to leave out");
+    command.add_option("--limit", flags.limit, "at most this many nodes (the first selected)")
+        ->check(CLI::PositiveNumber);
+    command.add_flag("--allow-stale", flags.allow_stale,
+                     "use an inventory older than stale_refuse");
+}
+
+SelectedFleet select_fleet(const Context& context, const config::Settings& settings,
+                           const SelectionFlags& flags) {
+    const std::string& path = settings.text("inventory");
+    auto loaded = inventory::load_inventory(path);
+    if (!loaded) {
+        throw Failure(ExitCode::inventory, loaded.error());
+    }
+    SelectedFleet fleet{std::move(*loaded), {}};
+
+    auto staleness =
+        inventory::assess_staleness(fleet.inventory.captured_at, std::chrono::system_clock::now(),
+                                    settings.duration("stale_warn"), settings.duration("stale_refuse"));
+    const std::string age = inventory::describe_age(staleness.age);
+    if (staleness.level == inventory::Staleness::Level::refuse && !flags.allow_stale) {
+        throw Failure(ExitCode::inventory, "inventory " + path + " is " + age +
+                                               " old (older than stale_refuse); re-import it or "
+                                               "pass --allow-stale");
+    }
+    *context.err << "inventory: " << fleet.inventory.cluster << ", captured " << age << " ago"
+                 << (staleness.level == inventory::Staleness::Level::fresh ? "" : " (STALE)")
+                 << '\n';
+
+    inventory::SelectionRequest request{flags.selector, flags.nodes, flags.exclude, flags.limit};
+    auto selected = inventory::select_nodes(fleet.inventory, request);
+    if (!selected) {
+        throw Failure(selected.error().kind == inventory::SelectionError::Kind::syntax
+                          ? ExitCode::usage
+                          : ExitCode::inventory,
+                      selected.error().message);
+    }
+    if (selected->empty()) {
+        throw Failure(ExitCode::inventory, "the selection matches no node");
+    }
+    fleet.indices = std::move(*selected);
+    return fleet;
+}
+
+} // namespace breakglass::cli
