@@ -18,6 +18,7 @@ constexpr Registration k_commands[] = {
     register_version,
     register_config,
     register_inventory,
+    register_exec,
     register_playbook,
 };
 

@@ -11,6 +11,7 @@ namespace breakglass::cli {
 void register_version(CLI::App& app, Context& context);
 void register_config(CLI::App& app, Context& context);
 void register_inventory(CLI::App& app, Context& context);
+void register_exec(CLI::App& app, Context& context);
 void register_playbook(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

@@ -61,7 +61,7 @@ tl::expected<ImportResult, std::string> import_lab_fleet(const std::filesystem::
         inventory.captured_at = captured_at;
         inventory.defaults.user = fleet.at("users").at("root").get<std::string>();
         inventory.defaults.identities.push_back(fleet.at("client_key").get<std::string>());
-        inventory.defaults.become = "none"; // already root
+        // No become here: exec gives root none, and the lab's sudo users the default `sudo -n`.
         std::size_t position = 0;
         for (const Json& entry : fleet.at("nodes")) {
             auto node = lab_node(inventory, entry, position++);

@@ -328,7 +328,9 @@ NodeSession::Progress NodeSession::open_channel() {
 }
 
 NodeSession::Progress NodeSession::request_exec(Clock::time_point now) {
-    int rc = ssh_channel_request_exec(m_channel.get(), m_job.command.c_str());
+    const std::string command =
+        m_job.uses_become ? with_become(m_job.command, m_target.become) : m_job.command;
+    int rc = ssh_channel_request_exec(m_channel.get(), command.c_str());
     if (rc == SSH_AGAIN) {
         return Progress::waiting;
     }
@@ -440,7 +442,7 @@ void NodeSession::finish(NodeStatus status, const std::string& reason, const std
     m_result.out = m_out.take();
     m_result.err = m_err.take();
     m_result.timings.total = since(m_started, now);
-    if (m_job.uses_become) {
+    if (m_job.uses_become && !m_target.become.empty() && m_target.become != "none") {
         classify_become_denied(m_result);
     }
     m_phase = Phase::done;

@@ -24,6 +24,7 @@ struct NodeTarget {
     std::uint16_t port = 22;
     std::string user;
     std::vector<std::string> pinned_host_keys; // OpenSSH "type base64"; empty: use known_hosts
+    std::string become; // escalation command for this node ("sudo -n"); empty or "none": none
 };
 
 /// Settings every session of one run shares.
@@ -43,7 +44,7 @@ struct SessionSettings {
 struct NodeJob {
     std::string command;
     bool scan_host_key_only = false;
-    bool uses_become = false; // the command is wrapped by with_become(): classify sudo refusals
+    bool uses_become = false; // wrap the command with each target's become command
 };
 
 /// One node's SSH session as a nonblocking state machine, driven by the fan-out's event loop:

@@ -1,5 +1,6 @@
 #include "tests/integration/support/lab_fleet.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 #include <unistd.h>
@@ -14,8 +15,22 @@ std::string fleet_script() {
 
 } // namespace
 
-LabFleet::LabFleet(const std::string& purpose, int nodes, int sshds)
-    : m_name(purpose.substr(0, 24) + "-" + std::to_string(::getpid())) {
+namespace {
+
+// lab/fleet accepts [a-z0-9-]: test names are CamelCase.
+std::string fleet_name(const std::string& purpose) {
+    std::string name;
+    for (char c : purpose.substr(0, 24)) {
+        name += std::isalnum(static_cast<unsigned char>(c)) != 0
+                    ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                    : '-';
+    }
+    return name + "-" + std::to_string(::getpid());
+}
+
+} // namespace
+
+LabFleet::LabFleet(const std::string& purpose, int nodes, int sshds) : m_name(fleet_name(purpose)) {
     auto up = run_process({fleet_script(), "up", "--name", m_name, "--nodes", std::to_string(nodes),
                            "--sshds", std::to_string(sshds)});
     if (up.exit_code != 0) {

@@ -12,6 +12,7 @@ struct ProcessResult {
     std::string err;
     bool timed_out = false;
     std::chrono::milliseconds elapsed{0};
+    long max_rss_kib = 0; // the child's peak resident memory (wait4's ru_maxrss)
 };
 
 /// Runs argv[0] (searched in PATH) with stdin fed from `input`, capturing both streams.
