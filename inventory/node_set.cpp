@@ -151,14 +151,16 @@ private:
             range = range.substr(0, slash);
         }
         const std::size_t dash = range.find('-');
-        const std::string_view first = range.substr(0, dash);
+        std::size_t first_offset = offset;
+        std::size_t last_offset = offset + dash + 1;
+        const std::string_view first = trim(range.substr(0, dash), first_offset);
         const std::string_view last =
-            dash == std::string_view::npos ? first : range.substr(dash + 1);
+            dash == std::string_view::npos ? first : trim(range.substr(dash + 1), last_offset);
         if (!all_digits(first)) {
-            return fail(offset, "expected a number or a range such as 001-100");
+            return fail(first_offset, "expected a number or a range such as 001-100");
         }
         if (!all_digits(last)) {
-            return fail(offset + dash + 1, "expected a number after '-'");
+            return fail(last_offset, "expected a number after '-'");
         }
         std::uint64_t low = 0;
         std::uint64_t high = 0;

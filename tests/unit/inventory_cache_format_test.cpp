@@ -1,0 +1,182 @@
+#include "inventory/cache_format.hpp"
+#include "inventory/inventory_loader.hpp"
+#include "inventory/inventory_writer.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+using namespace breakglass::inventory;
+
+namespace {
+
+const char* const k_key =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpu0";
+
+std::string cache(const std::string& nodes, const std::string& extra = "") {
+    return R"({"schema_version": 1, "cluster": "prod", "captured_at": "2026-11-24T08:00:00Z",
+               "source": "kubectl:nodes.json", )" +
+           extra + R"("nodes": [)" + nodes + "]}";
+}
+
+std::string error_of(const std::string& text) {
+    auto loaded = parse_inventory(text);
+    EXPECT_FALSE(loaded.has_value()) << text;
+    return loaded ? "" : loaded.error();
+}
+
+} // namespace
+
+TEST(InventoryCacheFormat, LoadsEveryField) {
+    auto loaded = parse_inventory(cache(
+        R"({"name": "n1", "address": "10.0.0.1", "port": 2222, "user": "core",
+            "labels": {"env": "prod", "node-role.kubernetes.io/worker": ""},
+            "host_keys": [")" +
+            std::string(k_key) + R"("],
+            "host_keys_scanned_at": "2026-11-24T09:30:00+01:00", "jump": null},
+           {"name": "n2", "address": "fd00::2", "labels": {}, "host_keys": []})",
+        R"("defaults": {"user": "root", "port": 22, "identities": ["/k"], "become": "sudo -n",
+                        "jump": null}, )"));
+    ASSERT_TRUE(loaded.has_value()) << loaded.error();
+    const Inventory& inventory = *loaded;
+    EXPECT_EQ(inventory.cluster, "prod");
+    EXPECT_EQ(format_rfc3339(inventory.captured_at), "2026-11-24T08:00:00Z");
+    EXPECT_EQ(inventory.defaults.identities, std::vector<std::string>{"/k"});
+    ASSERT_EQ(inventory.nodes.size(), 2U);
+    const Node& n1 = inventory.nodes[0];
+    EXPECT_EQ(inventory.port_of(n1), 2222);
+    EXPECT_EQ(inventory.port_of(inventory.nodes[1]), 22);
+    EXPECT_EQ(n1.user, "core");
+    EXPECT_EQ(inventory.label(n1, "env"), "prod");
+    EXPECT_EQ(inventory.label(n1, "node-role.kubernetes.io/worker"), "");
+    EXPECT_FALSE(inventory.label(inventory.nodes[1], "env").has_value());
+    EXPECT_EQ(n1.host_keys, std::vector<std::string>{k_key});
+    EXPECT_EQ(format_rfc3339(*n1.host_keys_scanned_at), "2026-11-24T08:30:00Z");
+}
+
+TEST(InventoryCacheFormat, WriterOutputLoadsBackUnchanged) {
+    auto loaded = parse_inventory(cache(
+        R"({"name": "n1", "address": "10.0.0.1", "port": 2222, "labels": {"z": "1", "a": "2"},
+            "host_keys": [")" +
+        std::string(k_key) + R"("], "host_keys_scanned_at":
+            "2026-11-24T09:30:00Z"}, {"name": "n2", "address": "::1", "labels": {}, "host_keys": []})"));
+    ASSERT_TRUE(loaded.has_value()) << loaded.error();
+    std::ostringstream first;
+    write_inventory(*loaded, first);
+    auto again = parse_inventory(first.str());
+    ASSERT_TRUE(again.has_value()) << again.error() << "\n" << first.str();
+    std::ostringstream second;
+    write_inventory(*again, second);
+    EXPECT_EQ(first.str(), second.str());
+    // One node per line, labels sorted by key.
+    EXPECT_NE(first.str().find(
+                  R"({"name":"n1","address":"10.0.0.1","port":2222,"labels":{"a":"2","z":"1"})"),
+              std::string::npos)
+        << first.str();
+}
+
+TEST(InventoryCacheFormat, StrictErrorsNameTheNode) {
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "adress": "x"})")),
+              "node 'n1': unknown field 'adress'");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1"})")), "node 'n1': has no address");
+    EXPECT_EQ(error_of(cache(R"({"address": "10.0.0.1"})")), "nodes[0]: has no name");
+    EXPECT_NE(error_of(cache(R"({"name": "web-1", "address": "web-1.example.com"})"))
+                  .find("node 'web-1': address 'web-1.example.com' is not an IP address"),
+              std::string::npos);
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.256"})")).find("not an IP"),
+              std::string::npos);
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "[::1]"})")).find("not an IP"),
+              std::string::npos);
+    EXPECT_EQ(error_of(cache(R"({"name": "a", "address": "10.0.0.1"},
+                                {"name": "b", "address": "10.0.0.2"},
+                                {"name": "a", "address": "10.0.0.3"},
+                                {"name": "b", "address": "10.0.0.4"},
+                                {"name": "a", "address": "10.0.0.5"})")),
+              "duplicate node names: a, b");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "port": 70000})")),
+              "node 'n1': field 'port' must be an integer from 1 to 65535");
+    EXPECT_EQ(
+        error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"a": "1", "a": "2"}})")),
+        "node 'n1': label 'a' appears twice");
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"a": "b c"}})"))
+                  .find("node 'n1': label 'a': label value 'b c'"),
+              std::string::npos);
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"-a": "b"}})"))
+                  .find("node 'n1': label key '-a'"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of(
+            cache(
+                R"({"name": "n1", "address": "10.0.0.1", "host_keys": ["ssh-ed25519 AAAA comment"]})"))
+            .find("node 'n1': host key of type ssh-ed25519"),
+        std::string::npos);
+    EXPECT_EQ(error_of(cache(R"({"name": "n[1]", "address": "10.0.0.1"})")),
+              "nodes[0]: name 'n[1]' contains a character node sets reserve");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "name": "n2"})")),
+              "node 'n1': field 'name' appears twice");
+}
+
+TEST(InventoryCacheFormat, StrictErrorsInTheHeader) {
+    EXPECT_EQ(error_of(R"({"schema_version": 2, "cluster": "c"})"),
+              "schema_version 2 was written by a newer breakglass; this one reads 1");
+    EXPECT_EQ(error_of(R"({"schema_version": 1, "cluster": "c", "nodes": []})"),
+              "missing field 'captured_at'");
+    EXPECT_EQ(error_of(cache("", R"("colour": "blue", )")), "unknown field 'colour'");
+    EXPECT_EQ(error_of(cache("", R"("defaults": {"usr": "x"}, )")),
+              "defaults: unknown field 'usr'");
+    EXPECT_NE(error_of(R"({"schema_version": 1, "captured_at": "yesterday"})")
+                  .find("expected an RFC 3339 time"),
+              std::string::npos);
+    EXPECT_EQ(error_of("[]"), "the inventory must be a JSON object");
+    EXPECT_NE(error_of(cache("") + "x").find("line"), std::string::npos);
+    EXPECT_NE(error_of(R"({"schema_version": 1,)").find("parse error"), std::string::npos);
+}
+
+TEST(InventoryCacheFormat, Rfc3339) {
+    EXPECT_EQ(format_rfc3339(parse_rfc3339("2026-11-24T08:00:00.123456Z").value()),
+              "2026-11-24T08:00:00Z");
+    EXPECT_EQ(format_rfc3339(parse_rfc3339("2026-11-24T01:00:00-07:00").value()),
+              "2026-11-24T08:00:00Z");
+    EXPECT_EQ(format_rfc3339(parse_rfc3339("2024-02-29t23:59:59z").value()),
+              "2024-02-29T23:59:59Z");
+    for (const char* bad : {"2026-11-24", "2026-11-24T08:00:00", "2026-02-30T00:00:00Z",
+                            "2026-11-24T24:00:00Z", "2026-11-24T08:00:00+1:00", "now"}) {
+        EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
+    }
+}
+
+TEST(InventoryCacheFormat, SavesAtomicallyAndLoadsFromDisk) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("bg-inv-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto path = dir / "sub" / "inventory.json";
+    auto inventory = parse_inventory(cache(R"({"name": "n1", "address": "10.0.0.1"})"));
+    ASSERT_TRUE(inventory.has_value());
+    ASSERT_TRUE(save_inventory(*inventory, path).has_value());
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600U);
+    ::chmod(path.c_str(), 0640);
+    ASSERT_TRUE(save_inventory(*inventory, path).has_value());
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0640U); // an existing file keeps its mode
+    // No temporary file is left behind.
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(path.parent_path()),
+                            std::filesystem::directory_iterator()),
+              1);
+    auto loaded = load_inventory(path);
+    ASSERT_TRUE(loaded.has_value()) << loaded.error();
+    EXPECT_EQ(loaded->nodes.at(0).name, "n1");
+    auto missing = load_inventory(dir / "absent.json");
+    ASSERT_FALSE(missing.has_value());
+    EXPECT_NE(missing.error().find("absent.json: No such file"), std::string::npos);
+    std::ofstream(dir / "bad.json") << cache(R"({"name": "n1", "address": "nope"})");
+    auto bad = load_inventory(dir / "bad.json");
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_NE(bad.error().find("bad.json: node 'n1': address 'nope'"), std::string::npos)
+        << bad.error();
+    std::filesystem::remove_all(dir);
+}
