@@ -252,3 +252,41 @@ TEST_F(ExecTest, GatheredOutputCoalescesIdenticalNodes) {
     EXPECT_NE(result.out.find("node[0001-0006] (6)\n---------------\nsame\n"), std::string::npos)
         << result.out;
 }
+
+TEST_F(ExecTest, CertificateSignedByTrustedCaAuthenticatesAKeyInNoAuthorizedKeys) {
+    start_fleet(2, 1);
+    const std::string key = m_dir.path() + "/certified";
+    ASSERT_EQ(run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key}).exit_code, 0);
+    auto without = exec({"-o", "json", "--identity", key, "--", "true"});
+    EXPECT_EQ(without.exit_code, 1) << "the bare key is in no authorized_keys";
+    // Sign it: sshd trusts the lab's user CA; breakglass picks up KEY-cert.pub beside the key.
+    ASSERT_EQ(
+        run_process({"ssh-keygen", "-q", "-s", m_fleet->description()["user_ca"].get<std::string>(),
+                     "-I", "breakglass-test", "-n", "root", "-V", "+1h", key + ".pub"})
+            .exit_code,
+        0);
+    auto with = exec({"-o", "json", "--identity", key, "--", "true"});
+    EXPECT_EQ(with.exit_code, 0) << with.out << with.err;
+}
+
+TEST_F(ExecTest, SshAgentAuthenticatesWhenNoIdentityFileIsGiven) {
+    start_fleet(2, 1);
+    auto document = inventory();
+    document["defaults"]["identities"] = nlohmann::json::array();
+    save_inventory(document);
+    const std::string socket = m_dir.path() + "/agent.sock";
+    auto agent = run_process({"ssh-agent", "-a", socket});
+    ASSERT_EQ(agent.exit_code, 0) << agent.err;
+    const std::string pid = agent.out.substr(agent.out.find("SSH_AGENT_PID=") + 14);
+    const std::vector<std::string> env{"SSH_AUTH_SOCK=" + socket, "HOME=" + m_dir.path()};
+    ASSERT_EQ(run_process({"ssh-add", m_fleet->description()["client_key"].get<std::string>()},
+                          std::chrono::seconds(10), "", env)
+                  .exit_code,
+              0);
+    auto result =
+        run_process(m_fleet->in_namespace({breakglass::testing::breakglass_binary(), "exec", "-i",
+                                           m_inventory, "-o", "json", "--", "true"}),
+                    std::chrono::seconds(60), "", env);
+    run_process({"kill", pid.substr(0, pid.find(';'))});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+}
