@@ -316,6 +316,22 @@ TEST_P(SignatureInterop, NamespacesExcludingOurs) {
     expect_agreement(alice + "namespaces=\"git,breakglass-*\" " + key_line(), m_signature, true);
 }
 
+// Deliberate disagreement: ssh-keygen skips an allowed_signers line it cannot read (an
+// unquoted time, cert-authority with a plain key) and goes on; breakglass refuses the file, so
+// a typo cannot silently drop the restrictions that line meant to add.
+TEST_P(SignatureInterop, UnreadableLineRefusesTheWholeFile) {
+    const std::string good = std::string(k_principal) + " " + key_line() + "\n";
+    for (const std::string& bad : {std::string(k_principal) + " valid-before=20200101 ",
+                                   std::string(k_principal) + " cert-authority "}) {
+        auto [reference, breakglass] =
+            judge(bad + key_line() + "\n" + good, m_signature, k_principal);
+        EXPECT_TRUE(reference.accepted) << reference.detail;
+        EXPECT_FALSE(breakglass.accepted);
+        EXPECT_EQ(m_last_refusal, RefusalKind::malformed) << breakglass.detail;
+        EXPECT_NE(breakglass.detail.find("line 1"), std::string::npos) << breakglass.detail;
+    }
+}
+
 TEST_P(SignatureInterop, TheBinaryAgrees) {
     const std::string allowed = std::string(k_principal) + " " + key_line() + "\n";
     EXPECT_EQ(breakglass_binary(m_file, m_signature, allowed), 0) << read(log());
