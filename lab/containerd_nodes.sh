@@ -1,0 +1,219 @@
+# lab/fleet's containerd nodes (`up --containerd`), sourced by lab/fleet: one private mount
+# namespace per node holding its own containerd, kubelet stand-in and sshd (lab/node/start).
+
+readonly NODE_SCRIPTS=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/node
+readonly MAX_CONTAINERD_NODES=64
+
+# Every process of a fleet's containerd nodes lives in cgroup /bglab-NAME (daemons in
+# NODE/daemons of the pids and freezer hierarchies, containers in NODE/ID of all of them):
+# freeze it so nothing forks, SIGKILL every member, thaw (a frozen task only dies once thawed,
+# and `ctr tasks pause` freezes containers one by one), then remove the cgroups.
+kill_cgroups() {
+  local cg=$1 freezer=/sys/fs/cgroup/freezer$1 round pids state
+  local dirs=() hierarchy
+  for hierarchy in /sys/fs/cgroup/*/; do [[ -d $hierarchy${cg#/} ]] && dirs+=("$hierarchy${cg#/}"); done
+  ((${#dirs[@]})) || return 0
+  [[ -d $freezer ]] && echo FROZEN >"$freezer/freezer.state" 2>/dev/null
+  for ((round = 0; round < 100; round++)); do
+    pids=$(find "${dirs[@]}" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+    [[ -n $pids ]] || break
+    kill -9 $pids 2>/dev/null
+    if [[ -d $freezer ]]; then
+      # Parents first: a child thaws only once its parent has.
+      find "$freezer" -name freezer.state | while read -r state; do echo THAWED >"$state" 2>/dev/null; done
+    fi
+    sleep 0.05
+  done
+  find "${dirs[@]}" -depth -type d -exec rmdir {} + 2>/dev/null
+  return 0
+}
+
+# A busybox-static root filesystem shared read-only by every container of the fleet.
+make_rootfs() {
+  local root=$1 tool
+  mkdir -p "$root"/{bin,proc,sys,dev,tmp,etc,run}
+  cp /bin/busybox "$root/bin/busybox"
+  for tool in sh sleep cat ls ps kill true false echo env id; do ln -sf busybox "$root/bin/$tool"; done
+}
+
+write_containerd_config() {
+  # Only what ctr needs: no CRI plugin (the kubelet stand-in drives containerd through ctr), no
+  # listeners beyond the socket, nothing outside the node's bind-mounted folders.
+  cat >"$1" <<'CONF'
+version = 2
+root = "/var/lib/containerd"
+state = "/run/containerd"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt",
+  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "/run/containerd/containerd.sock"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+CONF
+}
+
+node_fault() { # NODE: none, no-socket or no-runtime
+  local fault
+  for fault in "${faults[@]}"; do
+    [[ ${fault%%:*} == "$1" ]] && { echo "${fault#*:}"; return; }
+  done
+  echo none
+}
+
+up_containerd() {
+  ((nodes <= MAX_CONTAINERD_NODES)) || die "--containerd fleets have at most $MAX_CONTAINERD_NODES nodes"
+  command -v containerd >/dev/null && command -v runc >/dev/null && [[ -x /bin/busybox ]] ||
+    die "--containerd needs containerd, runc and busybox-static"
+  local fault
+  for fault in "${faults[@]}"; do
+    [[ $fault =~ ^node[0-9]+:(no-socket|no-runtime)$ ]] || die "--fault must be NODE:no-socket or NODE:no-runtime, got '$fault'"
+  done
+  local params="nodes=$nodes containerd faults=${faults[*]}"
+  if fleet_alive "$name" "$params"; then
+    echo "fleet $name already up: $(dir "$name")/fleet.json"
+    return
+  fi
+  down_one "$name"
+  ensure_users
+  local d ns; d=$(dir "$name"); ns=$(netns "$name")
+  make_keys_and_netns "$d" "$ns"
+  make_rootfs "$d/rootfs"
+  mkdir -p "$d/bin"
+  cp "$NODE_SCRIPTS"/{start,kubelet-standin,systemctl,pods.sh} "$d/bin/"
+  source "$NODE_SCRIPTS/pods.sh"
+
+  local host_mnt_ns; host_mnt_ns=$(readlink /proc/self/ns/mnt)
+  local i k width=4 node_name addr nd started=()
+  : >"$d/known_hosts"
+  for ((i = 1; i <= nodes; i++)); do
+    k=$((i - 1))
+    printf -v node_name 'node%0*d' "$width" "$i"
+    addr="127.1.0.$i"
+    nd=$d/nodes/$node_name
+    mkdir -p "$nd/run-containerd" "$nd/lib-containerd" "$nd/kubelet"
+    ln -s "$d/bin" "$nd/bin"
+    write_sshd_config "$d" "$k" 22 "$addr"
+    echo "$addr $(cut -d' ' -f1,2 "$d/sshd-$k/ssh_host_ed25519_key.pub")" >>"$d/known_hosts"
+    write_containerd_config "$nd/containerd.toml"
+    bglab_node_pods >"$nd/pods.tsv"
+    cat >"$nd/node.env" <<ENV
+NODE_NAME=$node_name
+ADDRESS=$addr
+CGROUP_PARENT=/bglab-$name/$node_name
+ROOTFS=$d/rootfs
+FAULT=$(node_fault "$node_name")
+SSHD_DIR=$d/sshd-$k
+ENV
+    in_netns "$ns" unshare --mount --propagation private -- "$d/bin/start" "$nd" "$host_mnt_ns" \
+      >"$nd/start.log" 2>&1 &
+    started+=($!)
+  done
+  local pid failed=0
+  for pid in "${started[@]}"; do wait "$pid" || failed=1; done
+  ((failed == 0)) || die "a node did not start: $(cat "$d"/nodes/*/start.log)"
+
+  # Ready when every sshd accepts a connection and every kubelet stand-in has made its pods.
+  local tries
+  for ((i = 1; i <= nodes; i++)); do
+    printf -v node_name 'node%0*d' "$width" "$i"
+    nd=$d/nodes/$node_name
+    tries=0
+    until in_netns "$ns" bash -c "exec 3<>/dev/tcp/127.1.0.$i/22" 2>/dev/null; do
+      ((++tries < 200)) || die "sshd of $node_name did not start; see $d/sshd-$((i - 1))/sshd.log"
+      sleep 0.05
+    done
+    [[ $(node_fault "$node_name") == none ]] || continue
+    tries=0
+    until [[ -f $nd/kubelet/synced ]]; do
+      ((++tries < 1200)) || die "pods of $node_name did not start; see $nd/kubelet/kubelet.log"
+      sleep 0.05
+    done
+  done
+  write_containerd_description "$d" "$ns"
+  echo "$params" >"$d/params"
+  echo "fleet $name up: $nodes containerd nodes, description $d/fleet.json"
+}
+
+# fleet.json (the plain fleet's format, one sshd per node, plus "containerd": true and per-node
+# folders) and pods.json (every node's pods, as the kubelet stand-in made them).
+write_containerd_description() {
+  local d=$1 ns=$2 i node_name nd key sep="" psep
+  {
+    printf '{"schema_version":1,"name":"%s","netns":"%s","dir":"%s",' "$name" "$ns" "$d"
+    printf '"client_key":"%s/client_ed25519","known_hosts":"%s/known_hosts","user_ca":"%s/user_ca",' "$d" "$d" "$d"
+    printf '"users":{"root":"root","sudo":"%s","sudo_password":"%s"},' "$SUDO_USER_NAME" "$PASSWORD_USER_NAME"
+    printf '"containerd":true,"rootfs":"%s/rootfs","pods":"%s/pods.json","cgroup":"/bglab-%s",' "$d" "$d" "$name"
+    printf '"sshds":['
+    for ((i = 1; i <= nodes; i++)); do
+      key=$(cut -d' ' -f1,2 "$d/sshd-$((i - 1))/ssh_host_ed25519_key.pub")
+      printf '%s{"index":%d,"port":22,"address":"127.1.0.%d","host_key":"%s","pid_file":"%s/sshd-%d/sshd.pid","log":"%s/sshd-%d/sshd.log"}' \
+        "$sep" $((i - 1)) "$i" "$key" "$d" $((i - 1)) "$d" $((i - 1))
+      sep=,
+    done
+    printf '],"nodes":['
+    sep=""
+    for ((i = 1; i <= nodes; i++)); do
+      printf -v node_name 'node%04d' "$i"
+      nd=$d/nodes/$node_name
+      key=$(cut -d' ' -f1,2 "$d/sshd-$((i - 1))/ssh_host_ed25519_key.pub")
+      printf '%s{"name":"%s","address":"127.1.0.%d","port":22,"sshd":%d,"host_key":"%s",' \
+        "$sep" "$node_name" "$i" $((i - 1)) "$key"
+      printf '"node_dir":"%s","fault":"%s","mnt_ns":"%s","containerd_pid":%s,"kubelet_pid":%s}' \
+        "$nd" "$(node_fault "$node_name")" "$(cat "$nd/mnt-ns")" \
+        "$(cat "$nd/containerd.pid" 2>/dev/null || echo null)" \
+        "$(cat "$nd/kubelet/kubelet.pid" 2>/dev/null || echo null)"
+      sep=,
+    done
+    printf ']}\n'
+  } >"$d/fleet.json.tmp"
+  mv "$d/fleet.json.tmp" "$d/fleet.json"
+
+  local uid namespace pod role owner labels containers label c lsep csep
+  {
+    printf '{"schema_version":1,"nodes":{'
+    sep=""
+    for ((i = 1; i <= nodes; i++)); do
+      printf -v node_name 'node%04d' "$i"
+      nd=$d/nodes/$node_name
+      printf '%s"%s":[' "$sep" "$node_name"
+      psep=""
+      while IFS=$'\t' read -r uid namespace pod role owner labels containers; do
+        printf '%s{"uid":"%s","namespace":"%s","name":"%s","role":"%s","owner":"%s",' \
+          "$psep" "$uid" "$namespace" "$pod" "$role" "$owner"
+        printf '"sandbox_id":"%s","labels":{' "$(bglab_container_id "$uid" "" 0)"
+        lsep=""
+        IFS=, read -r -a all_labels <<<"$labels"
+        for label in "${all_labels[@]}"; do
+          printf '%s"%s":"%s"' "$lsep" "${label%%=*}" "${label#*=}"; lsep=,
+        done
+        printf '},"containers":['
+        csep=""
+        IFS=, read -r -a all_containers <<<"$containers"
+        for c in "${all_containers[@]}"; do
+          printf '%s{"name":"%s","id":"%s"}' "$csep" "$c" "$(bglab_container_id "$uid" "$c" 0)"; csep=,
+        done
+        printf ']}'
+        psep=,
+      done <"$nd/pods.tsv"
+      printf ']'
+      sep=,
+    done
+    printf '}}\n'
+  } >"$d/pods.json.tmp"
+  mv "$d/pods.json.tmp" "$d/pods.json"
+}
+
+# Runs CMD in a containerd node's network and mount namespaces, as its SSH sessions see them.
+node_exec() {
+  local d nd pid; d=$(dir "$name")
+  [[ $node =~ ^node[0-9]+$ ]] || die "node-exec needs --node NODE"
+  nd=$d/nodes/$node
+  [[ -f $nd/node.env ]] || die "fleet $name has no containerd node $node"
+  pid=$(cat "$d/sshd-$(( 10#${node#node} - 1 ))/sshd.pid" 2>/dev/null) || die "$node's sshd is not running"
+  [[ $(readlink "/proc/$pid/ns/mnt") == "$(cat "$nd/mnt-ns")" ]] || die "$node's sshd is not in the node's mount namespace"
+  nsenter --target "$pid" --mount --net -- "$@"
+}
