@@ -1,84 +1,21 @@
 #include "inventory/inventory_loader.hpp"
 
 #include "inventory/cache_format.hpp"
+#include "inventory/json_pull.hpp"
 #include "inventory/label_syntax.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
-#include <iterator>
-#include <memory>
 #include <span>
 #include <unistd.h>
-
-#include <nlohmann/json.hpp>
 
 namespace breakglass::inventory {
 
 namespace {
-
-// Reads a file in fixed chunks so memory stays flat however large the cache is.
-class ChunkReader {
-public:
-    explicit ChunkReader(int fd) : m_fd(fd) {}
-    ChunkReader(const ChunkReader&) = delete;
-    ChunkReader& operator=(const ChunkReader&) = delete;
-    ~ChunkReader() { ::close(m_fd); }
-
-    bool at_end() { return m_pos == m_len && !refill(); }
-    char peek() const { return m_buffer[m_pos]; }
-    void advance() { ++m_pos; }
-    int error() const { return m_error; }
-
-private:
-    bool refill() {
-        ssize_t got = 0;
-        do {
-            got = ::read(m_fd, m_buffer.data(), m_buffer.size());
-        } while (got < 0 && errno == EINTR);
-        if (got < 0) {
-            m_error = errno;
-        }
-        m_pos = 0;
-        m_len = got > 0 ? static_cast<std::size_t>(got) : 0;
-        return m_len > 0;
-    }
-
-    int m_fd;
-    std::array<char, 1 << 16> m_buffer{};
-    std::size_t m_pos = 0;
-    std::size_t m_len = 0;
-    int m_error = 0;
-};
-
-// The input iterator nlohmann's lexer pulls characters through; every copy shares one reader.
-struct ChunkIterator {
-    using iterator_category = std::input_iterator_tag;
-    using value_type = char;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const char*;
-    using reference = char;
-
-    ChunkReader* reader = nullptr; // nullptr is the end sentinel
-
-    char operator*() const { return reader->peek(); }
-    ChunkIterator& operator++() {
-        reader->advance();
-        return *this;
-    }
-    ChunkIterator operator++(int) {
-        ChunkIterator before = *this;
-        reader->advance();
-        return before;
-    }
-    // Only ever compared against the sentinel, which is how the lexer asks for more input.
-    friend bool operator==(const ChunkIterator& a, const ChunkIterator& b) {
-        ChunkReader* live = a.reader != nullptr ? a.reader : b.reader;
-        return live == nullptr || live->at_end();
-    }
-};
 
 enum class At {
     start,
@@ -160,19 +97,17 @@ public:
     std::string error;
 
     bool null() { return value(Kind::null, nullptr, 0); }
-    bool boolean(bool) { return value(Kind::boolean, nullptr, 0); }
-    bool number_integer(std::int64_t number) {
-        return number < 0 ? value(Kind::number, nullptr, -1) : value(Kind::number, nullptr, number);
-    }
-    bool number_unsigned(std::uint64_t number) {
+    bool boolean() { return value(Kind::boolean, nullptr, 0); }
+    // Out-of-range numbers arrive as -1 and floats as -2: every numeric field is a small
+    // positive integer, so the field checks reject both with their own message.
+    bool number(std::int64_t number) {
         return value(Kind::number, nullptr,
-                     number > 0xFFFFFFFFU ? -1 : static_cast<std::int64_t>(number));
+                     number > 0xFFFFFFFF ? -1 : std::max<std::int64_t>(number, -1));
     }
-    bool number_float(double, const std::string&) { return value(Kind::number, nullptr, -2); }
+    bool floating() { return value(Kind::number, nullptr, -2); }
     bool string(std::string& text) { return value(Kind::string, &text, 0); }
-    bool binary(nlohmann::json::binary_t&) { return fail("unexpected binary value"); }
-    bool start_object(std::size_t) { return value(Kind::object, nullptr, 0); }
-    bool start_array(std::size_t) { return value(Kind::array, nullptr, 0); }
+    bool start_object() { return value(Kind::object, nullptr, 0); }
+    bool start_array() { return value(Kind::array, nullptr, 0); }
 
     bool key(std::string& name) {
         switch (m_at) {
@@ -224,15 +159,6 @@ public:
         }
     }
 
-    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception& problem) {
-        std::string text = problem.what();
-        // "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
-        if (auto bracket = text.find("] "); text.starts_with("[json.") && bracket != text.npos) {
-            text.erase(0, bracket + 2);
-        }
-        return fail(text);
-    }
-
 private:
     bool fail(std::string message) {
         if (error.empty()) {
@@ -241,12 +167,8 @@ private:
         return false;
     }
 
-    std::string node_label() const {
-        if (!m_node.name.empty()) {
-            return "node '" + m_node.name + "': ";
-        }
-        return "nodes[" + std::to_string(inventory.nodes.size()) + "]: ";
-    }
+    // How errors name the node in hand; rebuilt once per node, not per field.
+    const std::string& node_label() const { return m_where; }
 
     template <std::size_t N>
     bool enter_field(const std::array<FieldName, N>& fields, const std::string& name,
@@ -333,6 +255,8 @@ private:
             }
             m_node = Node{};
             m_node_seen = 0;
+            m_where = "nodes[" + std::to_string(inventory.nodes.size()) + "]: ";
+            m_label_position = 0;
             m_scratch_labels.clear();
             m_at = At::node;
             return true;
@@ -447,7 +371,7 @@ private:
     }
 
     bool node_value(Kind kind, std::string* text, std::int64_t number) {
-        const std::string where = node_label();
+        const std::string& where = node_label();
         switch (m_field) {
         case f_name:
             if (kind != Kind::string || text->empty()) {
@@ -457,6 +381,7 @@ private:
                 return fail(where + "name '" + *text + "' contains a character node sets reserve");
             }
             m_node.name = std::move(*text);
+            m_where = "node '" + m_node.name + "': ";
             return true;
         case f_address:
             if (kind != Kind::string || !is_ip_literal(*text)) {
@@ -502,9 +427,14 @@ private:
         if (kind != Kind::string) {
             return fail(node_label() + "label '" + m_label_key + "' must have a string value");
         }
-        // Each distinct text is checked once, when the pool first sees it.
+        // Nodes list the same keys in the same order with few distinct values: comparing with
+        // the key at this position in the previous node, and with the last value seen for
+        // this key, skips most hash lookups. Each distinct text is validated once.
         std::uint32_t key_id = 0;
-        if (auto known = inventory.label_keys.find(m_label_key)) {
+        if (m_label_position < m_previous_keys.size() &&
+            inventory.label_keys.view(m_previous_keys[m_label_position]) == m_label_key) {
+            key_id = m_previous_keys[m_label_position];
+        } else if (auto known = inventory.label_keys.find(m_label_key)) {
             key_id = *known;
         } else {
             if (auto problem = label_key_problem(m_label_key)) {
@@ -512,14 +442,24 @@ private:
             }
             key_id = inventory.label_keys.intern(m_label_key);
         }
-        std::uint32_t value_id = 0;
-        if (auto known = inventory.label_values.find(*text)) {
-            value_id = *known;
-        } else {
-            if (auto problem = label_value_problem(*text)) {
-                return fail(node_label() + "label '" + m_label_key + "': " + *problem);
+        if (m_label_position >= m_previous_keys.size()) {
+            m_previous_keys.resize(m_label_position + 1);
+        }
+        m_previous_keys[m_label_position++] = key_id;
+        if (key_id >= m_last_value.size()) {
+            m_last_value.resize(key_id + 1, k_no_value);
+        }
+        std::uint32_t value_id = m_last_value[key_id];
+        if (value_id == k_no_value || inventory.label_values.view(value_id) != *text) {
+            if (auto known = inventory.label_values.find(*text)) {
+                value_id = *known;
+            } else {
+                if (auto problem = label_value_problem(*text)) {
+                    return fail(node_label() + "label '" + m_label_key + "': " + *problem);
+                }
+                value_id = inventory.label_values.intern(*text);
             }
-            value_id = inventory.label_values.intern(*text);
+            m_last_value[key_id] = value_id;
         }
         m_scratch_labels.push_back(Label{key_id, value_id});
         return true;
@@ -572,6 +512,11 @@ private:
     Node m_node;
     std::string m_label_key;
     std::vector<Label> m_scratch_labels;
+    std::string m_where;
+    static constexpr std::uint32_t k_no_value = 0xFFFFFFFF;
+    std::size_t m_label_position = 0;
+    std::vector<std::uint32_t> m_previous_keys; // by position in the previous node's labels
+    std::vector<std::uint32_t> m_last_value;    // by key id
 };
 
 tl::expected<void, std::string> check_unique_names(const Inventory& inventory) {
@@ -600,24 +545,60 @@ tl::expected<void, std::string> check_unique_names(const Inventory& inventory) {
     return tl::unexpected("duplicate node names: " + repeated);
 }
 
-template <typename Iterator>
-tl::expected<Inventory, std::string> run_parser(Iterator first, Iterator last) {
+// Feeds the pull reader's events to the handler until the document ends or either one fails.
+tl::expected<Inventory, std::string> run_parser(JsonPullReader& reader) {
+    using Event = JsonPullReader::Event;
     CacheHandler handler;
-    const bool parsed = nlohmann::json::sax_parse(first, last, &handler);
-    if (!parsed || !handler.error.empty()) {
-        return tl::unexpected(handler.error.empty() ? std::string("malformed JSON")
-                                                    : handler.error);
+    bool ok = true;
+    while (ok) {
+        switch (reader.next()) {
+        case Event::begin_object:
+            ok = handler.start_object();
+            break;
+        case Event::end_object:
+            ok = handler.end_object();
+            break;
+        case Event::begin_array:
+            ok = handler.start_array();
+            break;
+        case Event::end_array:
+            ok = handler.end_array();
+            break;
+        case Event::key:
+            ok = handler.key(reader.text());
+            break;
+        case Event::string:
+            ok = handler.string(reader.text());
+            break;
+        case Event::integer:
+            ok = handler.number(reader.integer());
+            break;
+        case Event::floating:
+            ok = handler.floating();
+            break;
+        case Event::boolean:
+            ok = handler.boolean();
+            break;
+        case Event::null:
+            ok = handler.null();
+            break;
+        case Event::error:
+            return tl::unexpected(reader.error());
+        case Event::end:
+            if (auto unique = check_unique_names(handler.inventory); !unique) {
+                return tl::unexpected(unique.error());
+            }
+            return std::move(handler.inventory);
+        }
     }
-    if (auto unique = check_unique_names(handler.inventory); !unique) {
-        return tl::unexpected(unique.error());
-    }
-    return std::move(handler.inventory);
+    return tl::unexpected(handler.error);
 }
 
 } // namespace
 
 tl::expected<Inventory, std::string> parse_inventory(std::string_view text) {
-    return run_parser(text.begin(), text.end());
+    JsonPullReader reader(text);
+    return run_parser(reader);
 }
 
 tl::expected<Inventory, std::string> load_inventory(const std::filesystem::path& path) {
@@ -625,11 +606,9 @@ tl::expected<Inventory, std::string> load_inventory(const std::filesystem::path&
     if (fd < 0) {
         return tl::unexpected("inventory " + path.string() + ": " + std::strerror(errno));
     }
-    auto reader = std::make_unique<ChunkReader>(fd);
-    auto result = run_parser(ChunkIterator{reader.get()}, ChunkIterator{});
-    if (reader->error() != 0) {
-        return tl::unexpected("inventory " + path.string() + ": " + std::strerror(reader->error()));
-    }
+    JsonPullReader reader(fd);
+    auto result = run_parser(reader);
+    ::close(fd);
     if (!result) {
         return tl::unexpected("inventory " + path.string() + ": " + result.error());
     }
