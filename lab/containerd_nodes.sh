@@ -215,5 +215,10 @@ node_exec() {
   [[ -f $nd/node.env ]] || die "fleet $name has no containerd node $node"
   pid=$(cat "$d/sshd-$(( 10#${node#node} - 1 ))/sshd.pid" 2>/dev/null) || die "$node's sshd is not running"
   [[ $(readlink "/proc/$pid/ns/mnt") == "$(cat "$nd/mnt-ns")" ]] || die "$node's sshd is not in the node's mount namespace"
-  nsenter --target "$pid" --mount --net -- "$@"
+  # Join the node's cgroup first, so that whatever CMD leaves running goes down with the node.
+  local hierarchy cgroup=/bglab-$name/$node/daemons
+  for hierarchy in pids freezer; do
+    echo $$ >"/sys/fs/cgroup/$hierarchy$cgroup/cgroup.procs" 2>/dev/null || true
+  done
+  exec nsenter --target "$pid" --mount --net -- "$@"
 }
