@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
@@ -36,11 +35,11 @@ tl::expected<std::string, std::string> read_file(const std::string& path, std::u
         return tl::unexpected(path + ": larger than " + std::to_string(limit) + " bytes");
     }
     std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    if (!(in && bytes << in.rdbuf()) && size != 0) {
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
         return tl::unexpected(path + ": cannot be read");
     }
-    return bytes.str();
+    return bytes;
 }
 
 std::string read_or_refuse(const std::string& what, const std::string& path, std::uintmax_t limit) {
