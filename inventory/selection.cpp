@@ -12,11 +12,15 @@ namespace {
 
 using NameIndex = std::unordered_map<std::string_view, std::size_t>;
 
-// Marks the nodes a list of node sets names. Unknown exact names are collected, not skipped.
+// Marks the nodes a list of node sets names; no sets, no marks (an empty vector). Unknown
+// exact names are collected, not skipped.
 tl::expected<std::vector<bool>, SelectionError> mark(const Inventory& inventory,
                                                      const NameIndex& index,
                                                      const std::vector<std::string>& sets,
                                                      const char* flag) {
+    if (sets.empty()) {
+        return std::vector<bool>{};
+    }
     std::vector<bool> marked(inventory.nodes.size(), false);
     std::vector<std::string_view> unknown;
     std::vector<NodeSet> parsed;
@@ -77,21 +81,13 @@ select_nodes(const Inventory& inventory, const SelectionRequest& request) {
             index.emplace(inventory.nodes[i].name, i);
         }
     }
-    std::vector<bool> wanted;
-    if (!request.nodes.empty()) {
-        auto marked = mark(inventory, index, request.nodes, "-w");
-        if (!marked) {
-            return tl::unexpected(marked.error());
-        }
-        wanted = std::move(*marked);
+    const auto wanted = mark(inventory, index, request.nodes, "-w");
+    if (!wanted) {
+        return tl::unexpected(wanted.error());
     }
-    std::vector<bool> excluded;
-    if (!request.exclude.empty()) {
-        auto marked = mark(inventory, index, request.exclude, "-x");
-        if (!marked) {
-            return tl::unexpected(marked.error());
-        }
-        excluded = std::move(*marked);
+    const auto excluded = mark(inventory, index, request.exclude, "-x");
+    if (!excluded) {
+        return tl::unexpected(excluded.error());
     }
     const CompiledSelector compiled(*selector, inventory);
     std::vector<std::size_t> selected;
@@ -99,7 +95,7 @@ select_nodes(const Inventory& inventory, const SelectionRequest& request) {
         if (request.limit && selected.size() >= *request.limit) {
             break;
         }
-        if ((!wanted.empty() && !wanted[i]) || (!excluded.empty() && excluded[i])) {
+        if ((!wanted->empty() && !(*wanted)[i]) || (!excluded->empty() && (*excluded)[i])) {
             continue;
         }
         if (compiled.matches(inventory.nodes[i])) {
