@@ -68,8 +68,8 @@ bg_ds_label() {
 }
 
 bg_ds_check_runtime() {
-  _bg_ctr=${CTR:-ctr}
-  command -v "$_bg_ctr" >/dev/null 2>&1 ||
+  # bash's `command -v` also names a file it could not execute: demand an executable file.
+  _bg_ctr=$(command -v "${CTR:-ctr}" 2>/dev/null) && [ -f "$_bg_ctr" ] && [ -x "$_bg_ctr" ] ||
     { bg_ds_fail 3 "ctr not found: containerd is not installed on this node"; return; }
   _bg_socket=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
   [ -S "$_bg_socket" ] ||

@@ -1,0 +1,495 @@
+// The containerd lab (lab/fleet up --containerd) and the one DaemonSet matching rule
+// (playbooks/lib/daemonset_match.sh) against real containerd and runc: every node its own sshd,
+// containerd and CRI-labelled pods, next to decoys that must never match. The kubelet is the one
+// stand-in (lab/node/kubelet-standin), driven through the node's systemctl shim.
+#include "tests/integration/support/containerd_lab.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+using breakglass::testing::ContainerdLab;
+using breakglass::testing::daemonset_match_script;
+using breakglass::testing::ProcessResult;
+using breakglass::testing::run_process;
+using breakglass::testing::TempDir;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream stream(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(stream), {}};
+}
+
+// One line of bg_ds_match's output.
+struct MatchLine {
+    std::string kind; // sandbox | container
+    std::string uid;
+    std::string name; // pod name for a sandbox, container name for a container
+    std::string id;
+    std::string state;
+    long pid = -1;
+};
+
+std::vector<MatchLine> parse_match(const std::string& out) {
+    std::vector<MatchLine> lines;
+    std::istringstream stream(out);
+    std::string text;
+    while (std::getline(stream, text)) {
+        std::istringstream fields(text);
+        MatchLine line;
+        fields >> line.kind >> line.uid >> line.name >> line.id >> line.state >> line.pid;
+        EXPECT_TRUE(!fields.fail() && (line.kind == "sandbox" || line.kind == "container"))
+            << "unexpected output line: " << text;
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+// "sandbox UID POD" and "container UID NAME": what a match is, without IDs and states.
+std::set<std::string> identities(const std::vector<MatchLine>& lines) {
+    std::set<std::string> out;
+    for (const auto& line : lines) {
+        out.insert(line.kind + " " + line.uid + " " + line.name);
+    }
+    return out;
+}
+
+// The same identities as the lab made them for one node: pods of DaemonSet NAMESPACE/NAME.
+std::set<std::string> expected(const nlohmann::json& node_pods, const std::string& ns,
+                               const std::string& name) {
+    std::set<std::string> out;
+    for (const auto& pod : node_pods) {
+        if (pod["namespace"] == ns && pod["owner"] == "DaemonSet/" + name) {
+            const auto uid = pod["uid"].get<std::string>();
+            out.insert("sandbox " + uid + " " + pod["name"].get<std::string>());
+            for (const auto& container : pod["containers"]) {
+                out.insert("container " + uid + " " + container["name"].get<std::string>());
+            }
+        }
+    }
+    return out;
+}
+
+class ContainerdLabTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
+            GTEST_SKIP() << missing;
+        }
+    }
+
+    void start(int nodes, std::vector<std::string> faults = {}) {
+        const auto started = Clock::now();
+        m_lab = std::make_unique<ContainerdLab>(
+            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes,
+            std::move(faults));
+        std::cout
+            << "containerd lab of " << nodes << " nodes up in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+            << " ms\n";
+        m_inventory = m_dir.path() + "/inventory.json";
+        auto imported =
+            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
+                         m_lab->description_path(), "-O", m_inventory});
+        ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    }
+
+    // `breakglass exec -o json` of SCRIPT on every node, keyed by node name.
+    nlohmann::json exec_everywhere(const std::string& script) const {
+        auto result = m_lab->breakglass({"exec", "-i", m_inventory, "-o", "json", "--", script});
+        EXPECT_FALSE(result.timed_out);
+        nlohmann::json nodes = nlohmann::json::object();
+        auto document = nlohmann::json::parse(result.out, nullptr, false);
+        EXPECT_FALSE(document.is_discarded()) << result.out << result.err;
+        if (!document.is_discarded()) {
+            for (const auto& node : document["nodes"]) {
+                nodes[node["name"].get<std::string>()] = node;
+            }
+        }
+        return nodes;
+    }
+
+    std::vector<MatchLine> match_on(const std::string& node, const std::string& ns,
+                                    const std::string& name) const {
+        auto result = m_lab->ssh(node, daemonset_match_script(ns, name));
+        EXPECT_EQ(result.exit_code, 0) << result.err;
+        return parse_match(result.out);
+    }
+
+    const nlohmann::json& pods_of(const std::string& node) const {
+        return m_lab->pods()["nodes"][node];
+    }
+
+    TempDir m_dir;
+    std::unique_ptr<ContainerdLab> m_lab;
+    std::string m_inventory;
+};
+
+TEST_F(ContainerdLabTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPods) {
+    start(3);
+    const auto& description = m_lab->description();
+    EXPECT_EQ(description["containerd"], true);
+    ASSERT_EQ(description["nodes"].size(), 3U);
+    std::set<std::string> addresses;
+    std::set<std::string> host_keys;
+    for (const auto& node : description["nodes"]) {
+        addresses.insert(node["address"].get<std::string>());
+        host_keys.insert(node["host_key"].get<std::string>());
+        EXPECT_EQ(node["port"], 22);
+        EXPECT_EQ(node["fault"], "none");
+        // The session's runtime is the node's own: its containerd answers at the default path.
+        auto seen = m_lab->ssh(node["name"], "echo $SSH_CONNECTION; ctr version >/dev/null && "
+                                             "ctr -n k8s.io containers ls -q | wc -l");
+        ASSERT_EQ(seen.exit_code, 0) << seen.err;
+        std::istringstream fields(seen.out);
+        std::string client, client_port, server, server_port;
+        int containers = 0;
+        fields >> client >> client_port >> server >> server_port >> containers;
+        EXPECT_EQ(server, node["address"].get<std::string>());
+        EXPECT_EQ(containers, 17) << "8 sandboxes and 9 containers per node";
+    }
+    EXPECT_EQ(addresses.size(), 3U);
+    EXPECT_EQ(host_keys.size(), 3U) << "every node is its own sshd with its own host key";
+    auto check = run_process(
+        {breakglass::testing::source_dir() + "/lab/fleet", "check", "--name", m_lab->name()});
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    // Pod names follow generateName: owner + "-" cut to 58, then 5 characters of the alphabet.
+    const std::string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    std::set<std::string> uids;
+    for (const auto& [node, pods] : m_lab->pods()["nodes"].items()) {
+        ASSERT_EQ(pods.size(), 8U) << node;
+        int targets = 0;
+        for (const auto& pod : pods) {
+            uids.insert(pod["uid"].get<std::string>());
+            const auto name = pod["name"].get<std::string>();
+            const auto owner = pod["owner"].get<std::string>();
+            const auto prefix = (owner.substr(owner.find('/') + 1) + "-").substr(0, 58);
+            ASSERT_EQ(name.size(), prefix.size() + 5) << name;
+            EXPECT_EQ(name.substr(0, prefix.size()), prefix);
+            EXPECT_EQ(name.substr(prefix.size()).find_first_not_of(alphabet), std::string::npos)
+                << name;
+            if (pod["role"] == "target") {
+                ++targets;
+                EXPECT_EQ(pod["namespace"], "kube-system");
+                EXPECT_EQ(pod["owner"], "DaemonSet/telemetry-agent");
+                EXPECT_EQ(pod["containers"].size(), 2U);
+            }
+        }
+        EXPECT_EQ(targets, 1) << node;
+    }
+    EXPECT_EQ(uids.size(), 24U) << "pod UIDs are unique across the fleet";
+}
+
+TEST_F(ContainerdLabTest, MatchFindsExactlyTheTargetPodsOnEveryNodeAndNoDecoy) {
+    start(3);
+    auto nodes = exec_everywhere(daemonset_match_script("kube-system", "telemetry-agent"));
+    ASSERT_EQ(nodes.size(), 3U);
+    for (const auto& [node, result] : nodes.items()) {
+        ASSERT_EQ(result["status"], "ok") << result.dump();
+        auto lines = parse_match(result["stdout"].get<std::string>());
+        EXPECT_EQ(identities(lines), expected(pods_of(node), "kube-system", "telemetry-agent"))
+            << node << ":\n"
+            << result["stdout"].get<std::string>();
+        ASSERT_EQ(lines.size(), 3U) << "one sandbox and two containers";
+        // The very sandbox and containers the stand-in made, all running with real PIDs.
+        std::set<std::string> ids;
+        for (const auto& line : lines) {
+            ids.insert(line.id);
+            EXPECT_EQ(line.state, "running") << line.id;
+            EXPECT_GT(line.pid, 1) << line.id;
+        }
+        std::set<std::string> made;
+        for (const auto& pod : pods_of(node)) {
+            if (pod["role"] == "target") {
+                made.insert(pod["sandbox_id"].get<std::string>());
+                for (const auto& container : pod["containers"]) {
+                    made.insert(container["id"].get<std::string>());
+                }
+            }
+        }
+        EXPECT_EQ(ids, made) << node;
+        EXPECT_EQ(lines[0].kind, "sandbox");
+    }
+}
+
+TEST_F(ContainerdLabTest, EveryDecoyDaemonSetMatchesOnlyItsOwnPodsAndOtherOwnersNone) {
+    start(2);
+    const std::vector<std::pair<std::string, std::string>> daemonsets{
+        {"monitoring", "telemetry-agent"},
+        {"kube-system", "telemetry-agent-v2"},
+        {"kube-system", "kube-proxy"}};
+    for (const auto& [ns, name] : daemonsets) {
+        auto nodes = exec_everywhere(daemonset_match_script(ns, name));
+        ASSERT_EQ(nodes.size(), 2U);
+        for (const auto& [node, result] : nodes.items()) {
+            ASSERT_EQ(result["status"], "ok") << result.dump();
+            auto lines = parse_match(result["stdout"].get<std::string>());
+            EXPECT_EQ(identities(lines), expected(pods_of(node), ns, name)) << ns << "/" << name;
+            EXPECT_EQ(lines.size(), 2U) << ns << "/" << name << " on " << node;
+        }
+    }
+    // Owners that are not DaemonSets, and DaemonSets that do not exist: nothing.
+    for (const auto& [ns, name] : std::vector<std::pair<std::string, std::string>>{
+             {"kube-system", "telemetry-agent-7d9f8b6c5"},
+             {"kube-system", "telemetry"},
+             {"default", "telemetry-agent"},
+             {"monitoring", "kube-proxy"}}) {
+        auto nodes = exec_everywhere(daemonset_match_script(ns, name));
+        for (const auto& [node, result] : nodes.items()) {
+            EXPECT_EQ(result["status"], "ok") << result.dump();
+            EXPECT_EQ(result["stdout"], "") << ns << "/" << name << " on " << node;
+        }
+    }
+}
+
+TEST_F(ContainerdLabTest, TruncatedNameDaemonSetIsMatchedByItsOwnName) {
+    start(2);
+    const std::string long_name = "telemetry-agent-node-level-collector-for-cluster-observability";
+    ASSERT_GT(long_name.size(), 57U);
+    for (const auto& node : {"node0001", "node0002"}) {
+        auto lines = match_on(node, "kube-system", long_name);
+        EXPECT_EQ(identities(lines), expected(pods_of(node), "kube-system", long_name));
+        ASSERT_EQ(lines.size(), 2U);
+        EXPECT_EQ(lines[0].name.size(), 63U) << "58-character prefix plus the 5-character suffix";
+        EXPECT_EQ(lines[0].name.substr(0, 58), (long_name + "-").substr(0, 58));
+        // One character short of the truncation point is another DaemonSet.
+        EXPECT_TRUE(match_on(node, "kube-system", long_name.substr(0, 56)).empty());
+    }
+}
+
+TEST_F(ContainerdLabTest, MatchRunsUnderBusyboxAndDashAndRefusesBadNames) {
+    start(1);
+    const auto script = daemonset_match_script("kube-system", "telemetry-agent");
+    std::string reference;
+    for (const std::string shell : {"busybox", "dash", "bash"}) {
+        std::vector<std::string> argv{shell, "-c", script};
+        if (shell == "busybox") {
+            argv.insert(argv.begin() + 1, "sh");
+        }
+        auto result = m_lab->node_exec("node0001", argv);
+        ASSERT_EQ(result.exit_code, 0) << shell << ": " << result.err;
+        EXPECT_EQ(parse_match(result.out).size(), 3U) << shell;
+        if (reference.empty()) {
+            reference = result.out;
+        }
+        EXPECT_EQ(result.out, reference) << shell << " sees another match";
+    }
+    // Names are data, never code or patterns.
+    for (const auto& [ns, name] : std::vector<std::pair<std::string, std::string>>{
+             {"kube-system", "telemetry-agent;touch /tmp/bg-injected"},
+             {"kube-system", "telemetry-*"},
+             {"kube-system", ""},
+             {"Kube-System", "telemetry-agent"},
+             {"kube-system", "telemetry-agent-"}}) {
+        auto result = m_lab->ssh("node0001", daemonset_match_script(ns, name));
+        EXPECT_EQ(result.exit_code, 2) << ns << "/" << name << ": " << result.out;
+        EXPECT_EQ(result.out, "");
+        EXPECT_NE(result.err.find("daemonset_match: DS_"), std::string::npos) << result.err;
+    }
+    EXPECT_FALSE(std::filesystem::exists("/tmp/bg-injected"));
+}
+
+TEST_F(ContainerdLabTest, KubeletStandInRecreatesAKilledContainerAndNotOnceStoppedThroughShim) {
+    start(1);
+    const std::string node = "node0001";
+    auto running_ids = [&](const std::string& container) {
+        std::set<std::string> ids;
+        for (const auto& line : match_on(node, "kube-system", "telemetry-agent")) {
+            if (line.kind == "container" && line.name == container && line.state == "running") {
+                ids.insert(line.id);
+            }
+        }
+        return ids;
+    };
+    auto wait_for_new = [&](const std::string& container, const std::string& old_id,
+                            std::chrono::seconds limit) {
+        const auto started = Clock::now();
+        while (Clock::now() - started < limit) {
+            auto ids = running_ids(container);
+            if (!ids.empty() && ids.count(old_id) == 0) {
+                return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
+                                                                             started);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return std::chrono::milliseconds(-1);
+    };
+
+    auto expect_kubelet = [&](const std::string& state, int exit_code) {
+        auto result = m_lab->ssh(node, "systemctl is-active kubelet");
+        EXPECT_EQ(result.exit_code, exit_code);
+        EXPECT_EQ(result.out, state + "\n");
+    };
+    // Kills the one running instance of CONTAINER with `ctr tasks kill ARGS`; returns its ID.
+    auto kill_running = [&](const std::string& container, const std::string& args) {
+        auto ids = running_ids(container);
+        EXPECT_EQ(ids.size(), 1U) << container;
+        const std::string id = ids.empty() ? std::string("none") : *ids.begin();
+        EXPECT_EQ(m_lab->ssh(node, "ctr -n k8s.io tasks kill " + args + id).exit_code, 0);
+        return id;
+    };
+
+    // The kubelet is running; a container stopped behind its back (SIGTERM, as `ctr tasks kill`
+    // sends by default) is replaced within a few seconds by a new one; the dead one is kept.
+    expect_kubelet("active", 0);
+    const std::string agent = kill_running("agent", "");
+    auto took = wait_for_new("agent", agent, std::chrono::seconds(8));
+    ASSERT_GE(took.count(), 0) << "the stand-in did not recreate the killed container";
+    EXPECT_LT(took.count(), 5000);
+    std::cout << "killed container replaced after " << took.count() << " ms\n";
+    bool old_kept = false;
+    for (const auto& line : match_on(node, "kube-system", "telemetry-agent")) {
+        old_kept = old_kept || (line.id == agent && line.state == "stopped");
+    }
+    EXPECT_TRUE(old_kept) << "the exited container stays, as under the kubelet";
+
+    // Stopped through the shim (with sudo, as the playbooks do it), it recreates nothing.
+    auto stop = m_lab->ssh(node, "sudo -n systemctl stop kubelet", "bglab");
+    ASSERT_EQ(stop.exit_code, 0) << stop.err;
+    expect_kubelet("inactive", 3);
+    const std::string shipper = kill_running("log-shipper", "-s SIGKILL ");
+    EXPECT_LT(wait_for_new("log-shipper", shipper, std::chrono::seconds(4)).count(), 0)
+        << "a stopped kubelet recreated a container";
+    EXPECT_TRUE(running_ids("log-shipper").empty());
+
+    // mask --runtime keeps it from starting until unmask; then it catches up.
+    EXPECT_EQ(m_lab->ssh(node, "systemctl mask --runtime kubelet").exit_code, 0);
+    auto masked = m_lab->ssh(node, "systemctl start kubelet");
+    EXPECT_EQ(masked.exit_code, 1);
+    EXPECT_NE(masked.err.find("Unit kubelet.service is masked."), std::string::npos) << masked.err;
+    expect_kubelet("inactive", 3);
+    EXPECT_EQ(m_lab->ssh(node, "systemctl unmask --runtime kubelet").exit_code, 0);
+    EXPECT_EQ(m_lab->ssh(node, "systemctl start kubelet").exit_code, 0);
+    expect_kubelet("active", 0);
+    EXPECT_GE(wait_for_new("log-shipper", shipper, std::chrono::seconds(8)).count(), 0);
+
+    // Other units are unknown to the shim, and the host's systemctl is not the shim.
+    EXPECT_EQ(m_lab->ssh(node, "systemctl stop containerd").exit_code, 5);
+    EXPECT_EQ(read_file("/usr/bin/systemctl").substr(0, 4), "\x7f"
+                                                            "ELF");
+    EXPECT_EQ(m_lab->ssh(node, "head -c 9 /usr/bin/systemctl").out, "#!/bin/sh");
+}
+
+TEST_F(ContainerdLabTest, NodeWithoutContainerdOrItsSocketFailsWithThatReason) {
+    start(3, {"node0002:no-runtime", "node0003:no-socket"});
+    auto nodes = exec_everywhere(daemonset_match_script("kube-system", "telemetry-agent"));
+    ASSERT_EQ(nodes.size(), 3U);
+    EXPECT_EQ(nodes["node0001"]["status"], "ok") << nodes["node0001"].dump();
+    EXPECT_EQ(parse_match(nodes["node0001"]["stdout"].get<std::string>()).size(), 3U);
+
+    EXPECT_EQ(nodes["node0002"]["status"], "failed");
+    EXPECT_EQ(nodes["node0002"]["exit_code"], 3);
+    EXPECT_EQ(nodes["node0002"]["stderr"],
+              "daemonset_match: ctr not found: containerd is not installed on this node\n");
+    EXPECT_EQ(nodes["node0003"]["status"], "failed");
+    EXPECT_EQ(nodes["node0003"]["exit_code"], 4);
+    EXPECT_EQ(nodes["node0003"]["stderr"],
+              "daemonset_match: containerd socket /run/containerd/containerd.sock is missing: "
+              "containerd is not running\n");
+
+    // containerd killed behind its socket: ctr's own error is the reason.
+    auto pid = m_lab->description()["nodes"][0]["containerd_pid"].get<int>();
+    ASSERT_EQ(run_process({"kill", "-9", std::to_string(pid)}).exit_code, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto after = m_lab->ssh("node0001", daemonset_match_script("kube-system", "telemetry-agent"));
+    EXPECT_EQ(after.exit_code, 5) << after.out << after.err;
+    EXPECT_NE(after.err.find("daemonset_match: ctr tasks ls failed: "), std::string::npos)
+        << after.err;
+    EXPECT_EQ(after.out, "");
+}
+
+// Processes (not zombies) that belong to the fleet: in its cgroups, in a node's mount
+// namespace, or naming its folder or one of its container IDs on their command line.
+std::vector<std::string> fleet_processes(const nlohmann::json& description,
+                                         const nlohmann::json& pods) {
+    std::set<std::string> mount_namespaces;
+    for (const auto& node : description["nodes"]) {
+        mount_namespaces.insert(node["mnt_ns"].get<std::string>());
+    }
+    std::vector<std::string> ids;
+    for (const auto& [node, node_pods] : pods["nodes"].items()) {
+        for (const auto& pod : node_pods) {
+            ids.push_back(pod["sandbox_id"].get<std::string>());
+        }
+    }
+    const auto dir = description["dir"].get<std::string>();
+    const auto cgroup = description["cgroup"].get<std::string>() + "/";
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const auto pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        std::ifstream stat_file(entry.path() / "stat");
+        std::string stat;
+        std::getline(stat_file, stat);
+        auto close = stat.rfind(')');
+        if (close == std::string::npos || stat.substr(close + 2, 1) == "Z") {
+            continue;
+        }
+        const auto cmdline = read_file(entry.path() / "cmdline");
+        const auto cgroups = read_file(entry.path() / "cgroup");
+        std::error_code error;
+        auto mnt = std::filesystem::read_symlink(entry.path() / "ns/mnt", error).string();
+        bool ours = cgroups.find(cgroup) != std::string::npos ||
+                    cmdline.find(dir) != std::string::npos || mount_namespaces.count(mnt) != 0;
+        for (const auto& id : ids) {
+            ours = ours || cmdline.find(id) != std::string::npos;
+        }
+        if (ours) {
+            found.push_back(pid + " " + stat.substr(0, close + 1));
+        }
+    }
+    return found;
+}
+
+TEST_F(ContainerdLabTest, DownLeavesNoProcessMountOrCgroupBehind) {
+    start(2);
+    const auto description = m_lab->description();
+    const auto pods = m_lab->pods();
+    const auto cgroup = description["cgroup"].get<std::string>();
+    // A paused (frozen) container and a stray process started in a node both go down too.
+    const auto paused = pods["nodes"]["node0001"][0]["containers"][0]["id"].get<std::string>();
+    ASSERT_EQ(m_lab->ssh("node0001", "ctr -n k8s.io tasks pause " + paused).exit_code, 0);
+    ASSERT_EQ(m_lab->ssh("node0002", "setsid sleep 100000 </dev/null >/dev/null 2>&1 &").exit_code,
+              0);
+    auto before = fleet_processes(description, pods);
+    // containerd, kubelet stand-in and sshd per node, a shim per pod, two processes per container
+    EXPECT_GT(before.size(), 2U * (3 + 8) + 17U) << "the scan must see the fleet while it is up";
+    EXPECT_TRUE(std::filesystem::exists("/sys/fs/cgroup/pids" + cgroup));
+
+    auto down = m_lab->down();
+    ASSERT_EQ(down.exit_code, 0) << down.err;
+    std::vector<std::string> left;
+    for (int tries = 0; tries < 50; ++tries) { // PID 1 may take a moment to reap
+        left = fleet_processes(description, pods);
+        if (left.empty()) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(left.empty()) << ::testing::PrintToString(left);
+    for (const auto& hierarchy : std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+        EXPECT_FALSE(std::filesystem::exists(hierarchy.path().string() + cgroup))
+            << hierarchy.path();
+    }
+    EXPECT_EQ(read_file("/proc/self/mountinfo").find(description["dir"].get<std::string>()),
+              std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(description["dir"].get<std::string>()));
+    EXPECT_EQ(
+        run_process({"ip", "netns", "list"}).out.find(description["netns"].get<std::string>()),
+        std::string::npos);
+    auto again = run_process(
+        {breakglass::testing::source_dir() + "/lab/fleet", "down", "--name", m_lab->name()});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+} // namespace

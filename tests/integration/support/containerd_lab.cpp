@@ -1,0 +1,151 @@
+#include "tests/integration/support/containerd_lab.hpp"
+
+#include "tests/integration/support/lab_fleet.hpp"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace breakglass::testing {
+
+namespace {
+
+std::string fleet_script() {
+    return source_dir() + "/lab/fleet";
+}
+
+// lab/fleet accepts [a-z0-9-]; names are unique per process so ctest can run tests in parallel.
+std::string fleet_name(const std::string& purpose) {
+    std::string name = "cd-";
+    for (char c : purpose.substr(0, 24)) {
+        name += std::isalnum(static_cast<unsigned char>(c)) != 0
+                    ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                    : '-';
+    }
+    return name + "-" + std::to_string(::getpid());
+}
+
+nlohmann::json read_json(const std::string& path) {
+    std::ifstream stream(path);
+    return nlohmann::json::parse(stream);
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream stream(path);
+    std::stringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+// Single-quotes a value for sh.
+std::string sh_quote(const std::string& value) {
+    std::string quoted = "'";
+    for (char c : value) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
+} // namespace
+
+ContainerdLab::ContainerdLab(const std::string& purpose, int nodes, std::vector<std::string> faults)
+    : m_name(fleet_name(purpose)) {
+    std::vector<std::string> argv{fleet_script(),        "up",          "--name", m_name, "--nodes",
+                                  std::to_string(nodes), "--containerd"};
+    for (auto& fault : faults) {
+        argv.emplace_back("--fault");
+        argv.push_back(std::move(fault));
+    }
+    m_up = true;
+    auto up = run_process(argv, std::chrono::seconds(180));
+    if (up.exit_code != 0) {
+        throw std::runtime_error("lab/fleet up --containerd failed: " + up.err + up.out);
+    }
+    m_description = read_json(description_path());
+    m_pods = read_json(m_description.at("pods").get<std::string>());
+}
+
+ContainerdLab::~ContainerdLab() {
+    if (m_up) {
+        down();
+    }
+}
+
+ProcessResult ContainerdLab::down() {
+    m_up = false;
+    return run_process({fleet_script(), "down", "--name", m_name}, std::chrono::seconds(120));
+}
+
+std::string ContainerdLab::description_path() const {
+    return "/run/breakglass-lab/" + m_name + "/fleet.json";
+}
+
+ProcessResult ContainerdLab::node_exec(const std::string& node,
+                                       const std::vector<std::string>& argv,
+                                       std::chrono::milliseconds timeout) const {
+    std::vector<std::string> full{fleet_script(), "node-exec", "--name", m_name,
+                                  "--node",       node,        "--"};
+    full.insert(full.end(), argv.begin(), argv.end());
+    return run_process(full, timeout);
+}
+
+ProcessResult ContainerdLab::ssh(const std::string& node, const std::string& command,
+                                 const std::string& user, std::chrono::milliseconds timeout) const {
+    std::string address;
+    for (const auto& entry : m_description.at("nodes")) {
+        if (entry.at("name") == node) {
+            address = entry.at("address").get<std::string>();
+        }
+    }
+    if (address.empty()) {
+        throw std::invalid_argument("no lab node " + node);
+    }
+    std::vector<std::string> argv{
+        "nsenter", "--net=/var/run/netns/" + m_description.at("netns").get<std::string>(),
+        "--",      "ssh",
+        "-F",      "/dev/null",
+        "-i",      m_description.at("client_key").get<std::string>()};
+    // Pinned host keys only, no agent or config, the cheap key exchange (LAB-NOTES).
+    for (const auto& option : std::vector<std::string>{
+             "IdentitiesOnly=yes", "BatchMode=yes", "StrictHostKeyChecking=yes",
+             "UserKnownHostsFile=" + m_description.at("known_hosts").get<std::string>(),
+             "GlobalKnownHostsFile=/dev/null", "KexAlgorithms=curve25519-sha256"}) {
+        argv.push_back("-o");
+        argv.push_back(option);
+    }
+    argv.push_back(user + "@" + address);
+    argv.push_back(command);
+    return run_process(argv, timeout);
+}
+ProcessResult ContainerdLab::breakglass(const std::vector<std::string>& args,
+                                        std::chrono::milliseconds timeout) const {
+    std::vector<std::string> argv{
+        "nsenter", "--net=/var/run/netns/" + m_description.at("netns").get<std::string>(), "--",
+        breakglass_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, timeout);
+}
+
+std::string ContainerdLab::missing_prerequisite() {
+    if (auto missing = LabFleet::missing_prerequisite(); !missing.empty()) {
+        return missing;
+    }
+    for (const char* binary : {"/usr/bin/containerd", "/usr/bin/ctr", "/usr/sbin/runc",
+                               "/usr/bin/containerd-shim-runc-v2", "/bin/busybox"}) {
+        if (::access(binary, X_OK) != 0) {
+            return std::string("containerd lab tests need ") + binary +
+                   " (packages containerd, runc, busybox-static)";
+        }
+    }
+    return {};
+}
+
+std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name) {
+    return read_text(source_dir() + "/playbooks/lib/daemonset_match.sh") +
+           "\nDS_NAMESPACE=" + sh_quote(ds_namespace) + "\nDS_NAME=" + sh_quote(ds_name) +
+           "\nbg_ds_match\n";
+}
+
+} // namespace breakglass::testing

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "tests/integration/support/process.hpp"
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace breakglass::testing {
+
+/// A containerd lab fleet (`lab/fleet up --containerd`) for the lifetime of a test: every node
+/// its own sshd on ADDRESS:22, real containerd + runc, CRI-labelled pods and the kubelet
+/// stand-in. Up in the constructor (throws when it cannot come up), down in the destructor.
+class ContainerdLab {
+public:
+    /// `faults` are lab/fleet --fault values, e.g. "node0003:no-socket".
+    ContainerdLab(const std::string& purpose, int nodes, std::vector<std::string> faults = {});
+    ~ContainerdLab();
+    ContainerdLab(const ContainerdLab&) = delete;
+    ContainerdLab& operator=(const ContainerdLab&) = delete;
+
+    const std::string& name() const { return m_name; }
+    const nlohmann::json& description() const { return m_description; }
+    /// pods.json: {"nodes": {NODE: [{uid, namespace, name, role, owner, sandbox_id, labels,
+    /// containers: [{name, id}]}]}} as the kubelet stand-in first made them.
+    const nlohmann::json& pods() const { return m_pods; }
+    std::string description_path() const;
+
+    /// Runs argv inside NODE's mount and network namespaces (as its SSH sessions see them).
+    ProcessResult node_exec(const std::string& node, const std::vector<std::string>& argv,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
+
+    /// Runs COMMAND on NODE as USER with the plain OpenSSH client.
+    ProcessResult ssh(const std::string& node, const std::string& command,
+                      const std::string& user = "root",
+                      std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
+
+    /// Runs `breakglass ARGS...` inside the fleet's network namespace.
+    ProcessResult breakglass(const std::vector<std::string>& args,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
+
+    /// Brings the fleet down now (the destructor then does nothing more).
+    ProcessResult down();
+
+    /// Why containerd lab tests cannot run here, or empty when they can.
+    static std::string missing_prerequisite();
+
+private:
+    std::string m_name;
+    nlohmann::json m_description;
+    nlohmann::json m_pods;
+    bool m_up = false;
+};
+
+/// A sh script that defines the matching library (playbooks/lib/daemonset_match.sh), sets
+/// DS_NAMESPACE and DS_NAME, and runs bg_ds_match: what the DaemonSet playbooks will inline.
+std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name);
+
+} // namespace breakglass::testing
