@@ -406,10 +406,13 @@ TEST_F(ContainerdLabTest, NodeWithoutContainerdOrItsSocketFailsWithThatReason) {
     EXPECT_EQ(after.out, "");
 }
 
-// Processes (not zombies) that belong to the fleet: in its cgroups, in a node's mount
-// namespace, or naming its folder or one of its container IDs on their command line.
+// Processes (not zombies) that belong to the fleet, as "PID STARTTIME (COMM)": in its cgroups,
+// naming its folder or one of its container IDs on their command line, or (only when listed in
+// `seen`, since a freed namespace's inode number is soon reused by another test's fleet) in a
+// node's mount namespace.
 std::vector<std::string> fleet_processes(const nlohmann::json& description,
-                                         const nlohmann::json& pods) {
+                                         const nlohmann::json& pods,
+                                         const std::set<std::string>* seen = nullptr) {
     std::set<std::string> mount_namespaces;
     for (const auto& node : description["nodes"]) {
         mount_namespaces.insert(node["mnt_ns"].get<std::string>());
@@ -439,13 +442,21 @@ std::vector<std::string> fleet_processes(const nlohmann::json& description,
         const auto cgroups = read_file(entry.path() / "cgroup");
         std::error_code error;
         auto mnt = std::filesystem::read_symlink(entry.path() / "ns/mnt", error).string();
-        bool ours = cgroups.find(cgroup) != std::string::npos ||
-                    cmdline.find(dir) != std::string::npos || mount_namespaces.count(mnt) != 0;
+        std::istringstream after_comm(stat.substr(close + 2));
+        std::string start_time; // field 22; the fields after the command name start at 3
+        for (int index = 3; index <= 22; ++index) {
+            after_comm >> start_time;
+        }
+        const auto open = stat.find('(');
+        const auto key = pid + " " + start_time + " " + stat.substr(open, close - open + 1);
+        bool ours =
+            cgroups.find(cgroup) != std::string::npos || cmdline.find(dir) != std::string::npos ||
+            (mount_namespaces.count(mnt) != 0 && (seen == nullptr || seen->count(key) != 0));
         for (const auto& id : ids) {
             ours = ours || cmdline.find(id) != std::string::npos;
         }
         if (ours) {
-            found.push_back(pid + " " + stat.substr(0, close + 1));
+            found.push_back(key);
         }
     }
     return found;
@@ -462,6 +473,7 @@ TEST_F(ContainerdLabTest, DownLeavesNoProcessMountOrCgroupBehind) {
     ASSERT_EQ(m_lab->ssh("node0002", "setsid sleep 100000 </dev/null >/dev/null 2>&1 &").exit_code,
               0);
     auto before = fleet_processes(description, pods);
+    const std::set<std::string> seen(before.begin(), before.end());
     // containerd, kubelet stand-in and sshd per node, a shim per pod, two processes per container
     EXPECT_GT(before.size(), 2U * (3 + 8) + 17U) << "the scan must see the fleet while it is up";
     EXPECT_TRUE(std::filesystem::exists("/sys/fs/cgroup/pids" + cgroup));
@@ -470,7 +482,7 @@ TEST_F(ContainerdLabTest, DownLeavesNoProcessMountOrCgroupBehind) {
     ASSERT_EQ(down.exit_code, 0) << down.err;
     std::vector<std::string> left;
     for (int tries = 0; tries < 50; ++tries) { // PID 1 may take a moment to reap
-        left = fleet_processes(description, pods);
+        left = fleet_processes(description, pods, &seen);
         if (left.empty()) {
             break;
         }
