@@ -1,6 +1,8 @@
 #include "cli/selection_flags.hpp"
 
 #include "cli/failure.hpp"
+#include "config/units.hpp"
+#include "inventory/cache_format.hpp"
 #include "inventory/inventory_loader.hpp"
 #include "inventory/selection.hpp"
 #include "inventory/staleness.hpp"
@@ -29,18 +31,31 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
     }
     SelectedFleet fleet{std::move(*loaded), {}};
 
-    auto staleness =
-        inventory::assess_staleness(fleet.inventory.captured_at, std::chrono::system_clock::now(),
-                                    settings.duration("stale_warn"), settings.duration("stale_refuse"));
+    const auto stale_warn = settings.duration("stale_warn");
+    const auto stale_refuse = settings.duration("stale_refuse");
+    const auto staleness = inventory::assess_staleness(
+        fleet.inventory.captured_at, std::chrono::system_clock::now(), stale_warn, stale_refuse);
     const std::string age = inventory::describe_age(staleness.age);
     if (staleness.level == inventory::Staleness::Level::refuse && !flags.allow_stale) {
-        throw Failure(ExitCode::inventory, "inventory " + path + " is " + age +
-                                               " old (older than stale_refuse); re-import it or "
-                                               "pass --allow-stale");
+        throw Failure(ExitCode::inventory,
+                      "inventory " + path + " is " + age + " old, past stale_refuse (" +
+                          config::format_duration(stale_refuse) +
+                          "): re-import it, or pass --allow-stale to use it anyway");
     }
-    *context.err << "inventory: " << fleet.inventory.cluster << ", captured " << age << " ago"
-                 << (staleness.level == inventory::Staleness::Level::fresh ? "" : " (STALE)")
-                 << '\n';
+    // The age goes with every run: the map may be older than what the responder remembers.
+    if (context.verbosity >= 0) {
+        *context.err << "inventory: " << fleet.inventory.cluster << " ("
+                     << fleet.inventory.nodes.size() << " nodes), captured "
+                     << inventory::format_rfc3339(fleet.inventory.captured_at) << ", "
+                     << (staleness.age.count() < 0 ? age : age + " ago")
+                     << (staleness.level == inventory::Staleness::Level::fresh ? "" : " (STALE)")
+                     << '\n';
+        if (staleness.level == inventory::Staleness::Level::warn) {
+            *context.err << "breakglass: warning: inventory " << path << " is " << age
+                         << " old, past stale_warn (" << config::format_duration(stale_warn)
+                         << "); refresh it with 'breakglass inventory import' while you can\n";
+        }
+    }
 
     inventory::SelectionRequest request{flags.selector, flags.nodes, flags.exclude, flags.limit};
     auto selected = inventory::select_nodes(fleet.inventory, request);

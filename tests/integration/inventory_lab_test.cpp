@@ -2,6 +2,8 @@
 // and pin host keys over real key exchanges with real sshds.
 #include "tests/integration/support/lab_fleet.hpp"
 
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -161,4 +163,67 @@ TEST_F(InventoryLabTest, UnreachableNodesAreReportedAndKeepTheirPins) {
     EXPECT_EQ(report["summary"]["unchanged"], 2);
     EXPECT_EQ(statuses(report)["node0003"], "unreachable");
     EXPECT_EQ(read_inventory()["nodes"][2]["host_keys"][0], pinned);
+}
+
+// Staleness through the real binary; needs no lab, only the kubectl fixture.
+TEST(InventoryCli, AgeIsShownStaleWarnsThenRefuses) {
+    TempDir dir;
+    const std::string path = dir.path() + "/inventory.json";
+    const std::string fixture =
+        breakglass::testing::source_dir() + "/tests/fixtures/kubectl/nodes.json";
+    const auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), breakglass::testing::breakglass_binary());
+        return breakglass::testing::run_process(args);
+    };
+    const auto import_at = [&](const std::string& captured_at) {
+        ProcessResult imported = run({"inventory", "import", "--kubectl", fixture, "--cluster",
+                                      "prod-eu", "--captured-at", captured_at, "-O", path});
+        ASSERT_EQ(imported.exit_code, 0) << imported.err;
+        EXPECT_NE(imported.err.find("without an InternalIP: virtual-kubelet-01"), std::string::npos)
+            << imported.err;
+    };
+    const auto at = [](std::chrono::hours ago) {
+        const std::time_t time =
+            std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - ago);
+        std::tm utc{};
+        ::gmtime_r(&time, &utc);
+        char text[32];
+        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        return std::string(text);
+    };
+
+    import_at(at(std::chrono::hours(2)));
+    ProcessResult fresh = run({"-i", path, "inventory", "list", "-w", "cpu-worker-[001-002]"});
+    ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+    EXPECT_NE(fresh.err.find("inventory: prod-eu (6 nodes), captured "), std::string::npos);
+    EXPECT_NE(fresh.err.find(", 2h ago"), std::string::npos) << fresh.err;
+    EXPECT_EQ(fresh.err.find("warning"), std::string::npos) << fresh.err;
+    EXPECT_NE(fresh.out.find("2 of 6 nodes: cpu-worker-[001-002]"), std::string::npos) << fresh.out;
+
+    import_at(at(std::chrono::hours(50)));
+    ProcessResult stale = run({"-i", path, "inventory", "list"});
+    ASSERT_EQ(stale.exit_code, 0) << stale.err;
+    EXPECT_NE(stale.err.find("2d2h ago (STALE)"), std::string::npos) << stale.err;
+    EXPECT_NE(stale.err.find("past stale_warn (1d)"), std::string::npos) << stale.err;
+
+    import_at(at(std::chrono::hours(24 * 8)));
+    ProcessResult refused = run({"-i", path, "inventory", "list"});
+    EXPECT_EQ(refused.exit_code, 3);
+    EXPECT_NE(refused.err.find("past stale_refuse (7d)"), std::string::npos) << refused.err;
+    EXPECT_TRUE(refused.out.empty());
+    ProcessResult allowed = run({"-i", path, "inventory", "list", "--allow-stale"});
+    EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+    // The limits are settings: the environment can widen them.
+    const auto relaxed = breakglass::testing::run_process(
+        {breakglass::testing::breakglass_binary(), "-i", path, "inventory", "list"},
+        std::chrono::seconds(60), "", {"BREAKGLASS_STALE_REFUSE=30d"});
+    EXPECT_EQ(relaxed.exit_code, 0) << relaxed.err;
+
+    ProcessResult bad_time = run({"inventory", "import", "--kubectl", fixture, "--cluster", "x",
+                                  "--captured-at", "yesterday", "-O", path});
+    EXPECT_EQ(bad_time.exit_code, 2) << bad_time.err;
+    ProcessResult no_cluster = run({"inventory", "import", "--kubectl", fixture, "-O", path});
+    EXPECT_EQ(no_cluster.exit_code, 2) << no_cluster.err;
+    ProcessResult missing = run({"-i", dir.path() + "/absent.json", "inventory", "list"});
+    EXPECT_EQ(missing.exit_code, 3) << missing.err;
 }
