@@ -102,8 +102,12 @@ protected:
     }
 
     // `breakglass exec -o json` of SCRIPT on every node, keyed by node name.
-    nlohmann::json exec_everywhere(const std::string& script) const {
-        auto result = m_lab->breakglass({"exec", "-i", m_inventory, "-o", "json", "--", script});
+    nlohmann::json exec_everywhere(const std::string& script,
+                                   const std::vector<std::string>& flags = {}) const {
+        std::vector<std::string> args{"exec", "-i", m_inventory, "-o", "json"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        args.insert(args.end(), {"--", script});
+        auto result = m_lab->breakglass(args);
         EXPECT_FALSE(result.timed_out);
         nlohmann::json nodes = nlohmann::json::object();
         auto document = nlohmann::json::parse(result.out, nullptr, false);
@@ -247,6 +251,26 @@ TEST_F(ContainerdLabTest, EveryDecoyDaemonSetMatchesOnlyItsOwnPodsAndOtherOwners
             EXPECT_EQ(result["status"], "ok") << result.dump();
             EXPECT_EQ(result["stdout"], "") << ns << "/" << name << " on " << node;
         }
+    }
+}
+
+TEST_F(ContainerdLabTest, MatchNeedsRootAndWorksThroughBecome) {
+    start(2);
+    const auto script = daemonset_match_script("kube-system", "telemetry-agent");
+    const auto user = m_lab->description()["users"]["sudo"].get<std::string>();
+    auto plain = exec_everywhere(script, {"--user", user});
+    auto become = exec_everywhere(script, {"--user", user, "--become"});
+    ASSERT_EQ(plain.size(), 2U);
+    ASSERT_EQ(become.size(), 2U);
+    for (const auto& [node, result] : plain.items()) {
+        EXPECT_EQ(result["status"], "failed") << result.dump();
+        EXPECT_EQ(result["exit_code"], 5);
+        const auto err = result["stderr"].get<std::string>();
+        EXPECT_EQ(err.rfind("daemonset_match: ctr tasks ls failed: ", 0), 0U) << err;
+        EXPECT_NE(err.find("permission denied"), std::string::npos) << err;
+        EXPECT_EQ(become[node]["status"], "ok") << become[node].dump();
+        EXPECT_EQ(identities(parse_match(become[node]["stdout"].get<std::string>())),
+                  expected(pods_of(node), "kube-system", "telemetry-agent"));
     }
 }
 
