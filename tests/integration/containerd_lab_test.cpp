@@ -494,6 +494,11 @@ TEST_F(ContainerdLabTest, DownLeavesNoProcessMountOrCgroupBehind) {
     // A paused (frozen) container and a stray process started in a node both go down too.
     const auto paused = pods["nodes"]["node0001"][0]["containers"][0]["id"].get<std::string>();
     ASSERT_EQ(m_lab->ssh("node0001", "ctr -n k8s.io tasks pause " + paused).exit_code, 0);
+    std::string paused_state;
+    for (const auto& line : match_on("node0001", "kube-system", "telemetry-agent")) {
+        paused_state = line.id == paused ? line.state : paused_state;
+    }
+    EXPECT_EQ(paused_state, "paused") << "the match reports the task's state";
     ASSERT_EQ(m_lab->ssh("node0002", "setsid sleep 100000 </dev/null >/dev/null 2>&1 &").exit_code,
               0);
     auto before = fleet_processes(description, pods);
