@@ -3,6 +3,8 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
@@ -401,6 +403,10 @@ JsonPullReader::Event JsonPullReader::read_number(int first) {
         if (error == std::errc{}) {
             return after_value(Event::integer);
         }
+    }
+    // Like nlohmann's parser: a number no double can hold is an error, not infinity.
+    if (!std::isfinite(std::strtod(digits.c_str(), nullptr))) {
+        return fail("number out of range");
     }
     return after_value(Event::floating);
 }
