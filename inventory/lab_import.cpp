@@ -26,7 +26,10 @@ tl::expected<Node, std::string> lab_node(Inventory& inventory, const Json& entry
         return tl::unexpected("node '" + node.name + "': port out of range");
     }
     node.port = static_cast<std::uint16_t>(port);
-    auto key = check_host_key(entry.at("host_key").get<std::string>());
+    // "TYPE BASE64 [COMMENT]": a pin never carries the comment.
+    const std::string described = entry.at("host_key").get<std::string>();
+    const std::size_t comment = described.find(' ', described.find(' ') + 1);
+    auto key = check_host_key(described.substr(0, comment));
     if (!key) {
         return tl::unexpected("node '" + node.name + "': " + key.error());
     }
