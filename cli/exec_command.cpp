@@ -80,8 +80,7 @@ void run_exec(Context& context, const ExecRequest& request) {
             ? fleet.defaults.become
             : settings.text("become");
     transport::NodeJob job;
-    job.command = command;
-    job.uses_become = request.become;
+    job.steps.push_back({"command", command, std::chrono::milliseconds(0), request.become});
 
     std::vector<transport::NodeTarget> targets;
     std::vector<NodeLabel> labels;

@@ -32,6 +32,25 @@ nlohmann::json node_json(const NodeLabel& node, const transport::NodeResult& res
           {"exec", result.timings.exec.count()},
           {"total", result.timings.total.count()}}},
     };
+    // Per-step results; a single step's output is the node's own, so it is not repeated.
+    nlohmann::json steps = nlohmann::json::array();
+    for (const transport::StepResult& step : result.steps) {
+        nlohmann::json entry = {
+            {"name", step.name},
+            {"status", transport::to_string(step.status)},
+            {"exit_code", step.exit_code ? nlohmann::json(*step.exit_code) : nlohmann::json()},
+            {"reason", step.reason},
+            {"duration_ms", step.duration.count()},
+        };
+        if (result.steps.size() > 1) {
+            entry["stdout"] = step.out.tail;
+            entry["stderr"] = step.err.tail;
+            entry["stdout_dropped_bytes"] = step.out.dropped_bytes;
+            entry["stderr_dropped_bytes"] = step.err.dropped_bytes;
+        }
+        steps.push_back(std::move(entry));
+    }
+    document["steps"] = std::move(steps);
     return document;
 }
 
@@ -97,6 +116,7 @@ void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
         // Only the verdict is needed from here on: drop the output to keep memory flat.
         result.out = {};
         result.err = {};
+        result.steps.clear();
     }
     m_results[node] = std::move(result);
 }

@@ -24,7 +24,7 @@ std::string with_become(const std::string& command, const std::string& become) {
     return become + " sh -c " + shell_quote(command);
 }
 
-void classify_become_denied(NodeResult& result) {
+void classify_become_denied(StepResult& result) {
     if (result.status != NodeStatus::failed || result.exit_code != 1) {
         return;
     }
@@ -38,7 +38,6 @@ void classify_become_denied(NodeResult& result) {
     for (std::string_view refusal : k_refusals) {
         if (result.err.tail.find(refusal) != std::string::npos) {
             result.reason = "become-denied";
-            result.message = "privilege escalation refused: " + std::string(refusal);
             return;
         }
     }

@@ -16,6 +16,6 @@ std::string with_become(const std::string& command, const std::string& become);
 
 /// A non-interactive sudo that wanted a password (or refused the user) ends `failed` with
 /// reason "become-denied" instead of looking like the command's own failure.
-void classify_become_denied(NodeResult& result);
+void classify_become_denied(StepResult& result);
 
 } // namespace breakglass::transport

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace breakglass::transport {
 
@@ -40,6 +41,17 @@ struct CapturedOutput {
     std::uint64_t dropped_bytes = 0;
 };
 
+/// One step of a multi-step job (a playbook step, or exec's single command).
+struct StepResult {
+    std::string name;
+    NodeStatus status = NodeStatus::error; // ok, failed, timeout or error
+    std::optional<int> exit_code;
+    std::string reason;
+    CapturedOutput out;
+    CapturedOutput err;
+    std::chrono::milliseconds duration{0};
+};
+
 struct NodeResult {
     NodeStatus status = NodeStatus::error;
     std::optional<int> exit_code; // set when the command's exit status arrived
@@ -49,6 +61,7 @@ struct NodeResult {
     CapturedOutput out;
     CapturedOutput err;
     NodeTimings timings;
+    std::vector<StepResult> steps; // the steps that ran, in order; out/err above are the last's
 };
 
 } // namespace breakglass::transport

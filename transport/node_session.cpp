@@ -279,7 +279,7 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
         }
         if (rc == SSH_AUTH_SUCCESS) {
             m_result.timings.auth = since(m_phase_started, now);
-            enter(Phase::open_channel, now, after(now, m_settings.command_timeout));
+            start_step(now);
             return Progress::advanced;
         }
         if (rc == SSH_AUTH_ERROR) {
@@ -296,7 +296,7 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
         m_trying_agent = true; // tried once, whatever the outcome
         if (rc == SSH_AUTH_SUCCESS) {
             m_result.timings.auth = since(m_phase_started, now);
-            enter(Phase::open_channel, now, after(now, m_settings.command_timeout));
+            start_step(now);
             return Progress::advanced;
         }
     }
@@ -328,8 +328,9 @@ NodeSession::Progress NodeSession::open_channel() {
 }
 
 NodeSession::Progress NodeSession::request_exec(Clock::time_point now) {
+    const JobStep& step = m_job.steps[m_step];
     const std::string command =
-        m_job.uses_become ? with_become(m_job.command, m_target.become) : m_job.command;
+        step.become ? with_become(step.command, m_target.become) : step.command;
     int rc = ssh_channel_request_exec(m_channel.get(), command.c_str());
     if (rc == SSH_AGAIN) {
         return Progress::waiting;
@@ -339,7 +340,6 @@ NodeSession::Progress NodeSession::request_exec(Clock::time_point now) {
                "exec request refused: " + session_error(m_session.get()), now);
         return Progress::advanced;
     }
-    m_phase_started = now; // exec timing counts from here; the deadline stays
     m_phase = Phase::read;
     return Progress::advanced;
 }
@@ -378,23 +378,68 @@ NodeSession::Progress NodeSession::collect_exit_status(Clock::time_point now) {
     // -1 until the exit-status message has arrived (it may follow EOF).
     int status = ssh_channel_get_exit_status(m_channel.get());
     if (status >= 0) {
-        m_result.exit_code = status;
-        m_result.timings.exec = since(m_phase_started, now);
-        if (status == 0) {
-            finish(NodeStatus::ok, "", "", now);
-        } else {
-            finish(NodeStatus::failed, "exit-status", "exit status " + std::to_string(status), now);
-        }
+        end_step(status == 0 ? NodeStatus::ok : NodeStatus::failed, status,
+                 status == 0 ? "" : "exit-status", now);
         return Progress::advanced;
     }
     if (ssh_channel_is_closed(m_channel.get()) != 0 ||
         (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
-        m_result.timings.exec = since(m_phase_started, now);
-        finish(NodeStatus::failed, "no-exit-status",
-               "the command ended without an exit status (killed by a signal?)", now);
+        end_step(NodeStatus::failed, std::nullopt, "no-exit-status", now);
         return Progress::advanced;
     }
     return Progress::waiting;
+}
+
+void NodeSession::start_step(Clock::time_point now) {
+    if (m_step >= m_job.steps.size()) {
+        finish(NodeStatus::ok, "", "", now);
+        return;
+    }
+    std::chrono::milliseconds timeout = m_job.steps[m_step].timeout;
+    if (timeout.count() == 0) {
+        timeout = m_settings.command_timeout;
+    }
+    m_channel.reset();
+    enter(Phase::open_channel, now, after(now, timeout));
+}
+
+void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
+                           const std::string& reason, Clock::time_point now) {
+    const JobStep& step = m_job.steps[m_step];
+    StepResult result;
+    result.name = step.name;
+    result.status = status;
+    result.exit_code = exit_code;
+    result.reason = reason;
+    result.out = m_out.take();
+    result.err = m_err.take();
+    result.duration = since(m_phase_started, now);
+    if (step.become && !m_target.become.empty() && m_target.become != "none") {
+        classify_become_denied(result);
+    }
+    m_result.timings.exec += result.duration;
+    m_result.exit_code = exit_code;
+    m_result.steps.push_back(std::move(result));
+    if (status == NodeStatus::ok) {
+        ++m_step;
+        start_step(now);
+        return;
+    }
+    const StepResult& failed = m_result.steps.back();
+    std::string message;
+    if (failed.reason == "no-exit-status") {
+        message = "the command ended without an exit status (killed by a signal?)";
+    } else if (failed.reason == "become-denied") {
+        message = "privilege escalation refused (sudo wants a password or refuses the user)";
+    } else if (failed.exit_code) {
+        message = "exit status " + std::to_string(*failed.exit_code);
+    } else {
+        message = failed.reason;
+    }
+    if (m_job.steps.size() > 1) {
+        message = "step '" + step.name + "': " + message;
+    }
+    finish(status, failed.reason, message, now);
 }
 
 void NodeSession::timed_out(Clock::time_point now) {
@@ -415,8 +460,11 @@ void NodeSession::timed_out(Clock::time_point now) {
             // Best effort: ask sshd to stop the command rather than leave it running.
             ssh_channel_request_send_signal(m_channel.get(), "TERM");
         }
+        const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(m_phase_deadline -
+                                                                                 m_phase_started);
+        record_interrupted_step(NodeStatus::timeout, "command-timeout", now);
         finish(NodeStatus::timeout, "command-timeout",
-               "command still running after " + seconds_text(m_settings.command_timeout), now);
+               "command still running after " + seconds_text(limit), now);
         return;
     }
 }
@@ -429,7 +477,23 @@ void NodeSession::abort(NodeStatus status, const std::string& reason, const std:
     if (m_channel && m_phase >= Phase::read) {
         ssh_channel_request_send_signal(m_channel.get(), "TERM");
     }
+    if (m_phase >= Phase::open_channel && m_phase != Phase::done) {
+        record_interrupted_step(status, reason, now);
+    }
     finish(status, reason, message, now);
+}
+
+void NodeSession::record_interrupted_step(NodeStatus status, const std::string& reason,
+                                          Clock::time_point now) {
+    StepResult result;
+    result.name = m_job.steps[m_step].name;
+    result.status = status;
+    result.reason = reason;
+    result.out = m_out.take();
+    result.err = m_err.take();
+    result.duration = since(m_phase_started, now);
+    m_result.timings.exec += result.duration;
+    m_result.steps.push_back(std::move(result));
 }
 
 void NodeSession::finish(NodeStatus status, const std::string& reason, const std::string& message,
@@ -439,12 +503,12 @@ void NodeSession::finish(NodeStatus status, const std::string& reason, const std
         m_result.reason = reason;
     }
     m_result.message = message;
-    m_result.out = m_out.take();
-    m_result.err = m_err.take();
-    m_result.timings.total = since(m_started, now);
-    if (m_job.uses_become && !m_target.become.empty() && m_target.become != "none") {
-        classify_become_denied(m_result);
+    if (!m_result.steps.empty()) {
+        // Top-level output is the last step's: exec's only command, a playbook's failing step.
+        m_result.out = m_result.steps.back().out;
+        m_result.err = m_result.steps.back().err;
     }
+    m_result.timings.total = since(m_started, now);
     m_phase = Phase::done;
     m_channel.reset();
     if (m_session) {

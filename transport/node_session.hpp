@@ -40,11 +40,19 @@ struct SessionSettings {
     std::function<void(std::size_t node, std::string_view data, bool is_stderr)> on_output;
 };
 
-/// What a session does once connected: run `command`, or (scan) stop after key exchange.
-struct NodeJob {
+/// One command of a job, run on its own channel of the node's session.
+struct JobStep {
+    std::string name;
     std::string command;
+    std::chrono::milliseconds timeout{0}; // 0: SessionSettings::command_timeout
+    bool become = false;                  // wrap with the target's become command
+};
+
+/// What a session does once connected: run the steps in order on one authenticated session
+/// (the first step that does not end ok stops the node), or (scan) stop after key exchange.
+struct NodeJob {
+    std::vector<JobStep> steps;
     bool scan_host_key_only = false;
-    bool uses_become = false; // wrap the command with each target's become command
 };
 
 /// One node's SSH session as a nonblocking state machine, driven by the fan-out's event loop:
@@ -87,11 +95,16 @@ private:
     Progress request_exec(Clock::time_point now);
     Progress read_output();
     Progress collect_exit_status(Clock::time_point now);
+    void start_step(Clock::time_point now);
+    void end_step(NodeStatus status, std::optional<int> exit_code, const std::string& reason,
+                  Clock::time_point now);
     bool verify_host_key();
     void enter(Phase phase, Clock::time_point now, Clock::time_point deadline);
     void finish(NodeStatus status, const std::string& reason, const std::string& message,
                 Clock::time_point now);
     void timed_out(Clock::time_point now);
+    void record_interrupted_step(NodeStatus status, const std::string& reason,
+                                 Clock::time_point now);
 
     std::size_t m_index;
     NodeTarget m_target;
@@ -106,6 +119,7 @@ private:
     SessionHandle m_session;
     ChannelHandle m_channel;
     std::size_t m_next_identity = 0;
+    std::size_t m_step = 0;
     bool m_trying_agent = false;
     OutputTail m_out;
     OutputTail m_err;
