@@ -48,6 +48,10 @@ void run_import(const Context& context, const ImportFlags& flags) {
     if (flags.kubectl.empty() == flags.lab.empty()) {
         throw Failure(ExitCode::usage, "inventory import needs exactly one of --kubectl or --lab");
     }
+    if (!flags.lab.empty() && !flags.known_hosts.empty()) {
+        throw Failure(ExitCode::usage,
+                      "--known-hosts applies to --kubectl: the lab description pins its own keys");
+    }
     if (!flags.kubectl.empty() && flags.cluster.empty()) {
         throw Failure(ExitCode::usage, "inventory import --kubectl needs --cluster NAME");
     }
