@@ -1,8 +1,9 @@
 #include "inventory/node_set.hpp"
 
+#include "inventory/string_pool.hpp"
+
 #include <charconv>
 #include <cstdint>
-#include <unordered_set>
 
 namespace breakglass::inventory {
 
@@ -210,8 +211,9 @@ private:
         }
         for (std::string& name : names) {
             const bool glob = name.find_first_of("*?") != std::string::npos;
-            auto& seen = glob ? m_seen_globs : m_seen_names;
-            if (!seen.insert(name).second) {
+            StringPool& seen = glob ? m_seen_globs : m_seen_names;
+            const std::size_t before = seen.size();
+            if (seen.intern(name) < before) {
                 continue;
             }
             (glob ? m_result.globs : m_result.names).push_back(std::move(name));
@@ -224,8 +226,8 @@ private:
     std::size_t m_max;
     std::size_t m_count = 0;
     NodeSet m_result;
-    std::unordered_set<std::string> m_seen_names;
-    std::unordered_set<std::string> m_seen_globs;
+    StringPool m_seen_names;
+    StringPool m_seen_globs;
 };
 
 } // namespace

@@ -2,15 +2,16 @@
 
 #include "inventory/label_selector.hpp"
 #include "inventory/node_set.hpp"
+#include "inventory/string_pool.hpp"
 
 #include <string_view>
-#include <unordered_map>
 
 namespace breakglass::inventory {
 
 namespace {
 
-using NameIndex = std::unordered_map<std::string_view, std::size_t>;
+// Node names interned in inventory order: names are unique, so a name's id is its index.
+using NameIndex = StringPool;
 
 // Marks the nodes a list of node sets names; no sets, no marks (an empty vector). Unknown
 // exact names are collected, not skipped.
@@ -36,8 +37,8 @@ tl::expected<std::vector<bool>, SelectionError> mark(const Inventory& inventory,
     }
     for (const NodeSet& set : parsed) {
         for (const std::string& name : set.names) {
-            if (auto found = index.find(name); found != index.end()) {
-                marked[found->second] = true;
+            if (auto found = index.find(name)) {
+                marked[*found] = true;
             } else {
                 unknown.push_back(name);
             }
@@ -76,9 +77,8 @@ select_nodes(const Inventory& inventory, const SelectionRequest& request) {
     }
     NameIndex index;
     if (!request.nodes.empty() || !request.exclude.empty()) {
-        index.reserve(inventory.nodes.size());
-        for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
-            index.emplace(inventory.nodes[i].name, i);
+        for (const Node& node : inventory.nodes) {
+            index.intern(node.name);
         }
     }
     const auto wanted = mark(inventory, index, request.nodes, "-w");
