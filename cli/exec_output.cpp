@@ -14,6 +14,7 @@ nlohmann::json node_json(const NodeLabel& node, const transport::NodeResult& res
         {"type", "node"},
         {"name", node.name},
         {"address", node.address},
+        {"via", result.via},
         {"status", transport::to_string(result.status)},
         {"exit_code", result.exit_code ? nlohmann::json(*result.exit_code) : nlohmann::json()},
         {"reason", result.reason},
@@ -189,6 +190,20 @@ void ExecOutput::print_summary() {
     }
     for (const auto& [outcome, names] : by_outcome) {
         m_err << outcome << ": " << names.size() << " " << m_fold(names) << '\n';
+    }
+    // Nodes behind bastions, grouped by bastion chain: a dead bastion shows as one line.
+    std::map<std::string, std::map<std::string, std::size_t>> by_bastion;
+    for (const auto& result : m_results) {
+        if (!result.via.empty()) {
+            ++by_bastion[result.via][std::string(transport::to_string(result.status))];
+        }
+    }
+    for (const auto& [via, counts] : by_bastion) {
+        m_err << "via " << via << ":";
+        for (const auto& [status, count] : counts) {
+            m_err << " " << status << " " << count;
+        }
+        m_err << '\n';
     }
 }
 

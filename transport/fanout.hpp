@@ -17,6 +17,7 @@ struct FanOutLimits {
     int rate = 0;                              // new connections per second; 0: unlimited
     std::chrono::milliseconds deadline{0};     // whole run; 0: none
     const std::atomic<bool>* cancel = nullptr; // set from a signal handler to interrupt
+    int jump_parallel = 64;                    // channels in flight per bastion
 };
 
 /// Called once per node, in the order nodes finish (so JSONL can stream).

@@ -9,7 +9,7 @@ std::vector<ScannedHostKey> scan_host_keys(const std::vector<HostKeyTarget>& tar
     std::vector<NodeTarget> nodes;
     nodes.reserve(targets.size());
     for (const HostKeyTarget& target : targets) {
-        nodes.push_back({target.address, target.address, target.port, "", {}, ""});
+        nodes.push_back({target.address, target.address, target.port, "", {}, "", {}});
     }
     NodeJob job;
     job.scan_host_key_only = true;

@@ -58,6 +58,7 @@ struct NodeResult {
     std::string reason;           // short machine word: "become-denied", "connect-timeout", ...
     std::string message;          // one human line
     std::string host_key;         // the key the node presented (OpenSSH form), when seen
+    std::string via;              // the bastion chain ("user@ip:port,..."), empty when direct
     CapturedOutput out;
     CapturedOutput err;
     NodeTimings timings;

@@ -66,32 +66,54 @@ std::string host_key_algorithms_for(const std::vector<std::string>& pinned) {
 } // namespace
 
 NodeSession::NodeSession(std::size_t index, NodeTarget target, const NodeJob& job,
-                         const SessionSettings& settings, Clock::time_point now)
+                         const SessionSettings& settings, Clock::time_point now, Bastion* via)
     : m_index(index), m_target(std::move(target)), m_job(job), m_settings(settings), m_started(now),
-      m_out(settings.max_output), m_err(settings.max_output) {
-    enter(Phase::tcp_connect, now, after(now, settings.connect_timeout));
+      m_via(via), m_out(settings.max_output), m_err(settings.max_output) {
+    m_result.via = describe(m_target.jumps, m_target.jumps.size());
+    if (m_via != nullptr) {
+        // Waiting for the bastion's own handshake counts against this node's handshake budget.
+        enter(Phase::link, now, after(now, settings.connect_timeout + settings.handshake_timeout));
+    } else {
+        enter(Phase::tcp_connect, now, after(now, settings.connect_timeout));
+    }
 }
 
 NodeSession::~NodeSession() {
-    // Channel before session: a channel belongs to its session.
+    // Channel before session: a channel belongs to its session. The tunnel goes last: its
+    // channel lives on the bastion's session, which outlives this one.
     m_channel.reset();
     if (m_session) {
         ssh_disconnect(m_session.get());
+        m_session.reset();
     }
+    release_tunnel();
 }
 
-int NodeSession::fd() const {
+void NodeSession::poll_fds(std::vector<pollfd>& fds) const {
+    if (m_pump) {
+        short events = POLLIN;
+        if (m_pump->wants_local_write()) {
+            events = short(events | POLLOUT);
+        }
+        fds.push_back({m_pump->local_fd(), events, 0});
+    }
     if (m_session) {
-        return ssh_get_fd(m_session.get());
+        short events = POLLIN;
+        if ((ssh_get_poll_flags(m_session.get()) & SSH_WRITE_PENDING) != 0) {
+            events = short(events | POLLOUT);
+        }
+        fds.push_back({ssh_get_fd(m_session.get()), events, 0});
+    } else if (m_socket && m_phase == Phase::tcp_connect) {
+        // A connecting socket becomes writable when connected.
+        fds.push_back({m_socket.get(), short(POLLIN | POLLOUT), 0});
     }
-    return m_socket.get();
 }
 
-bool NodeSession::wants_write() const {
-    if (m_phase == Phase::tcp_connect) {
-        return true; // a connecting socket becomes writable when connected
+void NodeSession::release_tunnel() {
+    if (m_pump) {
+        m_pump.reset();
+        --m_via->channels;
     }
-    return m_session && (ssh_get_poll_flags(m_session.get()) & SSH_WRITE_PENDING) != 0;
 }
 
 void NodeSession::enter(Phase phase, Clock::time_point now, Clock::time_point deadline) {
@@ -102,6 +124,15 @@ void NodeSession::enter(Phase phase, Clock::time_point now, Clock::time_point de
 
 void NodeSession::step(Clock::time_point now) {
     if (done()) {
+        return;
+    }
+    if (m_pump && m_phase != Phase::link && m_pump->step() == ChannelPump::State::failed) {
+        const std::string reason = m_pump->error();
+        if (m_phase >= Phase::open_channel && m_phase != Phase::ready) {
+            record_interrupted_step(NodeStatus::unreachable, "jump-failed", now);
+        }
+        finish(NodeStatus::unreachable, "jump-failed",
+               "bastion " + describe(m_via->host) + ": " + reason, now);
         return;
     }
     if (now >= m_phase_deadline) {
@@ -116,6 +147,10 @@ NodeSession::Progress NodeSession::step_once(Clock::time_point now) {
     switch (m_phase) {
     case Phase::tcp_connect:
         return connect_tcp(now);
+    case Phase::link:
+        return link(now);
+    case Phase::ready:
+        return keep_alive(now);
     case Phase::handshake:
         return handshake(now);
     case Phase::auth:
@@ -151,10 +186,63 @@ NodeSession::Progress NodeSession::connect_tcp(Clock::time_point now) {
         finish(NodeStatus::unreachable, "connect-failed", "connect: " + error, now);
         return Progress::advanced;
     }
+    connected(now);
+    return Progress::advanced;
+}
+
+void NodeSession::connected(Clock::time_point now) {
     m_result.timings.connect = since(m_started, now);
     m_handshake_deadline = after(now, m_settings.handshake_timeout);
     enter(Phase::handshake, now, m_handshake_deadline);
+}
+
+NodeSession::Progress NodeSession::link(Clock::time_point now) {
+    const std::string bastion = "bastion " + describe(m_via->host);
+    if (m_via->failed) {
+        finish(NodeStatus::unreachable, "jump-failed", bastion + ": " + m_via->failure, now);
+        return Progress::advanced;
+    }
+    if (!m_pump) {
+        if (!m_via->session || !m_via->session->ready() ||
+            m_via->channels >= m_via->channel_limit) {
+            return Progress::waiting; // the loop steps us again when the bastion moves
+        }
+        m_pump =
+            std::make_unique<ChannelPump>(m_via->session->ssh(), m_target.address, m_target.port);
+        ++m_via->channels;
+    }
+    switch (m_pump->step()) {
+    case ChannelPump::State::opening:
+        return Progress::waiting;
+    case ChannelPump::State::failed:
+        if (!m_link_retried &&
+            (ssh_get_status(m_via->session->ssh()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
+            // The bastion dropped before this node's tunnel opened: nothing ran on the node
+            // yet, so wait for the bastion to be re-established (once).
+            m_link_retried = true;
+            release_tunnel();
+            return Progress::waiting;
+        }
+        finish(NodeStatus::unreachable, "jump-failed", bastion + ": " + m_pump->error(), now);
+        return Progress::advanced;
+    case ChannelPump::State::open:
+        break;
+    }
+    m_socket = m_pump->take_session_end();
+    connected(now);
     return Progress::advanced;
+}
+
+NodeSession::Progress NodeSession::keep_alive(Clock::time_point now) {
+    // Processes what arrived (channel data for tunnels, or the server closing on us) and
+    // flushes what is queued, without blocking.
+    if (ssh_blocking_flush(m_session.get(), 0) == SSH_ERROR ||
+        (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
+        finish(NodeStatus::unreachable, "connection-lost",
+               "connection lost: " + session_error(m_session.get()), now);
+        return Progress::advanced;
+    }
+    return Progress::waiting;
 }
 
 NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
@@ -279,7 +367,7 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
         }
         if (rc == SSH_AUTH_SUCCESS) {
             m_result.timings.auth = since(m_phase_started, now);
-            start_step(now);
+            authenticated(now);
             return Progress::advanced;
         }
         if (rc == SSH_AUTH_ERROR) {
@@ -296,7 +384,7 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
         m_trying_agent = true; // tried once, whatever the outcome
         if (rc == SSH_AUTH_SUCCESS) {
             m_result.timings.auth = since(m_phase_started, now);
-            start_step(now);
+            authenticated(now);
             return Progress::advanced;
         }
     }
@@ -390,6 +478,14 @@ NodeSession::Progress NodeSession::collect_exit_status(Clock::time_point now) {
     return Progress::waiting;
 }
 
+void NodeSession::authenticated(Clock::time_point now) {
+    if (m_job.keep_open) {
+        enter(Phase::ready, now, Clock::time_point::max());
+        return;
+    }
+    start_step(now);
+}
+
 void NodeSession::start_step(Clock::time_point now) {
     if (m_step >= m_job.steps.size()) {
         finish(NodeStatus::ok, "", "", now);
@@ -444,6 +540,10 @@ void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
 
 void NodeSession::timed_out(Clock::time_point now) {
     switch (m_phase) {
+    case Phase::link:
+        finish(NodeStatus::unreachable, "jump-failed",
+               "no tunnel through bastion " + describe(m_via->host) + " in time", now);
+        return;
     case Phase::tcp_connect:
         finish(NodeStatus::unreachable, "connect-timeout",
                "no TCP connection within " + seconds_text(m_settings.connect_timeout), now);
@@ -511,10 +611,14 @@ void NodeSession::finish(NodeStatus status, const std::string& reason, const std
     m_result.timings.total = since(m_started, now);
     m_phase = Phase::done;
     m_channel.reset();
+    if (m_job.keep_open) {
+        return; // a bastion's session carries other nodes' channels: the fan-out frees it
+    }
     if (m_session) {
         ssh_disconnect(m_session.get());
         m_session.reset();
     }
+    release_tunnel();
 }
 
 } // namespace breakglass::transport

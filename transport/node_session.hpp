@@ -1,6 +1,9 @@
 #pragma once
 
+#include "transport/bastion.hpp"
+#include "transport/channel_pump.hpp"
 #include "transport/identity.hpp"
+#include "transport/jump_host.hpp"
 #include "transport/node_result.hpp"
 #include "transport/output_tail.hpp"
 #include "transport/ssh_handles.hpp"
@@ -9,6 +12,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <poll.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +30,7 @@ struct NodeTarget {
     std::string user;
     std::vector<std::string> pinned_host_keys; // OpenSSH "type base64"; empty: use known_hosts
     std::string become; // escalation command for this node ("sudo -n"); empty or "none": none
+    std::vector<JumpHost> jumps; // bastions to go through, outermost first; empty: direct
 };
 
 /// Settings every session of one run shares.
@@ -53,6 +59,7 @@ struct JobStep {
 struct NodeJob {
     std::vector<JobStep> steps;
     bool scan_host_key_only = false;
+    bool keep_open = false; // a bastion: stay connected after authentication
 };
 
 /// One node's SSH session as a nonblocking state machine, driven by the fan-out's event loop:
@@ -60,9 +67,10 @@ struct NodeJob {
 /// too when wants_write()) or until next_timer(). Every phase has a deadline, so no node hangs.
 class NodeSession {
 public:
-    /// `index` identifies the node in output callbacks.
+    /// `index` identifies the node in output callbacks; `via` is the bastion to tunnel
+    /// through (nullptr: a direct TCP connection).
     NodeSession(std::size_t index, NodeTarget target, const NodeJob& job,
-                const SessionSettings& settings, Clock::time_point now);
+                const SessionSettings& settings, Clock::time_point now, Bastion* via = nullptr);
     NodeSession(const NodeSession&) = delete;
     NodeSession& operator=(const NodeSession&) = delete;
     NodeSession(NodeSession&&) = delete;
@@ -76,25 +84,50 @@ public:
                Clock::time_point now);
 
     bool done() const { return m_phase == Phase::done; }
-    int fd() const;
-    bool wants_write() const;
+    /// A bastion session (NodeJob::keep_open) that is authenticated and carries channels.
+    bool ready() const { return m_phase == Phase::ready; }
+    /// The libssh session, for bastions opening channels; nullptr before the handshake.
+    ssh_session_struct* ssh() const { return m_session.get(); }
+    Bastion* via() const { return m_via; }
+    /// True while this session holds a tunnel through its bastion.
+    bool tunnelled() const { return m_pump != nullptr; }
+    /// Appends the descriptors to wait on (the session's socket, and the tunnel's).
+    void poll_fds(std::vector<pollfd>& fds) const;
     Clock::time_point next_timer() const { return m_phase_deadline; }
+    /// True while waiting for a bastion: stepped whenever the bastion moves.
+    bool linking() const { return m_phase == Phase::link; }
     const NodeTarget& target() const { return m_target; }
     std::size_t index() const { return m_index; }
     NodeResult take_result() { return std::move(m_result); }
 
 private:
-    enum class Phase { tcp_connect, handshake, auth, open_channel, exec, read, exit_status, done };
+    enum class Phase {
+        tcp_connect,
+        link, // through a bastion: waiting for it, then for the direct-tcpip channel
+        handshake,
+        auth,
+        ready, // bastions only
+        open_channel,
+        exec,
+        read,
+        exit_status,
+        done
+    };
     enum class Progress { advanced, waiting };
 
     Progress step_once(Clock::time_point now);
     Progress connect_tcp(Clock::time_point now);
+    Progress link(Clock::time_point now);
+    Progress keep_alive(Clock::time_point now);
+    void connected(Clock::time_point now);
+    void release_tunnel();
     Progress handshake(Clock::time_point now);
     Progress authenticate(Clock::time_point now);
     Progress open_channel();
     Progress request_exec(Clock::time_point now);
     Progress read_output();
     Progress collect_exit_status(Clock::time_point now);
+    void authenticated(Clock::time_point now);
     void start_step(Clock::time_point now);
     void end_step(NodeStatus status, std::optional<int> exit_code, const std::string& reason,
                   Clock::time_point now);
@@ -115,12 +148,15 @@ private:
     Clock::time_point m_phase_started;
     Clock::time_point m_phase_deadline;
     Clock::time_point m_handshake_deadline;
-    Fd m_socket; // until handed to libssh
+    Bastion* m_via = nullptr;
+    std::unique_ptr<ChannelPump> m_pump; // the tunnel carrying m_session's bytes, if any
+    Fd m_socket;                         // until handed to libssh
     SessionHandle m_session;
     ChannelHandle m_channel;
     std::size_t m_next_identity = 0;
     std::size_t m_step = 0;
     bool m_trying_agent = false;
+    bool m_link_retried = false;
     OutputTail m_out;
     OutputTail m_err;
     NodeResult m_result;

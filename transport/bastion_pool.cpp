@@ -1,0 +1,105 @@
+#include "transport/bastion_pool.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace breakglass::transport {
+
+namespace {
+
+int depth(const Bastion* bastion) {
+    int hops = 0;
+    for (; bastion != nullptr; bastion = bastion->parent) {
+        ++hops;
+    }
+    return hops;
+}
+
+} // namespace
+
+BastionPool::BastionPool(const SessionSettings& settings, int channel_limit)
+    : m_settings(settings), m_channel_limit(std::max(1, channel_limit)) {
+    m_job.keep_open = true;
+}
+
+BastionPool::~BastionPool() {
+    // Children first: their tunnels are channels on their parents' sessions.
+    std::vector<Bastion*> order = all();
+    std::reverse(order.begin(), order.end());
+    for (Bastion* bastion : order) {
+        bastion->session.reset();
+    }
+}
+
+std::vector<Bastion*> BastionPool::all() const {
+    std::vector<Bastion*> bastions;
+    for (const auto& [chain, bastion] : m_bastions) {
+        bastions.push_back(bastion.get());
+    }
+    std::stable_sort(bastions.begin(), bastions.end(),
+                     [](const Bastion* a, const Bastion* b) { return depth(a) < depth(b); });
+    return bastions;
+}
+
+bool BastionPool::behind(const Bastion* bastion, const Bastion* ancestor) {
+    for (; bastion != nullptr; bastion = bastion->parent) {
+        if (bastion == ancestor) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Bastion* BastionPool::get(const std::vector<JumpHost>& chain, std::size_t hops,
+                          const std::string& user, Clock::time_point now) {
+    if (hops == 0) {
+        return nullptr;
+    }
+    const std::string key = describe(chain, hops);
+    if (auto found = m_bastions.find(key); found != m_bastions.end()) {
+        return found->second.get();
+    }
+    Bastion* parent = get(chain, hops - 1, user, now);
+    auto bastion = std::make_unique<Bastion>();
+    bastion->host = chain[hops - 1];
+    bastion->chain = key;
+    bastion->parent = parent;
+    bastion->channel_limit = m_channel_limit;
+    Bastion* raw = bastion.get();
+    m_bastions.emplace(key, std::move(bastion));
+    m_users[raw] = raw->host.user.empty() ? user : raw->host.user;
+    connect(*raw, m_users[raw], now);
+    return raw;
+}
+
+void BastionPool::connect(Bastion& bastion, const std::string& user, Clock::time_point now) {
+    // Bastions are checked like nodes: their keys come from known_hosts (never trusted on first
+    // use unless --accept-new-host-keys), and they authenticate with the run's credentials.
+    NodeTarget target{
+        describe(bastion.host), bastion.host.address, bastion.host.port, user, {}, "", {}};
+    bastion.session =
+        std::make_unique<NodeSession>(std::numeric_limits<std::size_t>::max(), std::move(target),
+                                      m_job, m_settings, now, bastion.parent);
+    bastion.session->step(now);
+}
+
+void BastionPool::settle(Bastion* bastion, Clock::time_point now) {
+    NodeResult ended = bastion->session->take_result();
+    const bool had_been_up = bastion->was_up;
+    bastion->was_up = false;
+    bastion->session.reset();
+    bastion->channels = 0;
+    if (had_been_up && bastion->reconnects_left > 0 &&
+        (bastion->parent == nullptr || !bastion->parent->failed)) {
+        --bastion->reconnects_left;
+        ++bastion->generation;
+        connect(*bastion, m_users[bastion], now);
+        return;
+    }
+    bastion->failed = true;
+    bastion->failure = std::string(to_string(ended.status)) +
+                       (ended.reason.empty() ? "" : " (" + ended.reason + ")") + ": " +
+                       ended.message;
+}
+
+} // namespace breakglass::transport
