@@ -77,17 +77,6 @@ std::vector<NodeLabel> node_labels(const SelectedFleet& fleet) {
 void run_on_fleet(Context& context, const config::Settings& settings, const SelectedFleet& selected,
                   const transport::NodeJob& job, const ConnectionFlags& flags, ExecOutput& output) {
     const inventory::Inventory& fleet = selected.inventory;
-    // Identities: --identity/settings first, then the inventory's own defaults.
-    std::vector<std::string> identity_paths = settings.list("identity");
-    if (identity_paths.empty()) {
-        identity_paths = fleet.defaults.identities;
-    }
-    const bool agent = context.env("SSH_AUTH_SOCK").has_value();
-    auto credentials =
-        transport::load_credentials(identity_paths, config::home_dir(context.env).string(), agent);
-    if (!credentials) {
-        throw Failure(ExitCode::config_or_state, credentials.error());
-    }
     // become: a setting given by flag, environment or config file, else the inventory's, else
     // the built-in "sudo -n"; never for root, who needs none.
     const std::string become =
@@ -106,6 +95,18 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
                            jump_chain(settings, fleet, node)});
     }
 
+    // Credentials last: every input above is checked before a key file is read.
+    // Identities: --identity/settings first, then the inventory's own defaults.
+    std::vector<std::string> identity_paths = settings.list("identity");
+    if (identity_paths.empty()) {
+        identity_paths = fleet.defaults.identities;
+    }
+    const bool agent = context.env("SSH_AUTH_SOCK").has_value();
+    auto credentials =
+        transport::load_credentials(identity_paths, config::home_dir(context.env).string(), agent);
+    if (!credentials) {
+        throw Failure(ExitCode::config_or_state, credentials.error());
+    }
     transport::SessionSettings session;
     session.connect_timeout = settings.duration("connect_timeout");
     session.handshake_timeout = settings.duration("handshake_timeout");

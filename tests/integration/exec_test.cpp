@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::LabFleet;
+using breakglass::testing::nodes_of;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
@@ -124,7 +125,7 @@ TEST_F(ExecTest, UnauthorizedKeyIsAuthFailed) {
         run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger}).exit_code, 0);
     auto result = exec({"-o", "json", "--identity", stranger, "--", "true"});
     EXPECT_EQ(result.exit_code, 1);
-    for (const auto& node : nlohmann::json::parse(result.out)["nodes"]) {
+    for (const auto& node : nodes_of(result.out)) {
         EXPECT_EQ(node["status"], "auth-failed") << node.dump();
     }
 }
@@ -154,7 +155,7 @@ TEST_F(ExecTest, SlowCommandEndsTimeoutAfterItsTimeout) {
     start_fleet(2, 1);
     auto result = exec({"-o", "json", "--timeout", "2s", "--", "sleep 30"});
     EXPECT_EQ(result.exit_code, 1);
-    for (const auto& node : nlohmann::json::parse(result.out)["nodes"]) {
+    for (const auto& node : nodes_of(result.out)) {
         EXPECT_EQ(node["status"], "timeout");
         EXPECT_EQ(node["reason"], "command-timeout");
     }
@@ -179,11 +180,11 @@ TEST_F(ExecTest, BecomeRunsAsRootForTheSudoUser) {
     const std::string user = m_fleet->description()["users"]["sudo"];
     auto result = exec({"-o", "json", "--user", user, "--become", "--", "id -u"});
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    for (const auto& node : nlohmann::json::parse(result.out)["nodes"]) {
+    for (const auto& node : nodes_of(result.out)) {
         EXPECT_EQ(node["stdout"], "0\n");
     }
     auto plain = exec({"-o", "json", "--user", user, "--", "id -u"});
-    for (const auto& node : nlohmann::json::parse(plain.out)["nodes"]) {
+    for (const auto& node : nodes_of(plain.out)) {
         EXPECT_NE(node["stdout"], "0\n") << "without --become the login user runs it";
     }
 }
@@ -195,7 +196,7 @@ TEST_F(ExecTest, SudoThatWantsAPasswordIsBecomeDeniedQuickly) {
         exec({"-o", "json", "--user", user, "--become", "--", "id -u"}, std::chrono::seconds(30));
     EXPECT_FALSE(result.timed_out);
     EXPECT_EQ(result.exit_code, 1);
-    for (const auto& node : nlohmann::json::parse(result.out)["nodes"]) {
+    for (const auto& node : nodes_of(result.out)) {
         EXPECT_EQ(node["status"], "failed");
         EXPECT_EQ(node["reason"], "become-denied");
     }

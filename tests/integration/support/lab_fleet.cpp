@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 namespace breakglass::testing {
 
 namespace {
@@ -30,9 +32,14 @@ std::string fleet_name(const std::string& purpose) {
 
 } // namespace
 
-LabFleet::LabFleet(const std::string& purpose, int nodes, int sshds) : m_name(fleet_name(purpose)) {
-    auto up = run_process({fleet_script(), "up", "--name", m_name, "--nodes", std::to_string(nodes),
-                           "--sshds", std::to_string(sshds)});
+LabFleet::LabFleet(const std::string& purpose, int nodes, int sshds,
+                   const std::vector<std::string>& extra)
+    : m_name(fleet_name(purpose)) {
+    std::vector<std::string> argv{
+        fleet_script(),       "up", "--name", m_name, "--nodes", std::to_string(nodes), "--sshds",
+        std::to_string(sshds)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto up = run_process(argv);
     if (up.exit_code != 0) {
         throw std::runtime_error("lab/fleet up failed: " + up.err + up.out);
     }
@@ -73,6 +80,12 @@ std::string LabFleet::missing_prerequisite() {
         return "lab tests need iproute2 with network namespace support";
     }
     return {};
+}
+
+nlohmann::json nodes_of(const std::string& json_text) {
+    nlohmann::json nodes = nlohmann::json::parse(json_text).at("nodes");
+    EXPECT_FALSE(nodes.empty()) << json_text;
+    return nodes;
 }
 
 } // namespace breakglass::testing

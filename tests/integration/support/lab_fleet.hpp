@@ -13,7 +13,9 @@ namespace breakglass::testing {
 /// destructor. Names are unique per process so ctest can run tests in parallel.
 class LabFleet {
 public:
-    LabFleet(const std::string& purpose, int nodes, int sshds = 3);
+    /// `extra` is passed to `lab/fleet up` as is (e.g. {"--bastions"}).
+    LabFleet(const std::string& purpose, int nodes, int sshds = 3,
+             const std::vector<std::string>& extra = {});
     ~LabFleet();
     LabFleet(const LabFleet&) = delete;
     LabFleet& operator=(const LabFleet&) = delete;
@@ -36,5 +38,10 @@ private:
     std::string m_name;
     nlohmann::json m_description;
 };
+
+/// The "nodes" array of a breakglass JSON document, by value (iterating parse(...)["nodes"]
+/// directly would walk a destroyed temporary). Fails the test when empty, so loops over it
+/// always prove something.
+nlohmann::json nodes_of(const std::string& json_text);
 
 } // namespace breakglass::testing

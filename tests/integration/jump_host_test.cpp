@@ -1,0 +1,206 @@
+// Jump hosts against the lab: the client sits in a namespace of its own from which no node is
+// reachable; bastion 1 is joined to it by a unix-socket relay, bastion 2 only by bastion 1.
+#include "tests/integration/support/lab_fleet.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+using breakglass::testing::LabFleet;
+using breakglass::testing::nodes_of;
+using breakglass::testing::ProcessResult;
+using breakglass::testing::run_process;
+using breakglass::testing::TempDir;
+
+namespace {
+
+class JumpHostTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (auto missing = LabFleet::missing_prerequisite(); !missing.empty()) {
+            GTEST_SKIP() << missing;
+        }
+    }
+
+    void start_fleet(int nodes) {
+        m_fleet = std::make_unique<LabFleet>(
+            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes, 3,
+            std::vector<std::string>{"--bastions"});
+        m_inventory = m_dir.path() + "/inventory.json";
+        auto imported =
+            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
+                         m_fleet->description_path(), "-O", m_inventory});
+        ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    }
+
+    const nlohmann::json& fleet() const { return m_fleet->description(); }
+    std::string bastion(std::size_t index) const {
+        return "root@" + fleet()["bastions"][index]["address"].get<std::string>() + ":22";
+    }
+
+    // breakglass in the client's namespace, where only bastion 1 is reachable.
+    ProcessResult from_client(std::vector<std::string> args,
+                              const std::string& known_hosts = "") const {
+        std::vector<std::string> argv{
+            "nsenter",
+            "--net=/var/run/netns/" + fleet()["client_netns"].get<std::string>(),
+            "--",
+            breakglass::testing::breakglass_binary(),
+            "exec",
+            "-i",
+            m_inventory,
+            "--known-hosts",
+            known_hosts.empty() ? fleet()["known_hosts"].get<std::string>() : known_hosts};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, std::chrono::seconds(120));
+    }
+
+    static int accepted_logins(const std::string& log) {
+        std::ifstream stream(log);
+        int count = 0;
+        for (std::string line; std::getline(stream, line);) {
+            count += line.find("Accepted publickey") != std::string::npos ? 1 : 0;
+        }
+        return count;
+    }
+
+    int node_logins() const {
+        int total = 0;
+        for (const auto& sshd : fleet()["sshds"]) {
+            total += accepted_logins(sshd["log"]);
+        }
+        return total;
+    }
+
+    TempDir m_dir;
+    std::unique_ptr<LabFleet> m_fleet;
+    std::string m_inventory;
+};
+
+} // namespace
+
+TEST_F(JumpHostTest, TwoHundredNodesOnlyThroughTheBastionOverOneSession) {
+    start_fleet(200);
+    auto direct =
+        from_client({"-o", "json", "--limit", "5", "--connect-timeout", "1s", "--", "true"});
+    EXPECT_EQ(direct.exit_code, 1);
+    for (const auto& node : nodes_of(direct.out)) {
+        EXPECT_EQ(node["status"], "unreachable") << "no node is reachable without the bastion";
+    }
+
+    auto jumped = from_client({"-o", "json", "-J", bastion(0), "--", "echo $SSH_CONNECTION"});
+    ASSERT_EQ(jumped.exit_code, 0) << jumped.err;
+    auto document = nlohmann::json::parse(jumped.out);
+    ASSERT_EQ(document["nodes"].size(), 200U);
+    for (const auto& node : document["nodes"]) {
+        ASSERT_EQ(node["status"], "ok") << node.dump();
+        EXPECT_EQ(node["via"], bastion(0));
+        std::istringstream fields(node["stdout"].get<std::string>());
+        std::string client, port, server;
+        fields >> client >> port >> server;
+        EXPECT_EQ(server, node["address"]);
+    }
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 1)
+        << "every node session went through one bastion connection";
+}
+
+TEST_F(JumpHostTest, ChainOfTwoBastions) {
+    start_fleet(12);
+    auto result = from_client({"-o", "json", "-J", bastion(0) + "," + bastion(1), "--", "true"});
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(nlohmann::json::parse(result.out)["summary"]["ok"], 12);
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 1);
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][1]["log"]), 1);
+}
+
+TEST_F(JumpHostTest, ChangedBastionKeyFailsEveryNodeBehindItAndContactsNone) {
+    start_fleet(10);
+    // known_hosts where bastion 1's address carries another host's key.
+    const std::string known_hosts = m_dir.path() + "/known_hosts";
+    {
+        std::ifstream in(fleet()["known_hosts"].get<std::string>());
+        std::ofstream out(known_hosts);
+        const std::string address = fleet()["bastions"][0]["address"];
+        for (std::string line; std::getline(in, line);) {
+            out << (line.rfind(address + " ", 0) == 0
+                        ? address + " " + fleet()["sshds"][0]["host_key"].get<std::string>()
+                        : line)
+                << '\n';
+        }
+    }
+    const int before = node_logins();
+    auto result = from_client({"-o", "json", "-J", bastion(0), "--", "true"}, known_hosts);
+    EXPECT_EQ(result.exit_code, 1);
+    for (const auto& node : nodes_of(result.out)) {
+        EXPECT_EQ(node["status"], "unreachable");
+        EXPECT_EQ(node["reason"], "jump-failed");
+        EXPECT_NE(node["message"].get<std::string>().find("hostkey-changed"), std::string::npos)
+            << node["message"];
+    }
+    EXPECT_EQ(node_logins(), before) << "no node may be contacted";
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 0);
+}
+
+TEST_F(JumpHostTest, KilledBastionEndsRemainingNodesClearlyBeforeTheDeadline) {
+    start_fleet(20);
+    std::thread killer([this] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
+        int pid = 0;
+        pid_file >> pid;
+        run_process({"pkill", "-9", "-P", std::to_string(pid)}); // its session processes
+        ::kill(pid, SIGKILL);                                    // and the listener
+    });
+    auto result = from_client(
+        {"-o", "json", "-J", bastion(0), "-p", "5", "--deadline", "40s", "--", "sleep 4"});
+    killer.join();
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_LT(result.elapsed, std::chrono::seconds(20));
+    int jump_failed = 0;
+    for (const auto& node : nodes_of(result.out)) {
+        EXPECT_NE(node["status"], "ok") << node.dump();
+        jump_failed += node["reason"] == "jump-failed" ? 1 : 0;
+    }
+    EXPECT_EQ(jump_failed, 20) << result.out;
+}
+
+TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunningStartedNodes) {
+    start_fleet(15);
+    const std::string marker = "/tmp/breakglass-jump-" + std::to_string(::getpid());
+    std::thread dropper([this] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
+        int pid = 0;
+        pid_file >> pid;
+        run_process({"pkill", "-9", "-P", std::to_string(pid)}); // the connection, not sshd
+    });
+    auto result = from_client({"-o", "json", "-J", bastion(0), "-p", "5", "--", "sleep 3"});
+    dropper.join();
+    auto document = nlohmann::json::parse(result.out);
+    int ok = 0;
+    int failed = 0;
+    for (const auto& node : document["nodes"]) {
+        ok += node["status"] == "ok" ? 1 : 0;
+        failed += node["reason"] == "jump-failed" ? 1 : 0;
+    }
+    // The five in flight lost their tunnel and are not re-run; the rest ran on the new one.
+    EXPECT_EQ(failed, 5) << result.out;
+    EXPECT_EQ(ok, 10) << result.out;
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 2);
+}
+
+TEST(JumpHostParse, NameInsteadOfAddressIsAUsageError) {
+    TempDir dir;
+    const std::string inventory = dir.path() + "/inventory.json";
+    std::ofstream(inventory) << R"({"schema_version":1,"cluster":"c","captured_at":")"
+                             << "2099-01-01T00:00:00Z"
+                             << R"(","source":"test","defaults":{},"nodes":[)"
+                             << R"({"name":"n1","address":"127.0.0.1"}]})";
+    auto result = run_process({breakglass::testing::breakglass_binary(), "exec", "-i", inventory,
+                               "-J", "root@bastion.example:22", "--", "true"});
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_NE(result.err.find("not an IP address"), std::string::npos) << result.err;
+}
