@@ -20,6 +20,7 @@ constexpr Registration k_commands[] = {
     register_inventory,
     register_exec,
     register_playbook,
+    register_run,
 };
 
 int fail(ExitCode code, const std::string& message) {

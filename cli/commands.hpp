@@ -13,5 +13,6 @@ void register_config(CLI::App& app, Context& context);
 void register_inventory(CLI::App& app, Context& context);
 void register_exec(CLI::App& app, Context& context);
 void register_playbook(CLI::App& app, Context& context);
+void register_run(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

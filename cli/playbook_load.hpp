@@ -1,0 +1,56 @@
+#pragma once
+
+#include "config/settings.hpp"
+#include "playbooks/parameters.hpp"
+#include "playbooks/playbook_format.hpp"
+#include "playbooks/signature_trust.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace breakglass::cli {
+
+/// The whole file (at most `limit` bytes), or why it cannot be read.
+tl::expected<std::string, std::string> read_bounded(const std::string& path, std::uintmax_t limit);
+
+/// FILE as given when it names a path (contains '/' or exists), else the first of NAME and
+/// NAME.json in the playbooks setting's directory, /etc/breakglass/playbooks, the shipped
+/// directory. Throws Failure 5 when nothing is found.
+std::filesystem::path locate_playbook(const config::Settings& settings, const std::string& file);
+
+/// A playbook whose signature, schema and validity window were checked.
+struct LoadedPlaybook {
+    std::filesystem::path path;
+    std::string signature_path;
+    std::string allowed_signers_path;
+    playbooks::VerifiedSignature signer;
+    playbooks::Playbook playbook;
+};
+
+/// Reads FILE (see locate_playbook) and its signature (`signature`, default FILE.sig), verifies
+/// it against the allowed_signers setting, parses the schema and checks issued_at/expires
+/// against `now`. Every refusal throws Failure 5 with one line naming the reason.
+LoadedPlaybook load_verified_playbook(const config::Settings& settings, const std::string& file,
+                                      const std::string& signature,
+                                      std::chrono::system_clock::time_point now);
+
+/// Reads and parses FILE without its signature (for `playbook show`); throws Failure 5.
+playbooks::Playbook load_unverified_playbook(const config::Settings& settings,
+                                             const std::string& file);
+
+/// state_dir/playbook-versions.json.
+std::filesystem::path version_state_file(const config::Settings& settings);
+
+/// Refuses (Failure 5) a version below the highest that ran here; Failure 4 for unreadable state.
+void check_version_or_refuse(const config::Settings& settings, const playbooks::Playbook& playbook);
+
+/// Binds --param values; throws Failure 5 naming the parameter.
+std::vector<playbooks::BoundParam> bind_or_refuse(const playbooks::Playbook& playbook,
+                                                  const std::vector<std::string>& assignments);
+
+} // namespace breakglass::cli

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace breakglass::playbooks {
+
+/// `text` as one POSIX shell word: single-quoted, each embedded quote written as '\''. Every
+/// byte (newlines, $, backticks, NUL excepted) arrives literally.
+std::string quote_word(std::string_view text);
+
+/// True for a POSIX shell variable name ([A-Za-z_][A-Za-z0-9_]*) that a playbook may define:
+/// not a variable the shell or its environment gives a meaning (PATH, IFS, HOME, ...), and not
+/// starting with "BREAKGLASS_" (reserved for ours).
+bool is_parameter_name(std::string_view name);
+
+} // namespace breakglass::playbooks

@@ -1,0 +1,101 @@
+#include "playbooks/version_state.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace breakglass::playbooks {
+
+namespace {
+
+std::string system_error(const std::filesystem::path& path) {
+    return path.string() + ": " + std::strerror(errno);
+}
+
+tl::expected<void, std::string> write_atomically(const std::filesystem::path& file,
+                                                 const std::string& bytes) {
+    const std::filesystem::path temporary = file.string() + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return tl::unexpected(system_error(temporary));
+    }
+    std::size_t written = 0;
+    bool ok = true;
+    while (ok && written < bytes.size()) {
+        const ssize_t count = ::write(fd, bytes.data() + written, bytes.size() - written);
+        ok = count > 0;
+        written += ok ? static_cast<std::size_t>(count) : 0;
+    }
+    ok = ok && ::fsync(fd) == 0;
+    const std::string failure = ok ? "" : system_error(temporary);
+    ok = (::close(fd) == 0) && ok;
+    if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) {
+        std::string message = failure.empty() ? system_error(file) : failure;
+        ::unlink(temporary.c_str());
+        return tl::unexpected(message);
+    }
+    return {};
+}
+
+} // namespace
+
+tl::expected<VersionState, std::string> load_version_state(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        if (!std::filesystem::exists(file)) {
+            return VersionState{};
+        }
+        return tl::unexpected(file.string() + ": cannot be read");
+    }
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    VersionState state;
+    try {
+        const nlohmann::json document = nlohmann::json::parse(bytes.str());
+        if (document.at("schema_version") != 1) {
+            return tl::unexpected(file.string() + ": unknown schema_version");
+        }
+        for (const auto& [name, entry] : document.at("playbooks").items()) {
+            state[name] = entry.at("version").get<std::int64_t>();
+        }
+    } catch (const nlohmann::json::exception& error) {
+        return tl::unexpected(file.string() + ": malformed version state: " + error.what());
+    }
+    return state;
+}
+
+tl::expected<void, std::string> check_version(const VersionState& state, const Playbook& playbook) {
+    auto found = state.find(playbook.name);
+    if (found != state.end() && playbook.version < found->second) {
+        return tl::unexpected("rollback: version " + std::to_string(playbook.version) + " of '" +
+                              playbook.name + "' is lower than version " +
+                              std::to_string(found->second) + " already run on this machine");
+    }
+    return {};
+}
+
+tl::expected<void, std::string> record_version(const std::filesystem::path& file,
+                                               const Playbook& playbook) {
+    auto state = load_version_state(file);
+    if (!state) {
+        return tl::unexpected(state.error());
+    }
+    std::int64_t& highest = (*state)[playbook.name];
+    if (highest >= playbook.version) {
+        return {};
+    }
+    highest = playbook.version;
+    nlohmann::json playbooks = nlohmann::json::object();
+    for (const auto& [name, version] : *state) {
+        playbooks[name] = {{"version", version}};
+    }
+    const nlohmann::json document = {{"schema_version", 1}, {"playbooks", playbooks}};
+    return write_atomically(file, document.dump(2) + "\n");
+}
+
+} // namespace breakglass::playbooks
