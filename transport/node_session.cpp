@@ -1,6 +1,7 @@
 #include "transport/node_session.hpp"
 
 #include "transport/become.hpp"
+#include "transport/host_key_check.hpp"
 
 #include <array>
 #include <poll.h>
@@ -22,45 +23,6 @@ Clock::time_point after(Clock::time_point now, std::chrono::milliseconds timeout
 std::string seconds_text(std::chrono::milliseconds value) {
     return std::to_string(value.count() / 1000) + "." + std::to_string(value.count() % 1000 / 100) +
            "s";
-}
-
-// "type base64" without a trailing comment, for comparing keys byte for byte.
-std::string key_without_comment(const std::string& key) {
-    std::size_t first = key.find(' ');
-    if (first == std::string::npos) {
-        return key;
-    }
-    std::size_t second = key.find(' ', first + 1);
-    return key.substr(0, second);
-}
-
-std::string fingerprint(ssh_key key) {
-    unsigned char* hash = nullptr;
-    std::size_t length = 0;
-    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != SSH_OK) {
-        return "(no fingerprint)";
-    }
-    char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
-    std::string result = text != nullptr ? text : "(no fingerprint)";
-    ssh_string_free_char(text);
-    ssh_clean_pubkey_hash(&hash);
-    return result;
-}
-
-// The host key algorithms to ask for: the pinned key's type, so a server holding several host
-// keys presents the one we know (OpenSSH's client does the same with known_hosts).
-std::string host_key_algorithms_for(const std::vector<std::string>& pinned) {
-    std::string algorithms;
-    for (const std::string& key : pinned) {
-        std::string type = key.substr(0, key.find(' '));
-        if (type == "ssh-rsa") {
-            type = "rsa-sha2-512,rsa-sha2-256";
-        }
-        if (algorithms.find(type) == std::string::npos) {
-            algorithms += algorithms.empty() ? type : "," + type;
-        }
-    }
-    return algorithms;
 }
 
 } // namespace
@@ -298,63 +260,19 @@ NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
 }
 
 bool NodeSession::verify_host_key() {
-    ssh_key raw_key = nullptr;
-    if (ssh_get_server_publickey(m_session.get(), &raw_key) != SSH_OK) {
-        m_result.status = NodeStatus::error;
-        m_result.reason = "no-host-key";
-        m_result.message = "the server presented no host key";
+    HostKeyVerdict verdict = check_host_key(
+        m_session.get(), m_target.pinned_host_keys, m_settings.known_hosts,
+        m_settings.accept_new_host_keys && !m_job.scan_host_key_only, m_job.scan_host_key_only);
+    m_result.host_key = std::move(verdict.presented);
+    if (verdict.status != NodeStatus::ok) {
+        m_result.status = verdict.status;
+        m_result.reason = verdict.reason;
+        m_result.message = verdict.message;
         m_phase = Phase::done;
         return false;
     }
-    KeyHandle key(raw_key);
-    m_result.host_key = openssh_public_key(key.get());
-    if (m_job.scan_host_key_only) {
-        return true;
-    }
-    auto refuse = [this](NodeStatus status, const std::string& reason, const std::string& message) {
-        m_result.status = status;
-        m_result.reason = reason;
-        m_result.message = message;
-        m_phase = Phase::done;
-        return false;
-    };
-    const std::string presented = key_without_comment(m_result.host_key);
-    if (!m_target.pinned_host_keys.empty()) {
-        for (const std::string& pinned : m_target.pinned_host_keys) {
-            if (key_without_comment(pinned) == presented) {
-                return true;
-            }
-        }
-        return refuse(NodeStatus::hostkey_changed, "hostkey-changed",
-                      "host key " + fingerprint(key.get()) +
-                          " is not the key pinned in the inventory");
-    }
-    switch (ssh_session_is_known_server(m_session.get())) {
-    case SSH_KNOWN_HOSTS_OK:
-        return true;
-    case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER:
-        return refuse(NodeStatus::hostkey_changed, "hostkey-changed",
-                      "host key " + fingerprint(key.get()) + " differs from " +
-                          m_settings.known_hosts);
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
-        if (m_settings.accept_new_host_keys) {
-            if (ssh_session_update_known_hosts(m_session.get()) != SSH_OK) {
-                return refuse(NodeStatus::error, "known-hosts-write",
-                              "cannot add host key to " + m_settings.known_hosts);
-            }
-            m_result.reason = "hostkey-added";
-            return true;
-        }
-        return refuse(NodeStatus::hostkey_unknown, "hostkey-unknown",
-                      "host key " + fingerprint(key.get()) + " is not pinned and not in " +
-                          m_settings.known_hosts);
-    case SSH_KNOWN_HOSTS_ERROR:
-        break;
-    }
-    return refuse(NodeStatus::error, "known-hosts-error",
-                  "cannot check known_hosts: " + session_error(m_session.get()));
+    m_result.reason = verdict.reason; // "hostkey-added" when trusted on first use
+    return true;
 }
 
 NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
