@@ -11,15 +11,29 @@ constexpr std::size_t k_max_pattern = 256;
 constexpr int k_max_counts = 2;
 constexpr long k_max_count = 256;
 
-// Counted repetitions multiply the compiled automaton: refuse what could make it huge.
-tl::expected<void, std::string> check_counts(std::string_view pattern) {
+// std::regex backtracks: a repeated group ("(a*)*", "(a|a)+") takes exponential time, and
+// counted repetitions multiply the compiled automaton. Refuse both shapes up front.
+tl::expected<void, std::string> check_complexity(std::string_view pattern) {
     int counts = 0;
-    for (std::size_t at = 0; at < pattern.size(); ++at) {
-        if (pattern[at] == '\\') {
+    bool in_class = false;
+    char previous = '\0';
+    for (std::size_t at = 0; at < pattern.size(); previous = pattern[at], ++at) {
+        const char c = pattern[at];
+        if (c == '\\') {
+            previous = '\\';
             ++at;
             continue;
         }
-        if (pattern[at] != '{') {
+        if (in_class) {
+            in_class = c != ']';
+            continue;
+        }
+        in_class = c == '[';
+        const bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+        if (quantifier && previous == ')') {
+            return tl::unexpected(std::string("repeats a group (exponential matching)"));
+        }
+        if (c != '{') {
             continue;
         }
         if (++counts > k_max_counts) {
@@ -36,6 +50,9 @@ tl::expected<void, std::string> check_counts(std::string_view pattern) {
                 number = 0;
             }
         }
+        if (at == pattern.size()) {
+            break;
+        }
     }
     return {};
 }
@@ -50,7 +67,7 @@ tl::expected<std::regex, std::string> compile_pattern(std::string_view pattern) 
         pattern[pattern.size() - 2] == '\\') {
         return tl::unexpected(std::string("not anchored (must start with ^ and end with $)"));
     }
-    if (auto counts = check_counts(pattern); !counts) {
+    if (auto counts = check_complexity(pattern); !counts) {
         return tl::unexpected(counts.error());
     }
     try {

@@ -16,7 +16,8 @@ namespace breakglass::playbooks {
 inline constexpr std::size_t k_max_param_value = 4096;
 
 /// Compiles a parameter pattern: ECMAScript, at most 256 bytes, written anchored ("^...$"),
-/// at most two {n,m} counts of at most 256 each (bounded compile cost). The error says why.
+/// no repeated group ("(a*)*": exponential backtracking), at most two {n,m} counts of at most 256
+/// each (bounded compile cost). The error says why.
 tl::expected<std::regex, std::string> compile_pattern(std::string_view pattern);
 
 /// One parameter as a script receives it.

@@ -248,7 +248,8 @@ tl::expected<Playbook, std::string> parse_playbook(std::string_view text) {
     json document;
     try {
         document = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // parse_error, and out_of_range for a number beyond double.
         return tl::unexpected("not JSON: " + std::string(error.what()));
     }
     try {

@@ -93,6 +93,9 @@ TEST(PlaybookFormat, RequiredFieldsAndTypes) {
     document["rollout"]["parallel"] = "many";
     EXPECT_NE(error_of(document).find("rollout.parallel"), std::string::npos);
     EXPECT_NE(parse_playbook("not json").error().find("not JSON"), std::string::npos);
+    // Found by fuzz_playbook_parse: a number beyond double threw out_of_range.
+    EXPECT_NE(parse_playbook("999999999e99999999999999").error().find("not JSON"),
+              std::string::npos);
 }
 
 TEST(PlaybookFormat, ParameterNamesAreShellIdentifiersAndNotSpecial) {
