@@ -66,7 +66,8 @@ ExecOutput::ExecOutput(ExecFormat format, std::vector<NodeLabel> nodes, std::str
                        std::function<std::string(const std::vector<std::string_view>&)> fold)
     : m_format(format), m_nodes(std::move(nodes)), m_command(std::move(command)), m_out(out),
       m_err(err), m_fold(std::move(fold)), m_partial_out(m_nodes.size()),
-      m_partial_err(m_nodes.size()), m_results(m_nodes.size()), m_finished(m_nodes.size()) {}
+      m_partial_err(m_nodes.size()), m_results(m_nodes.size()), m_finished(m_nodes.size()),
+      m_stopped_at(m_nodes.size()) {}
 
 void ExecOutput::on_output(std::size_t node, std::string_view data, bool is_stderr) {
     if (m_format != ExecFormat::stream) {
@@ -99,6 +100,9 @@ void ExecOutput::flush_partial_line(std::size_t node, bool is_stderr) {
 
 void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
     m_finished[node] = true;
+    if (result.steps.size() > 1 && result.status != transport::NodeStatus::ok) {
+        m_stopped_at[node] = result.steps.back().name;
+    }
     if (m_format == ExecFormat::stream) {
         flush_partial_line(node, false);
         flush_partial_line(node, true);
@@ -185,6 +189,9 @@ void ExecOutput::print_summary() {
             outcome += " (" + m_results[i].reason + ")";
         } else if (m_results[i].exit_code && *m_results[i].exit_code != 0) {
             outcome += " (exit " + std::to_string(*m_results[i].exit_code) + ")";
+        }
+        if (!m_stopped_at[i].empty()) {
+            outcome += " at step " + m_stopped_at[i];
         }
         by_outcome[outcome].push_back(m_nodes[i].name);
     }

@@ -54,6 +54,7 @@ private:
     std::vector<std::string> m_partial_err;
     std::vector<transport::NodeResult> m_results; // kept for gather/json and the summary
     std::vector<bool> m_finished;
+    std::vector<std::string> m_stopped_at; // multi-step jobs: the step a node did not pass
 };
 
 } // namespace breakglass::cli

@@ -102,7 +102,8 @@ protected:
         return path;
     }
 
-    ProcessResult run(const std::string& file, std::vector<std::string> args) const {
+    ProcessResult run(const std::string& file, std::vector<std::string> args,
+                      const std::string& output = "json") const {
         std::vector<std::string> full{"run",
                                       file,
                                       "-i",
@@ -114,7 +115,7 @@ protected:
                                       "--identity",
                                       m_fleet->description()["client_key"].get<std::string>(),
                                       "-o",
-                                      "json"};
+                                      output};
         full.insert(full.end(), args.begin(), args.end());
         return m_fleet->breakglass(full, std::chrono::seconds(180));
     }
@@ -203,6 +204,11 @@ TEST_F(PlaybookRunTest, FailingStepStopsTheNodeAndVerifyDecides) {
         ASSERT_EQ(node["steps"].size(), 2U) << "verify does not run after a failed step";
         EXPECT_EQ(node["steps"][1]["exit_code"], 3);
     }
+    auto human = run(write(document.dump()), {"--param", "tag=t"}, "human");
+    EXPECT_EQ(human.exit_code, 1);
+    EXPECT_NE(human.err.find("failed (exit 3) at step whoami: 2 node[0001-0002]"),
+              std::string::npos)
+        << human.err;
     document = playbook();
     document["verify"]["run"] = "false";
     result = run(write(document.dump()), {"--param", "tag=t"});
