@@ -145,6 +145,7 @@ write_containerd_description() {
   {
     printf '{"schema_version":1,"name":"%s","netns":"%s","dir":"%s",' "$name" "$ns" "$d"
     printf '"client_key":"%s/client_ed25519","known_hosts":"%s/known_hosts","user_ca":"%s/user_ca",' "$d" "$d" "$d"
+    printf '"signer_key":"%s/signer_ed25519","allowed_signers":"%s/allowed_signers",' "$d" "$d"
     printf '"users":{"root":"root","sudo":"%s","sudo_password":"%s"},' "$SUDO_USER_NAME" "$PASSWORD_USER_NAME"
     printf '"containerd":true,"rootfs":"%s/rootfs","pods":"%s/pods.json","cgroup":"/bglab-%s",' "$d" "$d" "$name"
     printf '"sshds":['

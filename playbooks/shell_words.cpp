@@ -9,13 +9,13 @@ namespace {
 
 // Variables sh, the login, sudo or the loader read: setting one would change how the script
 // runs rather than what it gets.
-constexpr std::array<std::string_view, 36> k_reserved = {
-    "PATH",       "IFS",  "HOME",     "ENV",      "PS1",       "PS2",        "PS4",
-    "SHELL",      "USER", "LOGNAME",  "PWD",      "OLDPWD",    "CDPATH",     "OPTIND",
-    "OPTARG",     "LANG", "LANGUAGE", "LC_ALL",   "LC_CTYPE",  "LC_COLLATE", "LC_MESSAGES",
-    "LC_NUMERIC", "TZ",   "TMPDIR",   "TERM",     "MAIL",      "MAILPATH",   "HISTFILE",
-    "FCEDIT",     "PPID", "LINENO",   "BASH_ENV", "SHELLOPTS", "LD_PRELOAD", "LD_LIBRARY_PATH",
-    "SUDO_USER"};
+// (LC_*, LD_*, SSH_*, SUDO_* and BASH_* are refused as prefixes below.)
+constexpr std::array<std::string_view, 30> k_reserved = {
+    "_",        "PATH",   "IFS",    "HOME",   "ENV",       "PS1",
+    "PS2",      "PS3",    "PS4",    "SHELL",  "USER",      "LOGNAME",
+    "PWD",      "OLDPWD", "CDPATH", "OPTIND", "OPTARG",    "LANG",
+    "LANGUAGE", "TZ",     "TMPDIR", "TERM",   "MAIL",      "MAILPATH",
+    "HISTFILE", "FCEDIT", "PPID",   "LINENO", "SHELLOPTS", "POSIXLY_CORRECT"};
 
 bool identifier_start(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -46,7 +46,7 @@ bool is_parameter_name(std::string_view name) {
         return false;
     }
     if (name.starts_with("BREAKGLASS_") || name.starts_with("LD_") || name.starts_with("LC_") ||
-        name.starts_with("SSH_") || name.starts_with("SUDO_")) {
+        name.starts_with("SSH_") || name.starts_with("SUDO_") || name.starts_with("BASH")) {
         return false;
     }
     return std::find(k_reserved.begin(), k_reserved.end(), name) == k_reserved.end();

@@ -1,5 +1,6 @@
-// `breakglass run` against the real lab fleet, signed with the real `ssh-keygen -Y sign`: every
-// refusal happens before any connection (no marker written, no "Accepted" line in any sshd log).
+// `breakglass run` against the real lab fleet, signed by the lab signer with `ssh-keygen -Y sign`:
+// every refusal happens before any connection (no marker written, no "Accepted" line in any sshd
+// log).
 #include "tests/integration/support/lab_fleet.hpp"
 
 #include <ctime>
@@ -40,20 +41,13 @@ protected:
         if (auto missing = LabFleet::missing_prerequisite(); !missing.empty()) {
             GTEST_SKIP() << missing;
         }
-        // The lab signer: a fresh key per test, trusted for the playbook namespace only.
+        // The lab signs with its own key (fleet.json "signer_key", trusted by its
+        // "allowed_signers"); a stranger's key, made here, is trusted by nobody.
         m_markers = m_dir.path() + "/markers";
         std::filesystem::create_directories(m_markers);
-        for (const char* key : {"signer", "stranger"}) {
-            auto made = run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", key, "-f",
-                                     m_dir.path() + "/" + key});
-            ASSERT_EQ(made.exit_code, 0) << made.err;
-        }
-        std::istringstream public_key(read_text(m_dir.path() + "/signer.pub"));
-        std::string type, base64;
-        public_key >> type >> base64;
-        std::ofstream(m_dir.path() + "/allowed_signers")
-            << "oncall@example.org namespaces=\"breakglass-playbook\" " << type << ' ' << base64
-            << '\n';
+        auto made = run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger",
+                                 "-f", m_dir.path() + "/stranger"});
+        ASSERT_EQ(made.exit_code, 0) << made.err;
     }
 
     void start_fleet(int nodes) {
@@ -94,9 +88,11 @@ protected:
             m_dir.path() + "/playbook-" + std::to_string(m_written++) + ".json";
         std::ofstream(path, std::ios::binary) << text;
         if (!key.empty()) {
-            auto signed_ =
-                run_process({"ssh-keygen", "-q", "-Y", "sign", "-n", "breakglass-playbook", "-f",
-                             m_dir.path() + "/" + key, path});
+            const std::string key_file =
+                key == "signer" ? m_fleet->description()["signer_key"].get<std::string>()
+                                : m_dir.path() + "/" + key;
+            auto signed_ = run_process({"ssh-keygen", "-q", "-Y", "sign", "-n",
+                                        "breakglass-playbook", "-f", key_file, path});
             EXPECT_EQ(signed_.exit_code, 0) << signed_.err;
         }
         return path;
@@ -109,7 +105,7 @@ protected:
                                       "-i",
                                       m_inventory,
                                       "--allowed-signers",
-                                      m_dir.path() + "/allowed_signers",
+                                      m_fleet->description()["allowed_signers"].get<std::string>(),
                                       "--state-dir",
                                       m_dir.path() + "/state",
                                       "--identity",
@@ -199,7 +195,9 @@ TEST_F(PlaybookRunTest, FailingStepStopsTheNodeAndVerifyDecides) {
     document["steps"][1]["run"] = "exit 3";
     auto result = run(write(document.dump()), {"--param", "tag=t"});
     EXPECT_EQ(result.exit_code, 1) << result.err;
-    for (const auto& node : json::parse(result.out)["nodes"]) {
+    const json stopped = json::parse(result.out)["nodes"];
+    ASSERT_EQ(stopped.size(), 2U) << result.out;
+    for (const auto& node : stopped) {
         EXPECT_EQ(node["status"], "failed");
         ASSERT_EQ(node["steps"].size(), 2U) << "verify does not run after a failed step";
         EXPECT_EQ(node["steps"][1]["exit_code"], 3);
@@ -213,7 +211,9 @@ TEST_F(PlaybookRunTest, FailingStepStopsTheNodeAndVerifyDecides) {
     document["verify"]["run"] = "false";
     result = run(write(document.dump()), {"--param", "tag=t"});
     EXPECT_EQ(result.exit_code, 1) << result.err;
-    for (const auto& node : json::parse(result.out)["nodes"]) {
+    const json verified = json::parse(result.out)["nodes"];
+    ASSERT_EQ(verified.size(), 2U) << result.out;
+    for (const auto& node : verified) {
         EXPECT_EQ(node["status"], "failed");
         EXPECT_EQ(node["steps"][2]["name"], "verify");
     }
@@ -313,8 +313,11 @@ TEST_F(PlaybookRunTest, PermissiveParameterArrivesAsOneLiteralString) {
                               "`\" $(touch " + pwned + ")\n'\\'' \\ $HOME ${tag}\nend\n";
     auto result = run(write(document.dump()), {"--param", "tag=t", "--param", "note=" + value});
     ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
-    for (const auto& node : json::parse(result.out)["nodes"]) {
-        EXPECT_EQ(node["steps"][0]["stdout"].get<std::string>(), value) << node.dump();
+    const json multi_line = json::parse(result.out)["nodes"];
+    ASSERT_EQ(multi_line.size(), 2U) << result.out;
+    for (const auto& node : multi_line) {
+        // One step: its output is the node's own.
+        EXPECT_EQ(node["stdout"].get<std::string>(), value) << node.dump();
     }
     EXPECT_FALSE(std::filesystem::exists(pwned));
 
@@ -324,8 +327,10 @@ TEST_F(PlaybookRunTest, PermissiveParameterArrivesAsOneLiteralString) {
     document["params"]["note"] = {{"pattern", "^.*$"}, {"required", true}};
     result = run(write(document.dump()), {"--param", "tag=t", "--param", "note=" + one_line});
     ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
-    for (const auto& node : json::parse(result.out)["nodes"]) {
-        EXPECT_EQ(node["steps"][0]["stdout"].get<std::string>(), one_line);
+    const json one_line_nodes = json::parse(result.out)["nodes"];
+    ASSERT_EQ(one_line_nodes.size(), 2U) << result.out;
+    for (const auto& node : one_line_nodes) {
+        EXPECT_EQ(node["stdout"].get<std::string>(), one_line);
     }
     EXPECT_FALSE(std::filesystem::exists(pwned));
 }

@@ -99,7 +99,8 @@ TEST(PlaybookFormat, RequiredFieldsAndTypes) {
 }
 
 TEST(PlaybookFormat, ParameterNamesAreShellIdentifiersAndNotSpecial) {
-    for (const char* name : {"PATH", "IFS", "HOME", "1abc", "a-b", "LD_PRELOAD", "BREAKGLASS_X"}) {
+    for (const char* name : {"PATH", "IFS", "HOME", "_", "1abc", "a-b", "LD_PRELOAD", "LC_ALL",
+                             "BASH_ENV", "SSH_AUTH_SOCK", "BREAKGLASS_X"}) {
         json document = minimal();
         document["params"][name] = {{"pattern", "^a$"}};
         EXPECT_NE(error_of(document).find("shell variable"), std::string::npos) << name;
