@@ -345,3 +345,33 @@ TEST_F(PlaybookRunTest, ShowPrintsTheScriptsAndContactsNoNode) {
         << shown.out;
     EXPECT_EQ(accepted(), before);
 }
+
+TEST_F(PlaybookRunTest, VerifyChecksScopeAndVersionAndChangesNothing) {
+    start_fleet(2);
+    const std::string allowed = m_fleet->description()["allowed_signers"].get<std::string>();
+    const std::string state = m_dir.path() + "/state";
+    auto verify = [&](const json& document) {
+        return run_process({breakglass::testing::breakglass_binary(), "playbook", "verify",
+                            write(document.dump()), "-i", m_inventory, "--allowed-signers", allowed,
+                            "--state-dir", state, "-o", "json"});
+    };
+    auto good = verify(playbook(7));
+    ASSERT_EQ(good.exit_code, 0) << good.err;
+    auto report = json::parse(good.out);
+    EXPECT_EQ(report["name"], "mark");
+    EXPECT_EQ(report["version"], 7);
+    EXPECT_EQ(report["inventory_cluster"], cluster());
+    EXPECT_FALSE(std::filesystem::exists(state + "/playbook-versions.json"))
+        << "verify never raises the version";
+
+    json out_of_scope = playbook(7);
+    out_of_scope["scope"]["clusters"] = {"prod-eu"};
+    auto scoped = verify(out_of_scope);
+    EXPECT_EQ(scoped.exit_code, 5);
+    EXPECT_NE(scoped.err.find("(scope)"), std::string::npos) << scoped.err;
+
+    ASSERT_EQ(run(write(playbook(7).dump()), {"--param", "tag=t"}).exit_code, 0);
+    auto rollback = verify(playbook(6));
+    EXPECT_EQ(rollback.exit_code, 5);
+    EXPECT_NE(rollback.err.find("(rollback)"), std::string::npos) << rollback.err;
+}
