@@ -61,7 +61,12 @@ void run_playbook(Context& context, const RunRequest& request) {
         throw Failure(ExitCode::config_or_state, writable.error());
     }
     if (auto recorded = playbooks::record_version(state_file, playbook); !recorded) {
-        throw Failure(ExitCode::config_or_state, recorded.error());
+        if (recorded.error().rollback) {
+            throw Failure(ExitCode::playbook_refused,
+                          "playbook " + playbook.name +
+                              " refused (rollback): " + recorded.error().message);
+        }
+        throw Failure(ExitCode::config_or_state, recorded.error().message);
     }
     *context.err << "playbook: " << playbook.name << " version " << playbook.version
                  << ", signed by " << loaded.signer.principal << " (" << loaded.signer.fingerprint

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,18 @@ tl::expected<void, std::string> write_atomically(const std::filesystem::path& fi
     }
     return {};
 }
+
+// Owns the lock file's descriptor: closing it releases the flock on every path out.
+class LockFd {
+public:
+    explicit LockFd(int fd) : m_fd(fd) {}
+    ~LockFd() { ::close(m_fd); }
+    LockFd(const LockFd&) = delete;
+    LockFd& operator=(const LockFd&) = delete;
+
+private:
+    int m_fd;
+};
 
 } // namespace
 
@@ -79,11 +92,23 @@ tl::expected<void, std::string> check_version(const VersionState& state, const P
     return {};
 }
 
-tl::expected<void, std::string> record_version(const std::filesystem::path& file,
+tl::expected<void, RecordError> record_version(const std::filesystem::path& file,
                                                const Playbook& playbook) {
+    const std::string lock_path = file.string() + ".lock";
+    const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0) {
+        return tl::unexpected(RecordError{false, system_error(lock_path)});
+    }
+    const LockFd held(lock);
+    if (::flock(lock, LOCK_EX) != 0) {
+        return tl::unexpected(RecordError{false, system_error(lock_path)});
+    }
     auto state = load_version_state(file);
     if (!state) {
-        return tl::unexpected(state.error());
+        return tl::unexpected(RecordError{false, state.error()});
+    }
+    if (auto allowed = check_version(*state, playbook); !allowed) {
+        return tl::unexpected(RecordError{true, allowed.error()});
     }
     std::int64_t& highest = (*state)[playbook.name];
     if (highest >= playbook.version) {
@@ -95,7 +120,10 @@ tl::expected<void, std::string> record_version(const std::filesystem::path& file
         playbooks[name] = {{"version", version}};
     }
     const nlohmann::json document = {{"schema_version", 1}, {"playbooks", playbooks}};
-    return write_atomically(file, document.dump(2) + "\n");
+    if (auto written = write_atomically(file, document.dump(2) + "\n"); !written) {
+        return tl::unexpected(RecordError{false, written.error()});
+    }
+    return {};
 }
 
 } // namespace breakglass::playbooks

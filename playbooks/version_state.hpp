@@ -22,9 +22,16 @@ tl::expected<VersionState, std::string> load_version_state(const std::filesystem
 /// (rollback); an equal version is fine.
 tl::expected<void, std::string> check_version(const VersionState& state, const Playbook& playbook);
 
-/// Raises the playbook's entry to its version (never lowers it): re-reads the file, then writes
-/// a temporary file in the same directory, fsyncs and renames it over the old one.
-tl::expected<void, std::string> record_version(const std::filesystem::path& file,
+/// Why record_version did not raise the version.
+struct RecordError {
+    bool rollback = false; // a newer version was recorded meanwhile (else: I/O or format)
+    std::string message;
+};
+
+/// Raises the playbook's entry to its version (never lowers it). Under an exclusive lock on
+/// FILE.lock, so concurrent runs cannot lose an update: re-reads the file, refuses a rollback
+/// again, then writes a temporary file in the same directory, fsyncs and renames it.
+tl::expected<void, RecordError> record_version(const std::filesystem::path& file,
                                                const Playbook& playbook);
 
 } // namespace breakglass::playbooks

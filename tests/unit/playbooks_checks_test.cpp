@@ -56,7 +56,9 @@ TEST(PlaybookVersionState, RaisesNeverLowersRefusesRollback) {
     playbook.version = 5;
     ASSERT_TRUE(record_version(file, playbook));
     playbook.version = 3;
-    ASSERT_TRUE(record_version(file, playbook));
+    auto lower = record_version(file, playbook);
+    ASSERT_FALSE(lower);
+    EXPECT_TRUE(lower.error().rollback);
     auto state = load_version_state(file);
     ASSERT_TRUE(state);
     EXPECT_EQ(state->at("p"), 5);
