@@ -17,10 +17,11 @@ tl::expected<void, std::string> check_complexity(std::string_view pattern) {
     int counts = 0;
     bool in_class = false;
     char previous = '\0';
-    for (std::size_t at = 0; at < pattern.size(); previous = pattern[at], ++at) {
+    for (std::size_t at = 0; at < pattern.size(); ++at) {
         const char c = pattern[at];
+        const char before = previous;
+        previous = c; // an escaped character stays '\\' here: a literal, never a group's end
         if (c == '\\') {
-            previous = '\\';
             ++at;
             continue;
         }
@@ -30,7 +31,7 @@ tl::expected<void, std::string> check_complexity(std::string_view pattern) {
         }
         in_class = c == '[';
         const bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
-        if (quantifier && previous == ')') {
+        if (quantifier && before == ')') {
             return tl::unexpected(std::string("repeats a group (exponential matching)"));
         }
         if (c != '{') {

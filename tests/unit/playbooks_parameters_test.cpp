@@ -54,6 +54,7 @@ TEST(PlaybookParameters, RefusesUnknownMissingDuplicateAndMismatch) {
 TEST(PlaybookParameters, PatternLimits) {
     EXPECT_TRUE(compile_pattern("^[a-z][a-z0-9-]{0,61}$"));
     EXPECT_TRUE(compile_pattern("^(foo|bar)-[)*]$"));
+    EXPECT_TRUE(compile_pattern("^\\)*$"));
     EXPECT_FALSE(compile_pattern("^(a*)*$"));
     EXPECT_FALSE(compile_pattern("^(?:a|a)+$"));
     EXPECT_FALSE(compile_pattern("^a{1,1000}$"));
