@@ -16,15 +16,27 @@ std::pair<std::string, bool> Context::config_path() const {
 }
 
 config::Settings Context::settings() const {
+    return settings(nlohmann::json::object(), "");
+}
+
+config::Settings Context::settings(const nlohmann::json& rollout, const std::string& origin) const {
     auto [path, must_exist] = config_path();
     auto file = config::load_config_file(path, must_exist);
     if (!file) {
         throw Failure(ExitCode::config_or_state, file.error());
     }
-    config::SettingsInputs inputs{env, std::move(*file), flags, {}, {}};
+    std::map<std::string, nlohmann::json> defaults;
+    for (const auto& [key, value] : rollout.items()) {
+        defaults.emplace(key, value);
+    }
+    config::SettingsInputs inputs{env, std::move(*file), flags, std::move(defaults), origin};
     auto resolved = config::resolve_settings(inputs);
     if (!resolved) {
-        throw Failure(resolved.error().from_flag ? ExitCode::usage : ExitCode::config_or_state,
+        const bool from_playbook = !origin.empty() && !resolved.error().from_flag &&
+                                   resolved.error().message.find("rollout.") != std::string::npos;
+        throw Failure(from_playbook                ? ExitCode::playbook_refused
+                      : resolved.error().from_flag ? ExitCode::usage
+                                                   : ExitCode::config_or_state,
                       resolved.error().message);
     }
     return std::move(*resolved);

@@ -26,6 +26,10 @@ struct Context {
     /// 4 for a bad config file or environment variable).
     config::Settings settings() const;
 
+    /// The same with a playbook's rollout block as defaults (below the config file; `origin`
+    /// names the playbook). A value the setting cannot take throws Failure 5.
+    config::Settings settings(const nlohmann::json& rollout, const std::string& origin) const;
+
     /// The config file that applies, and whether it was named explicitly.
     std::pair<std::string, bool> config_path() const;
 };

@@ -45,11 +45,12 @@ transport::NodeJob job_of(const std::vector<playbooks::RenderedStep>& steps) {
 // Every check happens before the first connection; the version is raised only once all passed.
 void run_playbook(Context& context, const RunRequest& request) {
     const auto started = std::chrono::system_clock::now();
-    const config::Settings settings = context.settings();
     const LoadedPlaybook loaded =
-        load_verified_playbook(settings, request.file, request.signature, started);
+        load_verified_playbook(context.settings(), request.file, request.signature, started);
     const playbooks::Playbook& playbook = loaded.playbook;
     const auto params = bind_or_refuse(playbook, request.params);
+    // The rollout block's values rank below flags, environment and config file.
+    const config::Settings settings = context.settings(playbook.rollout, loaded.path.string());
     const SelectedFleet selected = select_fleet(context, settings, request.selection);
     if (auto in_scope = playbooks::check_scope(playbook, selected.inventory.cluster); !in_scope) {
         throw Failure(ExitCode::playbook_refused,

@@ -161,8 +161,9 @@ json parse_rollout(const json& value) {
             fail("rollout", "unknown field '" + key + "'");
         }
         const bool count = key == "parallel" || key == "rate" || key == "jump_parallel";
-        if (count && (!setting.is_number_integer() || setting.get<std::int64_t>() < 0)) {
-            fail("rollout." + key, "must be an integer, 0 or more");
+        const std::int64_t least = key == "rate" ? 0 : 1; // rate 0: unlimited
+        if (count && (!setting.is_number_integer() || setting.get<std::int64_t>() < least)) {
+            fail("rollout." + key, "must be an integer, " + std::to_string(least) + " or more");
         }
         if (!count && (!setting.is_string() ||
                        !config::parse_duration(setting.get_ref<const std::string&>()))) {

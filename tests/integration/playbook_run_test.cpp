@@ -375,3 +375,21 @@ TEST_F(PlaybookRunTest, VerifyChecksScopeAndVersionAndChangesNothing) {
     EXPECT_EQ(rollback.exit_code, 5);
     EXPECT_NE(rollback.err.find("(rollback)"), std::string::npos) << rollback.err;
 }
+
+TEST_F(PlaybookRunTest, RolloutDefaultsApplyBelowFlags) {
+    start_fleet(2);
+    json document = playbook();
+    document["rollout"] = {{"timeout", "1s"}};
+    document["steps"] = {{{"name", "slow"}, {"run", "sleep 3"}}};
+    document.erase("verify");
+    const std::string file = write(document.dump());
+    auto bounded = run(file, {"--param", "tag=t"});
+    EXPECT_EQ(bounded.exit_code, 1) << bounded.err;
+    const json timed_out = json::parse(bounded.out)["nodes"];
+    ASSERT_EQ(timed_out.size(), 2U);
+    for (const auto& node : timed_out) {
+        EXPECT_EQ(node["status"], "timeout") << node.dump();
+    }
+    auto flagged = run(file, {"--param", "tag=t", "--timeout", "20s"});
+    EXPECT_EQ(flagged.exit_code, 0) << "a flag outranks the playbook: " << flagged.err;
+}
