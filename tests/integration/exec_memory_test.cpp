@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::LabFleet;
-using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
 
 TEST(ExecMemory, FiftyMegabytesOfOutputStaysUnderTheCap) {
@@ -15,10 +14,7 @@ TEST(ExecMemory, FiftyMegabytesOfOutputStaysUnderTheCap) {
     LabFleet fleet("flood", 2, 1);
     TempDir dir;
     const std::string inventory = dir.path() + "/inventory.json";
-    ASSERT_EQ(run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
-                           fleet.description_path(), "-O", inventory})
-                  .exit_code,
-              0);
+    fleet.import_inventory(inventory);
     auto result = fleet.breakglass({"exec", "-i", inventory, "-o", "json", "--max-output", "1MiB",
                                     "--", "head -c 50000000 /dev/zero | tr '\\0' x"});
     ASSERT_EQ(result.exit_code, 0) << result.err;

@@ -27,10 +27,7 @@ protected:
         m_fleet = std::make_unique<LabFleet>(
             ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes, sshds);
         m_inventory = m_dir.path() + "/inventory.json";
-        auto imported =
-            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
-                         m_fleet->description_path(), "-O", m_inventory});
-        ASSERT_EQ(imported.exit_code, 0) << imported.err;
+        m_fleet->import_inventory(m_inventory);
     }
 
     nlohmann::json inventory() const {

@@ -30,10 +30,7 @@ protected:
             ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes, 3,
             std::vector<std::string>{"--bastions"});
         m_inventory = m_dir.path() + "/inventory.json";
-        auto imported =
-            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
-                         m_fleet->description_path(), "-O", m_inventory});
-        ASSERT_EQ(imported.exit_code, 0) << imported.err;
+        m_fleet->import_inventory(m_inventory);
     }
 
     const nlohmann::json& fleet() const { return m_fleet->description(); }

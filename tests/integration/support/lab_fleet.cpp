@@ -56,6 +56,14 @@ std::string LabFleet::description_path() const {
                                      : "/run/breakglass-lab/" + m_name + "/fleet.json";
 }
 
+void LabFleet::import_inventory(const std::string& path) const {
+    auto imported = run_process(
+        {breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O", path});
+    if (imported.exit_code != 0) {
+        throw std::runtime_error("inventory import --lab failed: " + imported.err);
+    }
+}
+
 std::vector<std::string> LabFleet::in_namespace(const std::vector<std::string>& argv) const {
     std::vector<std::string> full{"nsenter", "--net=/var/run/netns/bglab-" + m_name, "--"};
     full.insert(full.end(), argv.begin(), argv.end());

@@ -27,6 +27,10 @@ public:
     /// argv prefixed so that it runs inside the fleet's network namespace.
     std::vector<std::string> in_namespace(const std::vector<std::string>& argv) const;
 
+    /// Imports the fleet with `breakglass inventory import --lab` (the path users take) into
+    /// `path`; throws when the import fails.
+    void import_inventory(const std::string& path) const;
+
     /// Runs `breakglass ARGS...` inside the fleet's namespace.
     ProcessResult breakglass(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
