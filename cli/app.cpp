@@ -15,8 +15,8 @@ namespace {
 // The command table: adding a subcommand is one line here and one file in cli/.
 using Registration = void (*)(CLI::App&, Context&);
 constexpr Registration k_commands[] = {
-    register_version, register_config,   register_inventory,
-    register_exec,    register_playbook, register_run,
+    register_version,  register_config, register_inventory, register_exec,
+    register_playbook, register_run,    register_daemonset,
 };
 
 int fail(ExitCode code, const std::string& message) {

@@ -14,5 +14,6 @@ void register_inventory(CLI::App& app, Context& context);
 void register_exec(CLI::App& app, Context& context);
 void register_playbook(CLI::App& app, Context& context);
 void register_run(CLI::App& app, Context& context);
+void register_daemonset(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

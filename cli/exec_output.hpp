@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cli/fleet_output.hpp"
 #include "transport/node_result.hpp"
 
 #include <chrono>
@@ -24,21 +25,21 @@ struct NodeLabel {
 
 /// Writes what the user reads; owns nothing else. Machine formats carry schema_version 1 and
 /// are documented in the man page (OUTPUT).
-class ExecOutput {
+class ExecOutput final : public FleetOutput {
 public:
     ExecOutput(ExecFormat format, std::vector<NodeLabel> nodes, std::string command,
                std::ostream& out, std::ostream& err,
                std::function<std::string(const std::vector<std::string_view>&)> fold);
 
     /// Output as it arrives (stream format prints complete lines, prefixed).
-    void on_output(std::size_t node, std::string_view data, bool is_stderr);
+    void on_output(std::size_t node, std::string_view data, bool is_stderr) override;
     /// A node finished; its result is kept only as far as the format needs it.
-    void on_finished(std::size_t node, transport::NodeResult&& result);
+    void on_finished(std::size_t node, transport::NodeResult&& result) override;
     /// Everything finished: gathered output, JSON document, summary.
-    void finish(std::chrono::milliseconds elapsed);
+    void finish(std::chrono::milliseconds elapsed) override;
 
     /// True when every node ended ok.
-    bool all_ok() const;
+    bool all_ok() const override;
 
 private:
     void print_summary();

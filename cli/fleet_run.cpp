@@ -75,7 +75,8 @@ std::vector<NodeLabel> node_labels(const SelectedFleet& fleet) {
 }
 
 void run_on_fleet(Context& context, const config::Settings& settings, const SelectedFleet& selected,
-                  const transport::NodeJob& job, const ConnectionFlags& flags, ExecOutput& output) {
+                  const transport::NodeJob& job, const ConnectionFlags& flags,
+                  FleetOutput& output) {
     const inventory::Inventory& fleet = selected.inventory;
     // become: a setting given by flag, environment or config file, else the inventory's, else
     // the built-in "sudo -n"; never for root, who needs none.

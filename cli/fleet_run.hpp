@@ -26,7 +26,7 @@ void add_connection_flags(CLI::App& command, Context& context, ConnectionFlags& 
 /// node not ok, 130 interrupted). Login user, become, bastions and credentials are resolved here,
 /// once per run: flag > environment > config > the node's > the inventory's > default.
 void run_on_fleet(Context& context, const config::Settings& settings, const SelectedFleet& fleet,
-                  const transport::NodeJob& job, const ConnectionFlags& flags, ExecOutput& output);
+                  const transport::NodeJob& job, const ConnectionFlags& flags, FleetOutput& output);
 
 /// The node labels output needs, in selection order.
 std::vector<NodeLabel> node_labels(const SelectedFleet& fleet);

@@ -2,12 +2,16 @@
 #include "cli/failure.hpp"
 #include "cli/playbook_load.hpp"
 #include "cli/setting_flags.hpp"
+#include "config/units.hpp"
 #include "inventory/inventory_loader.hpp"
+#include "playbooks/bundle.hpp"
 #include "playbooks/playbook_checks.hpp"
 #include "playbooks/render.hpp"
 #include "playbooks/rfc3339.hpp"
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <ostream>
 
@@ -27,6 +31,15 @@ struct VerifyOptions {
 struct ShowOptions {
     std::string file;
     std::vector<std::string> params;
+};
+
+struct BundleOptions {
+    std::string source;
+    std::vector<std::string> clusters;
+    std::string valid_for = "30d";
+    std::string issued_at; // empty: now
+    std::string lib_dir;   // empty: SOURCE_DIR/../lib
+    std::string output;    // empty: standard output
 };
 
 // The inventory's cluster when an inventory is readable: verify checks scope only then.
@@ -106,6 +119,50 @@ void show(const Context& context, const ShowOptions& options) {
     }
 }
 
+// A shipped playbook source made ready for signing: libraries inlined, clusters and validity
+// stamped. Signing itself stays with ssh-keygen (or whatever holds the organisation's key).
+void bundle(const Context& context, const BundleOptions& options) {
+    const std::filesystem::path source_path(options.source);
+    auto source = read_bounded(options.source, 4U << 20U);
+    if (!source) {
+        throw Failure(ExitCode::usage, "playbook bundle: " + source.error());
+    }
+    auto valid_for = config::parse_duration(options.valid_for);
+    if (!valid_for || valid_for->count() <= 0) {
+        throw Failure(ExitCode::usage, "playbook bundle: --valid-for '" + options.valid_for +
+                                           "' is not a positive duration (e.g. 30d, 12h)");
+    }
+    playbooks::BundleStamp stamp;
+    stamp.clusters = options.clusters;
+    stamp.issued_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (!options.issued_at.empty()) {
+        auto issued_at = playbooks::parse_rfc3339(options.issued_at);
+        if (!issued_at) {
+            throw Failure(ExitCode::usage, "playbook bundle: --issued-at '" + options.issued_at +
+                                               "' is not an RFC 3339 time");
+        }
+        stamp.issued_at = *issued_at;
+    }
+    stamp.expires = stamp.issued_at + std::chrono::floor<std::chrono::seconds>(*valid_for);
+    const std::filesystem::path lib_dir = options.lib_dir.empty()
+                                              ? source_path.parent_path() / ".." / "lib"
+                                              : std::filesystem::path(options.lib_dir);
+    auto bundled = playbooks::bundle_playbook(*source, lib_dir, stamp);
+    if (!bundled) {
+        throw Failure(ExitCode::playbook_refused,
+                      "playbook bundle: " + options.source + ": " + bundled.error());
+    }
+    if (options.output.empty()) {
+        *context.out << *bundled;
+        return;
+    }
+    std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
+    out << *bundled;
+    out.close();
+    if (!out) {
+        throw Failure(ExitCode::config_or_state, "playbook bundle: cannot write " + options.output);
+    }
+}
 } // namespace
 
 void register_playbook(CLI::App& app, Context& context) {
@@ -133,6 +190,30 @@ void register_playbook(CLI::App& app, Context& context) {
         ->take_all();
     add_setting_flag(*show_command, context, "playbooks");
     show_command->callback([&context, show_options] { show(context, *show_options); });
+
+    auto bundle_options = std::make_shared<BundleOptions>();
+    auto* bundle_command = command->add_subcommand(
+        "bundle", "make a shipped playbook source ready to sign: inline its libraries, stamp "
+                  "clusters and validity");
+    bundle_command->add_option("SOURCE", bundle_options->source, "e.g. playbooks/shipped/X.json")
+        ->required();
+    bundle_command
+        ->add_option("--cluster", bundle_options->clusters,
+                     "inventory cluster the playbook may run on (repeatable)")
+        ->required()
+        ->expected(1)
+        ->take_all();
+    bundle_command
+        ->add_option("--valid-for", bundle_options->valid_for,
+                     "how long the signed playbook stays valid")
+        ->capture_default_str();
+    bundle_command->add_option("--issued-at", bundle_options->issued_at,
+                               "RFC 3339 start of validity (default now)");
+    bundle_command->add_option("--lib-dir", bundle_options->lib_dir,
+                               "where its libraries are (default SOURCE_DIR/../lib)");
+    bundle_command->add_option("-O,--output", bundle_options->output,
+                               "write here instead of standard output");
+    bundle_command->callback([&context, bundle_options] { bundle(context, *bundle_options); });
 }
 
 } // namespace breakglass::cli

@@ -2,14 +2,10 @@
 #include "cli/exec_output.hpp"
 #include "cli/failure.hpp"
 #include "cli/fleet_run.hpp"
-#include "cli/playbook_load.hpp"
+#include "cli/playbook_run.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
-#include "config/paths.hpp"
 #include "inventory/node_set.hpp"
-#include "playbooks/playbook_checks.hpp"
-#include "playbooks/render.hpp"
-#include "playbooks/version_state.hpp"
 
 #include <memory>
 
@@ -33,52 +29,16 @@ ExecFormat format_of(const std::string& output) {
     return output == "jsonl" ? ExecFormat::jsonl : ExecFormat::stream;
 }
 
-transport::NodeJob job_of(const std::vector<playbooks::RenderedStep>& steps) {
-    transport::NodeJob job;
-    for (const playbooks::RenderedStep& step : steps) {
-        job.steps.push_back({step.name, step.command,
-                             step.timeout.value_or(std::chrono::milliseconds(0)), step.become});
-    }
-    return job;
-}
-
-// Every check happens before the first connection; the version is raised only once all passed.
 void run_playbook(Context& context, const RunRequest& request) {
-    const auto started = std::chrono::system_clock::now();
-    const LoadedPlaybook loaded =
-        load_verified_playbook(context.settings(), request.file, request.signature, started);
-    const playbooks::Playbook& playbook = loaded.playbook;
-    const auto params = bind_or_refuse(playbook, request.params);
-    // The rollout block's values rank below flags, environment and config file.
-    const config::Settings settings = context.settings(playbook.rollout, loaded.path.string());
-    const SelectedFleet selected = select_fleet(context, settings, request.selection);
-    if (auto in_scope = playbooks::check_scope(playbook, selected.inventory.cluster); !in_scope) {
-        throw Failure(ExitCode::playbook_refused,
-                      "playbook " + playbook.name + " refused (scope): " + in_scope.error());
-    }
-    check_version_or_refuse(settings, playbook);
-    const std::filesystem::path state_file = version_state_file(settings);
-    if (auto writable = config::ensure_writable_dir(state_file.parent_path()); !writable) {
-        throw Failure(ExitCode::config_or_state, writable.error());
-    }
-    if (auto recorded = playbooks::record_version(state_file, playbook); !recorded) {
-        if (recorded.error().rollback) {
-            throw Failure(ExitCode::playbook_refused,
-                          "playbook " + playbook.name +
-                              " refused (rollback): " + recorded.error().message);
-        }
-        throw Failure(ExitCode::config_or_state, recorded.error().message);
-    }
-    *context.err << "playbook: " << playbook.name << " version " << playbook.version
-                 << ", signed by " << loaded.signer.principal << " (" << loaded.signer.fingerprint
-                 << ")\n";
-    const transport::NodeJob job = job_of(playbooks::render_steps(playbook, params));
-    ExecOutput output(format_of(request.output), node_labels(selected),
+    const PreparedPlaybookRun run = prepare_playbook_run(context, request.file, request.signature,
+                                                         request.params, request.selection);
+    const playbooks::Playbook& playbook = run.loaded.playbook;
+    ExecOutput output(format_of(request.output), node_labels(run.selected),
                       "playbook " + playbook.name + " v" + std::to_string(playbook.version),
                       *context.out, *context.err, [](const std::vector<std::string_view>& names) {
                           return inventory::fold_node_set(names);
                       });
-    run_on_fleet(context, settings, selected, job, request.connection, output);
+    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
 }
 
 } // namespace

@@ -1,0 +1,140 @@
+#include "cli/commands.hpp"
+#include "cli/daemonset_output.hpp"
+#include "cli/failure.hpp"
+#include "cli/fleet_run.hpp"
+#include "cli/playbook_run.hpp"
+#include "cli/selection_flags.hpp"
+#include "cli/setting_flags.hpp"
+#include "config/units.hpp"
+#include "containment/actions.hpp"
+#include "containment/daemonset_ref.hpp"
+#include "inventory/node_set.hpp"
+
+#include <memory>
+#include <ostream>
+
+namespace breakglass::cli {
+
+namespace {
+
+struct DaemonSetRequest {
+    const containment::ActionSpec* action = nullptr;
+    std::string daemonset;
+    std::string output = "human";
+    bool hold_kubelet = false;
+    bool accept_restart = false;
+    std::string hold_for = "2h";
+    std::string grace = "30s";
+    std::vector<std::string> destinations;
+    SelectionFlags selection;
+    ConnectionFlags connection;
+};
+
+DaemonSetFormat format_of(const std::string& output) {
+    if (output == "json") {
+        return DaemonSetFormat::json;
+    }
+    return output == "jsonl" ? DaemonSetFormat::jsonl : DaemonSetFormat::human;
+}
+
+// Whole seconds of a duration flag, at least `minimum`: shell parameters are plain integers.
+std::string seconds_of(const std::string& flag, const std::string& text, long minimum) {
+    auto duration = config::parse_duration(text);
+    const long seconds =
+        duration ? long(std::chrono::duration_cast<std::chrono::seconds>(*duration).count()) : -1;
+    if (seconds < minimum || seconds > 7 * 24 * 3600) {
+        throw Failure(ExitCode::usage, flag + " '" + text + "' must be a duration from " +
+                                           std::to_string(minimum) + "s to 7d");
+    }
+    return std::to_string(seconds);
+}
+
+// The shipped playbook's parameters: validated here for a clear error, and again by the
+// playbook's own patterns before anything is sent.
+std::vector<std::string> params_of(const DaemonSetRequest& request,
+                                   const containment::DaemonSetRef& daemonset) {
+    std::vector<std::string> params = {"ds_namespace=" + daemonset.name_space,
+                                       "ds_name=" + daemonset.name};
+    const containment::ActionSpec& action = *request.action;
+    if (action.kubelet_rule) {
+        if (request.hold_kubelet && request.accept_restart) {
+            throw Failure(ExitCode::usage,
+                          "--hold-kubelet and --accept-restart exclude each other");
+        }
+        params.push_back(std::string("kubelet=") + (request.hold_kubelet     ? "hold"
+                                                    : request.accept_restart ? "accept-restart"
+                                                                             : "refuse"));
+        params.push_back("hold_seconds=" + seconds_of("--hold-for", request.hold_for, 60));
+        params.push_back("grace_seconds=" + seconds_of("--grace", request.grace, 0));
+    }
+    if (action.command == "isolate" && !request.destinations.empty()) {
+        std::string joined;
+        for (const std::string& destination : request.destinations) {
+            joined += (joined.empty() ? "" : ",") + destination;
+        }
+        params.push_back("destinations=" + joined);
+    }
+    return params;
+}
+
+void run_action(Context& context, const DaemonSetRequest& request) {
+    auto daemonset = containment::parse_daemonset_ref(request.daemonset);
+    if (!daemonset) {
+        throw Failure(ExitCode::usage, "daemonset " + std::string(request.action->command) + ": " +
+                                           daemonset.error());
+    }
+    const PreparedPlaybookRun run =
+        prepare_playbook_run(context, std::string(request.action->playbook), "",
+                             params_of(request, *daemonset), request.selection);
+    DaemonSetOutput output(
+        format_of(request.output), *request.action, *daemonset, node_labels(run.selected),
+        *context.out, *context.err,
+        [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
+    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
+}
+
+void add_action(CLI::App& parent, Context& context, const containment::ActionSpec& action) {
+    auto* command = parent.add_subcommand(std::string(action.command), std::string(action.summary));
+    auto request = std::make_shared<DaemonSetRequest>();
+    request->action = &action;
+    command->add_option("DAEMONSET", request->daemonset, "NAMESPACE/NAME")->required();
+    if (action.kubelet_rule) {
+        command->add_flag("--hold-kubelet", request->hold_kubelet,
+                          "stop and mask the kubelet first, released automatically after "
+                          "--hold-for (the node goes NotReady while held)");
+        command->add_option("--hold-for", request->hold_for, "how long the kubelet stays held")
+            ->capture_default_str();
+        command->add_flag("--accept-restart", request->accept_restart,
+                          "act although the running kubelet will restart the containers");
+        command->add_option("--grace", request->grace, "SIGTERM to SIGKILL grace period")
+            ->capture_default_str();
+    }
+    if (action.command == "isolate") {
+        command
+            ->add_option("--destination", request->destinations,
+                         "drop only traffic to this address or CIDR (repeatable; default all "
+                         "egress but loopback)")
+            ->expected(1)
+            ->take_all();
+    }
+    add_setting_flag(*command, context, "allowed_signers");
+    add_setting_flag(*command, context, "playbooks");
+    add_setting_flag(*command, context, "state_dir");
+    add_selection_flags(*command, request->selection);
+    add_connection_flags(*command, context, request->connection);
+    add_output_flag(*command, request->output, {"human", "json", "jsonl"});
+    command->callback([&context, request] { run_action(context, *request); });
+}
+
+} // namespace
+
+void register_daemonset(CLI::App& app, Context& context) {
+    auto* command = app.add_subcommand(
+        "daemonset", "find or contain one DaemonSet's containers on the nodes (shipped playbooks)");
+    command->require_subcommand(1);
+    for (const containment::ActionSpec& action : containment::all_actions()) {
+        add_action(*command, context, action);
+    }
+}
+
+} // namespace breakglass::cli

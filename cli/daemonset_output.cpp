@@ -1,0 +1,261 @@
+#include "cli/daemonset_output.hpp"
+
+#include <map>
+#include <ostream>
+
+namespace breakglass::cli {
+
+namespace {
+
+std::string dump(const nlohmann::json& document, int indent = -1) {
+    return document.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The last non-empty line of a failing step's stderr: the playbook's own one-line reason.
+std::string last_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+        text.remove_suffix(1);
+    }
+    const std::size_t newline = text.rfind('\n');
+    return std::string(newline == std::string_view::npos ? text : text.substr(newline + 1));
+}
+
+nlohmann::json pods_json(const containment::NodeReport& report) {
+    nlohmann::json pods = nlohmann::json::array();
+    for (const containment::MatchedPod& pod : report.pods) {
+        nlohmann::json containers = nlohmann::json::array();
+        for (const containment::MatchedContainer& container : pod.containers) {
+            containers.push_back({{"name", container.name},
+                                  {"id", container.id},
+                                  {"state", container.state},
+                                  {"pid", container.pid}});
+        }
+        pods.push_back(
+            {{"uid", pod.uid},
+             {"name", pod.name},
+             {"sandbox",
+              {{"id", pod.sandbox_id}, {"state", pod.sandbox_state}, {"pid", pod.sandbox_pid}}},
+             {"containers", std::move(containers)}});
+    }
+    return pods;
+}
+
+nlohmann::json changes_json(const std::vector<containment::StateChange>& changes) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const containment::StateChange& change : changes) {
+        list.push_back(
+            {{"what", change.what}, {"id", change.id}, {"from", change.from}, {"to", change.to}});
+    }
+    return list;
+}
+
+// "agent" for a container ID the snapshot knows, else the ID's first 12 characters.
+std::string name_of(const containment::NodeReport& report, const std::string& id) {
+    for (const containment::MatchedPod& pod : report.pods) {
+        if (pod.sandbox_id == id) {
+            return "sandbox of " + pod.name;
+        }
+        for (const containment::MatchedContainer& container : pod.containers) {
+            if (container.id == id) {
+                return container.name;
+            }
+        }
+    }
+    return id.substr(0, 12);
+}
+
+std::string snake_case(std::string_view word) {
+    std::string out(word);
+    for (char& c : out) {
+        c = c == ' ' ? '_' : c;
+    }
+    return out;
+}
+
+} // namespace
+
+DaemonSetOutput::DaemonSetOutput(
+    DaemonSetFormat format, const containment::ActionSpec& action,
+    containment::DaemonSetRef daemonset, std::vector<NodeLabel> nodes, std::ostream& out,
+    std::ostream& err, std::function<std::string(const std::vector<std::string_view>&)> fold)
+    : m_format(format), m_action(action), m_daemonset(std::move(daemonset)),
+      m_nodes(std::move(nodes)), m_out(out), m_err(err), m_fold(std::move(fold)),
+      m_outcomes(m_nodes.size()) {}
+
+void DaemonSetOutput::on_output(std::size_t, std::string_view, bool) {
+    // The report is read from each step's captured output once the node finishes.
+}
+
+DaemonSetOutput::NodeOutcome DaemonSetOutput::judge(transport::NodeResult& result) const {
+    NodeOutcome outcome;
+    outcome.finished = true;
+    outcome.status = std::string(transport::to_string(result.status));
+    outcome.reason = result.reason;
+    outcome.message = result.message;
+    outcome.exit_code = result.exit_code;
+    outcome.via = result.via;
+    bool ok = result.status == transport::NodeStatus::ok;
+    std::vector<std::string_view> outputs;
+    for (const transport::StepResult& step : result.steps) {
+        outputs.push_back(step.out.tail);
+    }
+    if (auto report = containment::parse_node_report(outputs)) {
+        outcome.report = std::move(*report);
+    } else {
+        ok = false;
+        outcome.reason = "bad-report";
+        outcome.message = "unreadable playbook output: " + report.error();
+    }
+    if (result.status == transport::NodeStatus::failed && result.exit_code &&
+        (result.reason.empty() || result.reason == "exit-status")) {
+        outcome.reason = std::string(containment::failure_reason(*result.exit_code));
+        const std::string said =
+            result.steps.empty() ? "" : last_line(result.steps.back().err.tail);
+        if (!said.empty()) {
+            outcome.message = said;
+        }
+    }
+    if (m_action.command == "status") {
+        outcome.outcome =
+            ok ? std::string(containment::to_string(containment::presence_of(outcome.report)))
+               : "failed";
+    } else {
+        outcome.outcome = std::string(
+            containment::outcome_word(m_action, containment::outcome_of(ok, outcome.report)));
+    }
+    return outcome;
+}
+
+void DaemonSetOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
+    m_outcomes[node] = judge(result);
+    if (m_format == DaemonSetFormat::human) {
+        m_out << human_line(node) << std::flush;
+    } else if (m_format == DaemonSetFormat::jsonl) {
+        nlohmann::json line = node_json(node);
+        line["schema_version"] = 1;
+        m_out << dump(line) << '\n' << std::flush;
+    }
+}
+
+std::string DaemonSetOutput::human_line(std::size_t node) const {
+    const NodeOutcome& outcome = m_outcomes[node];
+    const containment::NodeReport& report = outcome.report;
+    std::string line = m_nodes[node].name + ": " + outcome.outcome;
+    if (outcome.outcome == "failed") {
+        line += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) +
+                "): " + outcome.message;
+    } else if (!report.changes.empty()) {
+        std::string sep = ": ";
+        for (const containment::StateChange& change : report.changes) {
+            line +=
+                sep + name_of(report, change.id) + " " + change.to + " (was " + change.from + ")";
+            sep = ", ";
+        }
+    } else if (report.pods.empty()) {
+        line += ": no pods of " + m_daemonset.text();
+    } else {
+        std::string sep = ": ";
+        for (const containment::MatchedPod& pod : report.pods) {
+            line += sep + pod.name;
+            sep = " ";
+            for (const containment::MatchedContainer& container : pod.containers) {
+                line += sep + container.name + " " + container.state +
+                        (container.pid > 0 ? " pid " + std::to_string(container.pid) : "");
+                sep = ", ";
+            }
+            sep = "; ";
+        }
+    }
+    line += '\n';
+    for (const std::string& note : report.notes) {
+        line += m_nodes[node].name + ": note: " + note + '\n';
+    }
+    return line;
+}
+
+nlohmann::json DaemonSetOutput::node_json(std::size_t node) const {
+    const NodeOutcome& outcome = m_outcomes[node];
+    nlohmann::json document = {
+        {"type", "node"},
+        {"name", m_nodes[node].name},
+        {"address", m_nodes[node].address},
+        {"via", outcome.via},
+        {"status", outcome.status},
+        {"outcome", snake_case(outcome.outcome)},
+        {"exit_code", outcome.exit_code ? nlohmann::json(*outcome.exit_code) : nlohmann::json()},
+        {"reason", outcome.reason},
+        {"message", outcome.message},
+        {"pods", pods_json(outcome.report)},
+        {"changes", changes_json(outcome.report.changes)},
+        {"unchanged", changes_json(outcome.report.unchanged)},
+        {"notes", outcome.report.notes},
+        {"remaining",
+         outcome.report.remaining ? nlohmann::json(*outcome.report.remaining) : nlohmann::json()},
+    };
+    return document;
+}
+
+bool DaemonSetOutput::all_ok() const {
+    for (const NodeOutcome& outcome : m_outcomes) {
+        if (!outcome.finished || outcome.outcome == "failed") {
+            return false;
+        }
+    }
+    return true;
+}
+
+void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
+    std::map<std::string, std::vector<std::string_view>> by_outcome;
+    std::map<std::string, std::size_t> counts;
+    for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+        const NodeOutcome& outcome = m_outcomes[i];
+        ++counts[snake_case(outcome.outcome)];
+        std::string key = outcome.outcome;
+        if (outcome.outcome == "failed") {
+            key += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) + ")";
+        }
+        by_outcome[key].push_back(m_nodes[i].name);
+    }
+    const std::string command = "daemonset " + std::string(m_action.command);
+    if (m_format == DaemonSetFormat::json) {
+        nlohmann::json document = {
+            {"schema_version", 1},
+            {"command", command},
+            {"daemonset", {{"namespace", m_daemonset.name_space}, {"name", m_daemonset.name}}},
+            {"duration_ms", elapsed.count()},
+            {"summary", counts},
+            {"nodes", nlohmann::json::array()}};
+        for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+            document["nodes"].push_back(node_json(i));
+        }
+        m_out << dump(document, 2) << '\n';
+        return;
+    }
+    if (m_format == DaemonSetFormat::jsonl) {
+        m_out << dump({{"schema_version", 1},
+                       {"type", "summary"},
+                       {"command", command},
+                       {"duration_ms", elapsed.count()},
+                       {"summary", counts}})
+              << '\n';
+        return;
+    }
+    m_out << "summary: " << command << " " << m_daemonset.text() << " on " << m_nodes.size()
+          << (m_nodes.size() == 1 ? " node" : " nodes");
+    std::string sep = ": ";
+    for (const auto& [word, count] : counts) {
+        std::string shown = word;
+        for (char& c : shown) {
+            c = c == '_' ? ' ' : c;
+        }
+        m_out << sep << count << " " << shown;
+        sep = ", ";
+    }
+    m_out << '\n';
+    for (const auto& [key, names] : by_outcome) {
+        m_out << "  " << key << ": " << m_fold(names) << '\n';
+    }
+    m_err << "elapsed " << elapsed.count() / 1000 << "." << (elapsed.count() % 1000) / 100 << "s\n";
+}
+
+} // namespace breakglass::cli

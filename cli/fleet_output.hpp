@@ -1,0 +1,30 @@
+#pragma once
+
+#include "transport/node_result.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+namespace breakglass::cli {
+
+/// Receives a fleet run's events and prints them: exec's output (ExecOutput) or a command's
+/// own report (e.g. DaemonSetOutput). Called from the run's one thread.
+class FleetOutput {
+public:
+    FleetOutput() = default;
+    FleetOutput(const FleetOutput&) = delete;
+    FleetOutput& operator=(const FleetOutput&) = delete;
+    virtual ~FleetOutput() = default;
+
+    /// Output as it arrives from node `node` (index into the selection).
+    virtual void on_output(std::size_t node, std::string_view data, bool is_stderr) = 0;
+    /// A node finished.
+    virtual void on_finished(std::size_t node, transport::NodeResult&& result) = 0;
+    /// Every node finished: summaries, JSON documents.
+    virtual void finish(std::chrono::milliseconds elapsed) = 0;
+    /// True when every node ended as the command wants (exit 0), else exit 1.
+    virtual bool all_ok() const = 0;
+};
+
+} // namespace breakglass::cli

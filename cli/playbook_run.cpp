@@ -1,0 +1,61 @@
+#include "cli/playbook_run.hpp"
+
+#include "cli/failure.hpp"
+#include "config/paths.hpp"
+#include "playbooks/playbook_checks.hpp"
+#include "playbooks/render.hpp"
+#include "playbooks/version_state.hpp"
+
+#include <ostream>
+
+namespace breakglass::cli {
+
+namespace {
+
+transport::NodeJob job_of(const std::vector<playbooks::RenderedStep>& steps) {
+    transport::NodeJob job;
+    for (const playbooks::RenderedStep& step : steps) {
+        job.steps.push_back({step.name, step.command,
+                             step.timeout.value_or(std::chrono::milliseconds(0)), step.become});
+    }
+    return job;
+}
+
+} // namespace
+
+PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
+                                         const std::string& signature,
+                                         const std::vector<std::string>& params,
+                                         const SelectionFlags& selection) {
+    const auto started = std::chrono::system_clock::now();
+    LoadedPlaybook loaded = load_verified_playbook(context.settings(), file, signature, started);
+    const playbooks::Playbook& playbook = loaded.playbook;
+    const auto bound = bind_or_refuse(playbook, params);
+    // The rollout block's values rank below flags, environment and config file.
+    config::Settings settings = context.settings(playbook.rollout, loaded.path.string());
+    SelectedFleet selected = select_fleet(context, settings, selection);
+    if (auto in_scope = playbooks::check_scope(playbook, selected.inventory.cluster); !in_scope) {
+        throw Failure(ExitCode::playbook_refused,
+                      "playbook " + playbook.name + " refused (scope): " + in_scope.error());
+    }
+    check_version_or_refuse(settings, playbook);
+    const std::filesystem::path state_file = version_state_file(settings);
+    if (auto writable = config::ensure_writable_dir(state_file.parent_path()); !writable) {
+        throw Failure(ExitCode::config_or_state, writable.error());
+    }
+    if (auto recorded = playbooks::record_version(state_file, playbook); !recorded) {
+        if (recorded.error().rollback) {
+            throw Failure(ExitCode::playbook_refused,
+                          "playbook " + playbook.name +
+                              " refused (rollback): " + recorded.error().message);
+        }
+        throw Failure(ExitCode::config_or_state, recorded.error().message);
+    }
+    *context.err << "playbook: " << playbook.name << " version " << playbook.version
+                 << ", signed by " << loaded.signer.principal << " (" << loaded.signer.fingerprint
+                 << ")\n";
+    transport::NodeJob job = job_of(playbooks::render_steps(playbook, bound));
+    return {std::move(loaded), std::move(settings), std::move(selected), std::move(job)};
+}
+
+} // namespace breakglass::cli

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "cli/context.hpp"
+#include "cli/playbook_load.hpp"
+#include "cli/selection_flags.hpp"
+#include "config/settings.hpp"
+#include "transport/node_session.hpp"
+
+#include <string>
+#include <vector>
+
+namespace breakglass::cli {
+
+/// A playbook that passed every check and the job that runs it.
+struct PreparedPlaybookRun {
+    LoadedPlaybook loaded;
+    config::Settings settings; // with the playbook's rollout defaults
+    SelectedFleet selected;
+    transport::NodeJob job;
+};
+
+/// Everything `run` checks before the first connection, in order: signature, schema and
+/// validity, parameters, selection, scope, version (raised only once all passed). Every refusal
+/// throws Failure with one line; nothing has been sent when it does.
+PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
+                                         const std::string& signature,
+                                         const std::vector<std::string>& params,
+                                         const SelectionFlags& selection);
+
+} // namespace breakglass::cli

@@ -1,0 +1,150 @@
+#include "containment/node_report.hpp"
+
+#include <charconv>
+
+namespace breakglass::containment {
+
+namespace {
+
+std::vector<std::string_view> split_fields(std::string_view line) {
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    while (start < line.size()) {
+        const std::size_t space = line.find(' ', start);
+        const std::size_t end = space == std::string_view::npos ? line.size() : space;
+        if (end > start) {
+            fields.push_back(line.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return fields;
+}
+
+std::optional<std::int64_t> number(std::string_view text) {
+    std::int64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+struct StepParser {
+    NodeReport& report;
+    std::vector<MatchedPod> snapshot;
+    bool has_snapshot = false;
+
+    tl::expected<void, std::string> line(std::string_view text) {
+        if (!text.empty() && text.back() == '\r') {
+            text.remove_suffix(1);
+        }
+        const std::vector<std::string_view> fields = split_fields(text);
+        if (fields.empty()) {
+            return {};
+        }
+        const std::string_view kind = fields.front();
+        if (kind == "note") {
+            const std::size_t at = text.find("note") + 4;
+            const std::size_t start = text.find_first_not_of(' ', at);
+            report.notes.emplace_back(start == std::string_view::npos ? "" : text.substr(start));
+            return {};
+        }
+        if (kind == "sandbox" || kind == "container") {
+            if (fields.size() != 6 || !number(fields[5])) {
+                return tl::unexpected("malformed " + std::string(kind) + " line");
+            }
+            return match_line(kind == "sandbox", fields);
+        }
+        if (kind == "change" && fields.size() == 5) {
+            report.changes.push_back({std::string(fields[1]), std::string(fields[2]),
+                                      std::string(fields[3]), std::string(fields[4])});
+            return {};
+        }
+        if (kind == "unchanged" && fields.size() == 4) {
+            report.unchanged.push_back({std::string(fields[1]), std::string(fields[2]),
+                                        std::string(fields[3]), std::string(fields[3])});
+            return {};
+        }
+        if (kind == "remaining" && fields.size() == 2 && number(fields[1])) {
+            report.remaining = *number(fields[1]);
+            return {};
+        }
+        if (kind == "change" || kind == "unchanged" || kind == "remaining") {
+            return tl::unexpected("malformed " + std::string(kind) + " line");
+        }
+        return {}; // for humans only
+    }
+
+    tl::expected<void, std::string> match_line(bool sandbox,
+                                               const std::vector<std::string_view>& fields) {
+        has_snapshot = true;
+        const std::int64_t pid = *number(fields[5]);
+        if (sandbox) {
+            snapshot.push_back({std::string(fields[1]),
+                                std::string(fields[2]),
+                                std::string(fields[3]),
+                                std::string(fields[4]),
+                                pid,
+                                {}});
+            return {};
+        }
+        if (snapshot.empty() || snapshot.back().uid != fields[1]) {
+            return tl::unexpected(std::string("container line before its sandbox"));
+        }
+        snapshot.back().containers.push_back(
+            {std::string(fields[2]), std::string(fields[3]), std::string(fields[4]), pid});
+        return {};
+    }
+};
+
+} // namespace
+
+tl::expected<NodeReport, std::string>
+parse_node_report(const std::vector<std::string_view>& steps) {
+    NodeReport report;
+    for (std::size_t step = 0; step < steps.size(); ++step) {
+        StepParser parser{report, {}, false};
+        std::string_view text = steps[step];
+        for (std::size_t number = 1; !text.empty(); ++number) {
+            const std::size_t newline = text.find('\n');
+            const std::string_view line = text.substr(0, newline);
+            text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+            if (auto parsed = parser.line(line); !parsed) {
+                return tl::unexpected("step " + std::to_string(step + 1) + " line " +
+                                      std::to_string(number) + ": " + parsed.error());
+            }
+        }
+        if (parser.has_snapshot) {
+            report.pods = std::move(parser.snapshot);
+        }
+    }
+    return report;
+}
+
+Presence presence_of(const NodeReport& report) {
+    if (report.pods.empty()) {
+        return Presence::absent;
+    }
+    for (const MatchedPod& pod : report.pods) {
+        for (const MatchedContainer& container : pod.containers) {
+            if (container.state == "running" || container.state == "pausing") {
+                return Presence::running;
+            }
+        }
+    }
+    return Presence::contained;
+}
+
+std::string_view to_string(Presence presence) {
+    switch (presence) {
+    case Presence::running:
+        return "running";
+    case Presence::contained:
+        return "contained";
+    case Presence::absent:
+        return "absent";
+    }
+    return "absent";
+}
+
+} // namespace breakglass::containment

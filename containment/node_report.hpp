@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace breakglass::containment {
+
+// What the shipped DaemonSet playbooks print on a node, one record a line, fields separated by
+// one space (playbooks/lib/daemonset_match.sh and daemonset_actions.sh write them):
+//   sandbox   POD-UID POD-NAME       SANDBOX-ID   STATE PID
+//   container POD-UID CONTAINER-NAME CONTAINER-ID STATE PID
+//   change    WHAT ID FROM TO        (the step moved WHAT, e.g. a container, from FROM to TO)
+//   unchanged WHAT ID STATE          (already where the action would put it)
+//   note      TEXT...                (one line for the responder)
+//   remaining N                      (verify: how many matched things are still active)
+// Other lines are ignored, so that a playbook may print more for humans.
+
+struct MatchedContainer {
+    std::string name;
+    std::string id;
+    std::string state; // running, paused, pausing, stopped, created, unknown
+    std::int64_t pid = 0;
+};
+
+struct MatchedPod {
+    std::string uid;
+    std::string name;
+    std::string sandbox_id;
+    std::string sandbox_state;
+    std::int64_t sandbox_pid = 0;
+    std::vector<MatchedContainer> containers;
+};
+
+struct StateChange {
+    std::string what; // container, sandbox, kubelet, ...
+    std::string id;
+    std::string from;
+    std::string to; // equal to `from` for an `unchanged` line
+};
+
+struct NodeReport {
+    std::vector<MatchedPod> pods; // the last snapshot printed (verify's, when it has one)
+    std::vector<StateChange> changes;
+    std::vector<StateChange> unchanged;
+    std::vector<std::string> notes;
+    std::optional<std::int64_t> remaining;
+};
+
+/// Parses the standard output of each step, in order. A snapshot (sandbox/container lines)
+/// printed by a later step replaces an earlier one. A malformed record is an error naming the
+/// step's line.
+tl::expected<NodeReport, std::string> parse_node_report(const std::vector<std::string_view>& steps);
+
+/// Where the DaemonSet stands on a node, by its matched containers.
+enum class Presence {
+    running,   // at least one matched container is running
+    contained, // pods matched, none of their containers running (paused, stopped or gone)
+    absent,    // nothing matched
+};
+
+Presence presence_of(const NodeReport& report);
+std::string_view to_string(Presence presence);
+
+} // namespace breakglass::containment
