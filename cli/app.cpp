@@ -16,7 +16,7 @@ namespace {
 using Registration = void (*)(CLI::App&, Context&);
 constexpr Registration k_commands[] = {
     register_version,  register_config, register_inventory, register_exec,
-    register_playbook, register_run,    register_daemonset,
+    register_playbook, register_run,    register_daemonset, register_kubelet,
 };
 
 int fail(ExitCode code, const std::string& message) {

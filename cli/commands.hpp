@@ -15,5 +15,6 @@ void register_exec(CLI::App& app, Context& context);
 void register_playbook(CLI::App& app, Context& context);
 void register_run(CLI::App& app, Context& context);
 void register_daemonset(CLI::App& app, Context& context);
+void register_kubelet(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

@@ -37,14 +37,17 @@ DaemonSetFormat format_of(const std::string& output) {
     return output == "jsonl" ? DaemonSetFormat::jsonl : DaemonSetFormat::human;
 }
 
-// Whole seconds of a duration flag, at least `minimum`: shell parameters are plain integers.
-std::string seconds_of(const std::string& flag, const std::string& text, long minimum) {
+// Whole seconds of a duration flag within [minimum, maximum]: shell parameters are integers.
+std::string seconds_of(const std::string& flag, const std::string& text, long minimum,
+                       long maximum) {
     auto duration = config::parse_duration(text);
     const long seconds =
         duration ? long(std::chrono::duration_cast<std::chrono::seconds>(*duration).count()) : -1;
-    if (seconds < minimum || seconds > 7 * 24 * 3600) {
+    if (seconds < minimum || seconds > maximum) {
         throw Failure(ExitCode::usage, flag + " '" + text + "' must be a duration from " +
-                                           std::to_string(minimum) + "s to 7d");
+                                           config::format_duration(std::chrono::seconds(minimum)) +
+                                           " to " +
+                                           config::format_duration(std::chrono::seconds(maximum)));
     }
     return std::to_string(seconds);
 }
@@ -64,8 +67,9 @@ std::vector<std::string> params_of(const DaemonSetRequest& request,
         params.push_back(std::string("kubelet=") + (request.hold_kubelet     ? "hold"
                                                     : request.accept_restart ? "accept-restart"
                                                                              : "refuse"));
-        params.push_back("hold_seconds=" + seconds_of("--hold-for", request.hold_for, 60));
-        params.push_back("grace_seconds=" + seconds_of("--grace", request.grace, 0));
+        params.push_back("hold_seconds=" +
+                         seconds_of("--hold-for", request.hold_for, 10, 7 * 24 * 3600));
+        params.push_back("grace_seconds=" + seconds_of("--grace", request.grace, 0, 300));
     }
     if (action.command == "isolate" && !request.destinations.empty()) {
         std::string joined;

@@ -49,19 +49,10 @@ nlohmann::json changes_json(const std::vector<containment::StateChange>& changes
     return list;
 }
 
-// "agent" for a container ID the snapshot knows, else the ID's first 12 characters.
+// "agent" for an ID a snapshot named, else the ID's first 12 characters.
 std::string name_of(const containment::NodeReport& report, const std::string& id) {
-    for (const containment::MatchedPod& pod : report.pods) {
-        if (pod.sandbox_id == id) {
-            return "sandbox of " + pod.name;
-        }
-        for (const containment::MatchedContainer& container : pod.containers) {
-            if (container.id == id) {
-                return container.name;
-            }
-        }
-    }
-    return id.substr(0, 12);
+    auto known = report.names.find(id);
+    return known != report.names.end() ? known->second : id.substr(0, 12);
 }
 
 std::string snake_case(std::string_view word) {
@@ -76,8 +67,9 @@ std::string snake_case(std::string_view word) {
 
 DaemonSetOutput::DaemonSetOutput(
     DaemonSetFormat format, const containment::ActionSpec& action,
-    containment::DaemonSetRef daemonset, std::vector<NodeLabel> nodes, std::ostream& out,
-    std::ostream& err, std::function<std::string(const std::vector<std::string_view>&)> fold)
+    std::optional<containment::DaemonSetRef> daemonset, std::vector<NodeLabel> nodes,
+    std::ostream& out, std::ostream& err,
+    std::function<std::string(const std::vector<std::string_view>&)> fold)
     : m_format(format), m_action(action), m_daemonset(std::move(daemonset)),
       m_nodes(std::move(nodes)), m_out(out), m_err(err), m_fold(std::move(fold)),
       m_outcomes(m_nodes.size()) {}
@@ -141,6 +133,9 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
     const NodeOutcome& outcome = m_outcomes[node];
     const containment::NodeReport& report = outcome.report;
     std::string line = m_nodes[node].name + ": " + outcome.outcome;
+    if (outcome.outcome.starts_with("already")) {
+        line += " (nothing to do)";
+    }
     if (outcome.outcome == "failed") {
         line += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) +
                 "): " + outcome.message;
@@ -152,7 +147,7 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
             sep = ", ";
         }
     } else if (report.pods.empty()) {
-        line += ": no pods of " + m_daemonset.text();
+        line += m_daemonset ? ": no pods of " + m_daemonset->text() : "";
     } else {
         std::string sep = ": ";
         for (const containment::MatchedPod& pod : report.pods) {
@@ -216,12 +211,16 @@ void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
         }
         by_outcome[key].push_back(m_nodes[i].name);
     }
-    const std::string command = "daemonset " + std::string(m_action.command);
+    const std::string command =
+        (m_daemonset ? "daemonset " : "kubelet ") + std::string(m_action.command);
+    const std::string subject = m_daemonset ? " " + m_daemonset->text() : "";
     if (m_format == DaemonSetFormat::json) {
         nlohmann::json document = {
             {"schema_version", 1},
             {"command", command},
-            {"daemonset", {{"namespace", m_daemonset.name_space}, {"name", m_daemonset.name}}},
+            {"daemonset", m_daemonset ? nlohmann::json{{"namespace", m_daemonset->name_space},
+                                                       {"name", m_daemonset->name}}
+                                      : nlohmann::json()},
             {"duration_ms", elapsed.count()},
             {"summary", counts},
             {"nodes", nlohmann::json::array()}};
@@ -240,7 +239,7 @@ void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
               << '\n';
         return;
     }
-    m_out << "summary: " << command << " " << m_daemonset.text() << " on " << m_nodes.size()
+    m_out << "summary: " << command << subject << " on " << m_nodes.size()
           << (m_nodes.size() == 1 ? " node" : " nodes");
     std::string sep = ": ";
     for (const auto& [word, count] : counts) {

@@ -19,14 +19,14 @@ namespace breakglass::cli {
 
 enum class DaemonSetFormat { human, json, jsonl };
 
-/// Prints `breakglass daemonset ACTION`: one line per node as it finishes (what was matched,
-/// what changed), then the summary by outcome with folded node sets. Machine formats carry
-/// schema_version 1 and are documented in the man page (DAEMONSET OUTPUT).
+/// Prints `breakglass daemonset ACTION` (and `kubelet release`): one line per node as it finishes
+/// (what was matched, what changed), then the summary by outcome with folded node sets. Machine
+/// formats carry schema_version 1 and are documented in the man page (DAEMONSET OUTPUT).
 class DaemonSetOutput final : public FleetOutput {
 public:
     DaemonSetOutput(DaemonSetFormat format, const containment::ActionSpec& action,
-                    containment::DaemonSetRef daemonset, std::vector<NodeLabel> nodes,
-                    std::ostream& out, std::ostream& err,
+                    std::optional<containment::DaemonSetRef> daemonset,
+                    std::vector<NodeLabel> nodes, std::ostream& out, std::ostream& err,
                     std::function<std::string(const std::vector<std::string_view>&)> fold);
 
     void on_output(std::size_t node, std::string_view data, bool is_stderr) override;
@@ -53,7 +53,7 @@ private:
 
     DaemonSetFormat m_format;
     const containment::ActionSpec& m_action;
-    containment::DaemonSetRef m_daemonset;
+    std::optional<containment::DaemonSetRef> m_daemonset; // none for `kubelet release`
     std::vector<NodeLabel> m_nodes;
     std::ostream& m_out;
     std::ostream& m_err;

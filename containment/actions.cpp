@@ -28,7 +28,19 @@ constexpr std::array k_actions{
                "removed", false, true},
 };
 
+constexpr ActionSpec k_kubelet_release{
+    "release",
+    "kubelet-release",
+    "end a kubelet hold: cancel its automatic release, unmask and start the kubelet",
+    "released",
+    true,
+    false};
+
 } // namespace
+
+const ActionSpec& kubelet_release_action() {
+    return k_kubelet_release;
+}
 
 std::span<const ActionSpec> all_actions() {
     return k_actions;

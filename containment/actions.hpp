@@ -21,6 +21,9 @@ struct ActionSpec {
 std::span<const ActionSpec> all_actions();
 const ActionSpec* find_action(std::string_view command);
 
+/// `breakglass kubelet release`: ends a kubelet hold (playbook kubelet-release).
+const ActionSpec& kubelet_release_action();
+
 /// How a node ended an action (status has its own words: see Presence).
 enum class ActionOutcome {
     changed,       // something was contained (or restored)

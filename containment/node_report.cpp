@@ -65,11 +65,15 @@ struct StepParser {
                                         std::string(fields[3]), std::string(fields[3])});
             return {};
         }
+        if (kind == "matched" && fields.size() == 2 && number(fields[1])) {
+            has_snapshot = true; // a snapshot starts, even an empty one
+            return {};
+        }
         if (kind == "remaining" && fields.size() == 2 && number(fields[1])) {
             report.remaining = *number(fields[1]);
             return {};
         }
-        if (kind == "change" || kind == "unchanged" || kind == "remaining") {
+        if (kind == "change" || kind == "unchanged" || kind == "remaining" || kind == "matched") {
             return tl::unexpected("malformed " + std::string(kind) + " line");
         }
         return {}; // for humans only
@@ -79,6 +83,8 @@ struct StepParser {
                                                const std::vector<std::string_view>& fields) {
         has_snapshot = true;
         const std::int64_t pid = *number(fields[5]);
+        report.names[std::string(fields[3])] =
+            sandbox ? "sandbox of " + std::string(fields[2]) : std::string(fields[2]);
         if (sandbox) {
             snapshot.push_back({std::string(fields[1]),
                                 std::string(fields[2]),

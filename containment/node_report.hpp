@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ namespace breakglass::containment {
 //   change    WHAT ID FROM TO        (the step moved WHAT, e.g. a container, from FROM to TO)
 //   unchanged WHAT ID STATE          (already where the action would put it)
 //   note      TEXT...                (one line for the responder)
+//   matched   N                      (a snapshot of N pods follows: starts one even when empty)
 //   remaining N                      (verify: how many matched things are still active)
 // Other lines are ignored, so that a playbook may print more for humans.
 
@@ -49,6 +51,9 @@ struct NodeReport {
     std::vector<StateChange> unchanged;
     std::vector<std::string> notes;
     std::optional<std::int64_t> remaining;
+    /// Container and sandbox IDs of every snapshot, named ("agent", "sandbox of POD"), so that a
+    /// change to something gone by the last snapshot can still be named.
+    std::map<std::string, std::string> names;
 };
 
 /// Parses the standard output of each step, in order. A snapshot (sandbox/container lines)

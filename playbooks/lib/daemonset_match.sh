@@ -35,6 +35,12 @@ bg_ds_fail() {
   return "$1"
 }
 
+# bg_fail STATUS REASON: the containment libraries' one-line failure (the CLI shows REASON).
+bg_fail() {
+  echo "$2" >&2
+  return "$1"
+}
+
 # bg_ds_valid_name TEXT MAX: a DNS-1123 name of at most MAX characters.
 bg_ds_valid_name() {
   case $1 in

@@ -1,0 +1,58 @@
+#include "cli/commands.hpp"
+#include "cli/daemonset_output.hpp"
+#include "cli/fleet_run.hpp"
+#include "cli/playbook_run.hpp"
+#include "cli/selection_flags.hpp"
+#include "cli/setting_flags.hpp"
+#include "containment/actions.hpp"
+#include "inventory/node_set.hpp"
+
+#include <memory>
+#include <ostream>
+
+namespace breakglass::cli {
+
+namespace {
+
+struct ReleaseRequest {
+    std::string output = "human";
+    SelectionFlags selection;
+    ConnectionFlags connection;
+};
+
+void release(Context& context, const ReleaseRequest& request) {
+    const containment::ActionSpec& action = containment::kubelet_release_action();
+    const PreparedPlaybookRun run =
+        prepare_playbook_run(context, std::string(action.playbook), "", {}, request.selection);
+    // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
+    *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
+                    "DaemonSet through the API first, or it comes back\n";
+    const auto format = request.output == "json"    ? DaemonSetFormat::json
+                        : request.output == "jsonl" ? DaemonSetFormat::jsonl
+                                                    : DaemonSetFormat::human;
+    DaemonSetOutput output(
+        format, action, std::nullopt, node_labels(run.selected), *context.out, *context.err,
+        [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
+    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
+}
+
+} // namespace
+
+void register_kubelet(CLI::App& app, Context& context) {
+    auto* command =
+        app.add_subcommand("kubelet", "end kubelet holds taken by daemonset stop/remove");
+    command->require_subcommand(1);
+    const containment::ActionSpec& action = containment::kubelet_release_action();
+    auto* release_command =
+        command->add_subcommand(std::string(action.command), std::string(action.summary));
+    auto request = std::make_shared<ReleaseRequest>();
+    add_setting_flag(*release_command, context, "allowed_signers");
+    add_setting_flag(*release_command, context, "playbooks");
+    add_setting_flag(*release_command, context, "state_dir");
+    add_selection_flags(*release_command, request->selection);
+    add_connection_flags(*release_command, context, request->connection);
+    add_output_flag(*release_command, request->output, {"human", "json", "jsonl"});
+    release_command->callback([&context, request] { release(context, *request); });
+}
+
+} // namespace breakglass::cli
