@@ -2,6 +2,7 @@
 # namespace per node holding its own containerd, kubelet stand-in and sshd (lab/node/start).
 
 readonly NODE_SCRIPTS=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/node
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/pod_network.sh"
 readonly MAX_CONTAINERD_NODES=64
 
 # Every process of a fleet's containerd nodes lives in cgroup /bglab-NAME (daemons in
@@ -28,12 +29,15 @@ kill_cgroups() {
   return 0
 }
 
-# A busybox-static root filesystem shared read-only by every container of the fleet.
+# A busybox-static root filesystem shared read-only by every container of the fleet; nc, wget
+# and ip probe the pod network from inside a container.
 make_rootfs() {
   local root=$1 tool
   mkdir -p "$root"/{bin,proc,sys,dev,tmp,etc,run}
   cp /bin/busybox "$root/bin/busybox"
-  for tool in sh sleep cat ls ps kill true false echo env id; do ln -sf busybox "$root/bin/$tool"; done
+  for tool in sh sleep cat ls ps kill true false echo env id nc wget ip timeout; do
+    ln -sf busybox "$root/bin/$tool"
+  done
 }
 
 write_containerd_config() {
@@ -82,8 +86,9 @@ up_containerd() {
   local d ns; d=$(dir "$name"); ns=$(netns "$name")
   make_keys_and_netns "$d" "$ns"
   make_rootfs "$d/rootfs"
+  up_pod_network "$d" "$ns"
   mkdir -p "$d/bin"
-  cp "$NODE_SCRIPTS"/{start,kubelet-standin,systemctl,pods.sh} "$d/bin/"
+  cp "$NODE_SCRIPTS"/{start,kubelet-standin,systemctl,pods.sh,cni.sh} "$d/bin/"
   source "$NODE_SCRIPTS/pods.sh"
 
   local host_mnt_ns; host_mnt_ns=$(readlink /proc/self/ns/mnt)
@@ -107,6 +112,10 @@ CGROUP_PARENT=/bglab-$name/$node_name
 ROOTFS=$d/rootfs
 FAULT=$(node_fault "$node_name")
 SSHD_DIR=$d/sshd-$k
+POD_BRIDGE=$BGLAB_POD_BRIDGE
+POD_GATEWAY=$BGLAB_POD_GATEWAY
+POD_PREFIX_LEN=$BGLAB_POD_PREFIX_LEN
+POD_SUBNET_BASE=$(bglab_pod_subnet_base "$i")
 ENV
     in_netns "$ns" unshare --mount --propagation private -- "$d/bin/start" "$nd" "$host_mnt_ns" \
       >"$nd/start.log" 2>&1 &
@@ -133,6 +142,7 @@ ENV
       sleep 0.05
     done
   done
+  wait_pod_network "$ns"
   write_containerd_description "$d" "$ns"
   echo "$params" >"$d/params"
   echo "fleet $name up: $nodes containerd nodes, description $d/fleet.json"
@@ -148,6 +158,7 @@ write_containerd_description() {
     printf '"signer_key":"%s/signer_ed25519","allowed_signers":"%s/allowed_signers",' "$d" "$d"
     printf '"users":{"root":"root","sudo":"%s","sudo_password":"%s"},' "$SUDO_USER_NAME" "$PASSWORD_USER_NAME"
     printf '"containerd":true,"rootfs":"%s/rootfs","pods":"%s/pods.json","cgroup":"/bglab-%s",' "$d" "$d" "$name"
+    printf '%s,' "$(pod_network_json)"
     printf '"sshds":['
     for ((i = 1; i <= nodes; i++)); do
       key=$(cut -d' ' -f1,2 "$d/sshd-$((i - 1))/ssh_host_ed25519_key.pub")
@@ -163,8 +174,9 @@ write_containerd_description() {
       key=$(cut -d' ' -f1,2 "$d/sshd-$((i - 1))/ssh_host_ed25519_key.pub")
       printf '%s{"name":"%s","address":"127.1.0.%d","port":22,"sshd":%d,"host_key":"%s",' \
         "$sep" "$node_name" "$i" $((i - 1)) "$key"
-      printf '"node_dir":"%s","fault":"%s","mnt_ns":"%s","containerd_pid":%s,"kubelet_pid":%s}' \
-        "$nd" "$(node_fault "$node_name")" "$(cat "$nd/mnt-ns")" \
+      printf '"node_dir":"%s","fault":"%s","mnt_ns":"%s","pod_subnet":"%s.0/24",' \
+        "$nd" "$(node_fault "$node_name")" "$(cat "$nd/mnt-ns")" "$(bglab_pod_subnet_base "$i")"
+      printf '"containerd_pid":%s,"kubelet_pid":%s}' \
         "$(cat "$nd/containerd.pid" 2>/dev/null || echo null)" \
         "$(cat "$nd/kubelet/kubelet.pid" 2>/dev/null || echo null)"
       sep=,
@@ -185,7 +197,8 @@ write_containerd_description() {
       while IFS=$'\t' read -r uid namespace pod role owner labels containers; do
         printf '%s{"uid":"%s","namespace":"%s","name":"%s","role":"%s","owner":"%s",' \
           "$psep" "$uid" "$namespace" "$pod" "$role" "$owner"
-        printf '"sandbox_id":"%s","labels":{' "$(bglab_container_id "$uid" "" 0)"
+        printf '"sandbox_id":"%s","address":"%s","labels":{' "$(bglab_container_id "$uid" "" 0)" \
+          "$(cat "$nd/kubelet/state/$uid/address" 2>/dev/null)"
         lsep=""
         IFS=, read -r -a all_labels <<<"$labels"
         for label in "${all_labels[@]}"; do
