@@ -99,7 +99,7 @@ up_containerd() {
     printf -v node_name 'node%0*d' "$width" "$i"
     addr="127.1.0.$i"
     nd=$d/nodes/$node_name
-    mkdir -p "$nd/run-containerd" "$nd/lib-containerd" "$nd/kubelet"
+    mkdir -p "$nd/run-containerd" "$nd/lib-containerd" "$nd/kubelet" "$nd/run-breakglass"
     ln -s "$d/bin" "$nd/bin"
     write_sshd_config "$d" "$k" 22 "$addr"
     echo "$addr $(cut -d' ' -f1,2 "$d/sshd-$k/ssh_host_ed25519_key.pub")" >>"$d/known_hosts"

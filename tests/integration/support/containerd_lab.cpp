@@ -128,6 +128,32 @@ ProcessResult ContainerdLab::breakglass(const std::vector<std::string>& args,
     return run_process(argv, timeout);
 }
 
+std::vector<std::string> ContainerdLab::shipped_playbook_flags(const std::string& dir) const {
+    const std::string inventory = dir + "/inventory.json";
+    auto imported = run_process(
+        {breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O", inventory});
+    if (imported.exit_code != 0) {
+        throw std::runtime_error("inventory import failed: " + imported.err);
+    }
+    std::ifstream inventory_file(inventory);
+    const std::string cluster = nlohmann::json::parse(inventory_file).at("cluster");
+    auto signed_ = run_process({source_dir() + "/playbooks/sign-shipped", "--key",
+                                m_description.at("signer_key").get<std::string>(), "--cluster",
+                                cluster, "--valid-for", "1h", "--out", dir + "/playbooks",
+                                "--breakglass", breakglass_binary()});
+    if (signed_.exit_code != 0) {
+        throw std::runtime_error("sign-shipped failed: " + signed_.err);
+    }
+    return {"-i",
+            inventory,
+            "--playbooks",
+            dir + "/playbooks",
+            "--allowed-signers",
+            m_description.at("allowed_signers").get<std::string>(),
+            "--state-dir",
+            dir + "/state"};
+}
+
 std::string ContainerdLab::missing_prerequisite() {
     if (auto missing = LabFleet::missing_prerequisite(); !missing.empty()) {
         return missing;

@@ -40,6 +40,12 @@ public:
     ProcessResult breakglass(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
 
+    /// Imports the fleet's inventory into DIR and signs every shipped playbook
+    /// (playbooks/sign-shipped) with the lab's signer key for this fleet's cluster; returns the
+    /// flags that point breakglass at them (-i, --playbooks, --allowed-signers, --state-dir).
+    /// Throws when either step fails.
+    std::vector<std::string> shipped_playbook_flags(const std::string& dir) const;
+
     /// Brings the fleet down now (the destructor then does nothing more).
     ProcessResult down();
 

@@ -1,0 +1,399 @@
+// `breakglass daemonset ACTION` and `kubelet release` against the containerd lab: real sshd,
+// real containerd and runc, CRI-labelled target pods next to decoys, and the one stand-in, the
+// kubelet (lab/node/kubelet-standin, which recreates what dies unless held through systemctl).
+// The shipped playbooks are bundled and signed by the real ssh-keygen for each fleet.
+#include "tests/integration/support/containerd_lab.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+using breakglass::testing::ContainerdLab;
+using breakglass::testing::ProcessResult;
+using breakglass::testing::TempDir;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+const std::string k_target = "kube-system/telemetry-agent";
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream stream(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(stream), {}};
+}
+
+// A task as `ctr tasks ls` shows it on a node.
+struct Task {
+    long pid = 0;
+    std::string status; // RUNNING, PAUSED, STOPPED
+};
+
+class ContainmentTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
+            GTEST_SKIP() << missing;
+        }
+    }
+
+    void start(int nodes, std::vector<std::string> faults = {}) {
+        m_lab = std::make_unique<ContainerdLab>(
+            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes,
+            std::move(faults));
+        m_flags = m_lab->shipped_playbook_flags(m_dir.path());
+        for (const auto& node : m_lab->description()["nodes"]) {
+            m_nodes.push_back(node["name"].get<std::string>());
+        }
+    }
+
+    // `breakglass daemonset ARGS... -o json`; the document, with the exit code beside it.
+    nlohmann::json daemonset(std::vector<std::string> args, int* exit_code = nullptr) const {
+        args.insert(args.begin(), "daemonset");
+        args.insert(args.end(), m_flags.begin(), m_flags.end());
+        args.insert(args.end(), {"-o", "json"});
+        return run_json(args, exit_code);
+    }
+
+    nlohmann::json run_json(const std::vector<std::string>& args, int* exit_code) const {
+        ProcessResult result = m_lab->breakglass(args, 180s);
+        EXPECT_FALSE(result.timed_out);
+        if (exit_code != nullptr) {
+            *exit_code = result.exit_code;
+        }
+        auto document = nlohmann::json::parse(result.out, nullptr, false);
+        EXPECT_FALSE(document.is_discarded()) << result.out << result.err;
+        return document.is_discarded() ? nlohmann::json::object() : document;
+    }
+
+    // node name -> its JSON entry.
+    static std::map<std::string, nlohmann::json> by_node(const nlohmann::json& document) {
+        std::map<std::string, nlohmann::json> out;
+        for (const auto& node : document.value("nodes", nlohmann::json::array())) {
+            out[node["name"].get<std::string>()] = node;
+        }
+        return out;
+    }
+
+    // container/sandbox ID -> task on NODE (tasks without a process are absent).
+    std::map<std::string, Task> tasks_on(const std::string& node) const {
+        auto result = m_lab->node_exec(node, {"ctr", "-n", "k8s.io", "tasks", "ls"});
+        EXPECT_EQ(result.exit_code, 0) << result.err;
+        std::map<std::string, Task> tasks;
+        std::istringstream lines(result.out);
+        std::string line;
+        std::getline(lines, line); // header
+        while (std::getline(lines, line)) {
+            std::istringstream fields(line);
+            std::string id;
+            Task task;
+            fields >> id >> task.pid >> task.status;
+            tasks[id] = task;
+        }
+        return tasks;
+    }
+
+    std::set<std::string> containers_on(const std::string& node) const {
+        auto result = m_lab->node_exec(node, {"ctr", "-n", "k8s.io", "containers", "ls", "-q"});
+        EXPECT_EQ(result.exit_code, 0) << result.err;
+        std::set<std::string> ids;
+        std::istringstream lines(result.out);
+        for (std::string id; std::getline(lines, id);) {
+            ids.insert(id);
+        }
+        return ids;
+    }
+
+    // Every decoy's sandbox and containers, with their PIDs now: they must never change.
+    std::map<std::string, long> decoy_pids(const std::string& node) const {
+        std::set<std::string> decoy_ids;
+        for (const auto& pod : m_lab->pods()["nodes"][node]) {
+            if (pod["role"] == "decoy") {
+                decoy_ids.insert(pod["sandbox_id"].get<std::string>());
+                for (const auto& container : pod["containers"]) {
+                    decoy_ids.insert(container["id"].get<std::string>());
+                }
+            }
+        }
+        std::map<std::string, long> pids;
+        for (const auto& [id, task] : tasks_on(node)) {
+            if (decoy_ids.count(id) != 0) {
+                EXPECT_EQ(task.status, "RUNNING") << node << " decoy " << id;
+                pids[id] = task.pid;
+            }
+        }
+        EXPECT_EQ(pids.size(), decoy_ids.size()) << node << ": a decoy has no running task";
+        return pids;
+    }
+
+    std::map<std::string, std::map<std::string, long>> all_decoy_pids() const {
+        std::map<std::string, std::map<std::string, long>> out;
+        for (const auto& node : m_nodes) {
+            out[node] = decoy_pids(node);
+        }
+        return out;
+    }
+
+    // The target's containers as the lab made them on NODE: name -> ID, and the sandbox ID.
+    std::set<std::string> target_ids(const std::string& node) const {
+        std::set<std::string> ids;
+        for (const auto& pod : m_lab->pods()["nodes"][node]) {
+            if (pod["role"] == "target") {
+                ids.insert(pod["sandbox_id"].get<std::string>());
+                for (const auto& container : pod["containers"]) {
+                    ids.insert(container["id"].get<std::string>());
+                }
+            }
+        }
+        return ids;
+    }
+
+    std::string kubelet_state(const std::string& node) const {
+        return m_lab->node_exec(node, {"systemctl", "is-active", "kubelet"}).out;
+    }
+
+    // Polls PREDICATE every 200 ms until it holds or LIMIT passes.
+    template <typename Predicate>
+    static bool eventually(std::chrono::milliseconds limit, Predicate predicate) {
+        const auto until = Clock::now() + limit;
+        while (Clock::now() < until) {
+            if (predicate()) {
+                return true;
+            }
+            std::this_thread::sleep_for(200ms);
+        }
+        return predicate();
+    }
+
+    TempDir m_dir;
+    std::unique_ptr<ContainerdLab> m_lab;
+    std::vector<std::string> m_flags;
+    std::vector<std::string> m_nodes;
+};
+
+// Freezer state of a process (cgroup v1 freezer hierarchy, as runc uses on this machine).
+std::string freezer_state(long pid) {
+    std::ifstream cgroups("/proc/" + std::to_string(pid) + "/cgroup");
+    for (std::string line; std::getline(cgroups, line);) {
+        const auto first = line.find(':');
+        const auto second = line.find(':', first + 1);
+        if (line.substr(first + 1, second - first - 1) == "freezer") {
+            std::string state =
+                read_file("/sys/fs/cgroup/freezer" + line.substr(second + 1) + "/freezer.state");
+            return state.substr(0, state.find('\n'));
+        }
+    }
+    return "no freezer cgroup";
+}
+
+std::string proc_state(long pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("State:", 0) == 0) {
+            return line.substr(line.find_first_not_of(" \t", 6));
+        }
+    }
+    return "gone";
+}
+
+TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARuntime) {
+    start(4, {"node0003:no-socket", "node0004:no-runtime"});
+    int exit_code = -1;
+    const auto document = daemonset({"status", k_target}, &exit_code);
+    EXPECT_EQ(exit_code, 1); // two nodes failed
+    EXPECT_EQ(document["summary"], nlohmann::json({{"running", 2}, {"failed", 2}}));
+    const auto nodes = by_node(document);
+    for (const std::string node : {"node0001", "node0002"}) {
+        std::set<std::string> expected;
+        for (const auto& pod : m_lab->pods()["nodes"][node]) {
+            if (pod["role"] == "target") {
+                expected.insert("pod " + pod["uid"].get<std::string>() + " " +
+                                pod["name"].get<std::string>());
+                for (const auto& container : pod["containers"]) {
+                    expected.insert("container " + container["name"].get<std::string>() + " " +
+                                    container["id"].get<std::string>());
+                }
+            }
+        }
+        std::set<std::string> found;
+        for (const auto& pod : nodes.at(node)["pods"]) {
+            found.insert("pod " + pod["uid"].get<std::string>() + " " +
+                         pod["name"].get<std::string>());
+            for (const auto& container : pod["containers"]) {
+                found.insert("container " + container["name"].get<std::string>() + " " +
+                             container["id"].get<std::string>());
+                EXPECT_EQ(container["state"], "running");
+                EXPECT_GT(container["pid"].get<long>(), 0);
+            }
+        }
+        EXPECT_EQ(found, expected) << node; // the full matched set: no decoy, nothing missing
+        EXPECT_EQ(nodes.at(node)["outcome"], "running");
+    }
+    EXPECT_EQ(nodes.at("node0003")["reason"], "runtime-not-running");
+    EXPECT_NE(nodes.at("node0003")["message"].get<std::string>().find("socket"), std::string::npos);
+    EXPECT_EQ(nodes.at("node0004")["reason"], "no-runtime");
+}
+
+TEST_F(ContainmentTest, FreezeFreezesOnlyTheTargetThawRestoresAndSecondRunsHaveNothingToDo) {
+    start(2);
+    const auto decoys_before = all_decoy_pids();
+    const auto frozen = daemonset({"freeze", k_target});
+    EXPECT_EQ(frozen["summary"], nlohmann::json({{"contained", 2}}));
+    for (const auto& [name, node] : by_node(frozen)) {
+        EXPECT_EQ(node["remaining"], 0);
+        EXPECT_EQ(node["changes"].size(), 2U) << name; // agent and log-shipper
+        for (const auto& pod : node["pods"]) {
+            for (const auto& container : pod["containers"]) {
+                EXPECT_EQ(container["state"], "paused");
+                const long pid = container["pid"].get<long>();
+                EXPECT_EQ(freezer_state(pid), "FROZEN") << name;
+                EXPECT_EQ(proc_state(pid).substr(0, 1), "D") << proc_state(pid);
+            }
+        }
+    }
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+    const auto again = daemonset({"freeze", k_target});
+    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
+    for (const auto& [name, node] : by_node(again)) {
+        EXPECT_TRUE(node["changes"].empty()) << name;
+    }
+    // The kubelet stand-in still sees them running: nothing was recreated.
+    std::this_thread::sleep_for(2s);
+    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"contained", 2}}));
+
+    const auto thawed = daemonset({"thaw", k_target});
+    EXPECT_EQ(thawed["summary"], nlohmann::json({{"restored", 2}}));
+    for (const auto& [name, node] : by_node(thawed)) {
+        for (const auto& pod : node["pods"]) {
+            for (const auto& container : pod["containers"]) {
+                EXPECT_EQ(container["state"], "running");
+                EXPECT_EQ(freezer_state(container["pid"].get<long>()), "THAWED");
+            }
+        }
+    }
+    EXPECT_EQ(daemonset({"thaw", k_target})["summary"], nlohmann::json({{"already_restored", 2}}));
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+}
+
+TEST_F(ContainmentTest, StopIsRefusedWhileTheKubeletRunsAndChangesNothing) {
+    start(2);
+    const auto decoys_before = all_decoy_pids();
+    const auto before = daemonset({"status", k_target});
+    int exit_code = -1;
+    const auto refused = daemonset({"stop", k_target}, &exit_code);
+    EXPECT_EQ(exit_code, 1);
+    EXPECT_EQ(refused["summary"], nlohmann::json({{"failed", 2}}));
+    for (const auto& [name, node] : by_node(refused)) {
+        EXPECT_EQ(node["reason"], "kubelet-would-restart") << name;
+        EXPECT_TRUE(node["changes"].empty());
+        EXPECT_EQ(kubelet_state(name), "active\n");
+    }
+    const auto after = daemonset({"status", k_target});
+    EXPECT_EQ(after["nodes"], before["nodes"]); // same containers, same PIDs
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+}
+
+TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnItsOwn) {
+    start(2);
+    const auto decoys_before = all_decoy_pids();
+    std::map<std::string, std::vector<long>> target_pids;
+    for (const auto& [name, node] : by_node(daemonset({"status", k_target}))) {
+        for (const auto& container : node["pods"][0]["containers"]) {
+            target_pids[name].push_back(container["pid"].get<long>());
+        }
+        target_pids[name].push_back(node["pods"][0]["sandbox"]["pid"].get<long>());
+    }
+    const auto stopped =
+        daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "12s", "--grace", "2s"});
+    EXPECT_EQ(stopped["summary"], nlohmann::json({{"contained", 2}}));
+    const auto held_at = Clock::now();
+    for (const auto& [name, node] : by_node(stopped)) {
+        EXPECT_EQ(node["remaining"], 0);
+        EXPECT_EQ(kubelet_state(name), "inactive\n");
+        for (long pid : target_pids[name]) {
+            EXPECT_EQ(proc_state(pid), "gone") << name << " pid " << pid;
+        }
+        const std::string record =
+            m_lab->node_exec(name, {"cat", "/run/breakglass/kubelet-hold"}).out;
+        EXPECT_NE(record.find("release=process"), std::string::npos) << record;
+    }
+    // Held: the stand-in does not bring them back, and a second stop has nothing to do.
+    std::this_thread::sleep_for(3s);
+    const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "12s"});
+    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+    EXPECT_LT(Clock::now() - held_at, 12s) << "the test was too slow to observe the hold";
+    // The hold ends by itself (nobody runs `kubelet release`): the kubelet restarts the pods.
+    for (const auto& name : m_nodes) {
+        EXPECT_TRUE(eventually(25s, [&] { return kubelet_state(name) == "active\n"; })) << name;
+    }
+    EXPECT_TRUE(eventually(15s, [&] {
+        return daemonset({"status", k_target})["summary"] == nlohmann::json({{"running", 2}});
+    }));
+    for (const auto& name : m_nodes) {
+        EXPECT_NE(m_lab->node_exec(name, {"test", "-e", "/run/breakglass/kubelet-hold"}).exit_code,
+                  0);
+    }
+}
+
+TEST_F(ContainmentTest, RemoveLeavesNoContainerOrSandboxAndReleaseBringsThemBack) {
+    start(2);
+    const auto decoys_before = all_decoy_pids();
+    const auto removed =
+        daemonset({"remove", k_target, "--hold-kubelet", "--hold-for", "10m", "--grace", "1s"});
+    EXPECT_EQ(removed["summary"], nlohmann::json({{"contained", 2}}));
+    for (const auto& name : m_nodes) {
+        const auto containers = containers_on(name);
+        const auto tasks = tasks_on(name);
+        for (const auto& id : target_ids(name)) {
+            EXPECT_EQ(containers.count(id), 0U) << name << " still has " << id;
+            EXPECT_EQ(tasks.count(id), 0U) << name << " still runs " << id;
+        }
+    }
+    EXPECT_EQ(daemonset({"remove", k_target})["summary"], nlohmann::json({{"nothing_to_do", 2}}));
+    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"absent", 2}}));
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+
+    std::vector<std::string> release{"kubelet", "release", "-o", "json"};
+    release.insert(release.end(), m_flags.begin(), m_flags.end());
+    int exit_code = -1;
+    EXPECT_EQ(run_json(release, &exit_code)["summary"], nlohmann::json({{"restored", 2}}));
+    EXPECT_EQ(exit_code, 0);
+    for (const auto& name : m_nodes) {
+        EXPECT_EQ(kubelet_state(name), "active\n");
+    }
+    EXPECT_EQ(run_json(release, nullptr)["summary"], nlohmann::json({{"already_restored", 2}}));
+    EXPECT_TRUE(eventually(20s, [&] {
+        return daemonset({"status", k_target})["summary"] == nlohmann::json({{"running", 2}});
+    }));
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+}
+
+TEST_F(ContainmentTest, TamperedShippedPlaybookOrBadNameNeverRuns) {
+    start(1);
+    const std::string playbook = m_dir.path() + "/playbooks/daemonset-freeze.json";
+    std::string text = read_file(playbook);
+    text.insert(text.find("pause"), "!"); // any byte changes the signed content
+    std::ofstream(playbook, std::ios::trunc) << text;
+    std::vector<std::string> args{"daemonset", "freeze", k_target};
+    args.insert(args.end(), m_flags.begin(), m_flags.end());
+    auto refused = m_lab->breakglass(args);
+    EXPECT_EQ(refused.exit_code, 5) << refused.err;
+    EXPECT_NE(refused.err.find("daemonset-freeze"), std::string::npos) << refused.err;
+    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"running", 1}}));
+
+    std::vector<std::string> bad{"daemonset", "status", "Kube-System/x;reboot"};
+    bad.insert(bad.end(), m_flags.begin(), m_flags.end());
+    auto usage = m_lab->breakglass(bad);
+    EXPECT_EQ(usage.exit_code, 2) << usage.err;
+    EXPECT_EQ(std::count(usage.err.begin(), usage.err.end(), '\n'), 1) << usage.err;
+}
+
+} // namespace
