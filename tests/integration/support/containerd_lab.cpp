@@ -2,6 +2,7 @@
 
 #include "tests/integration/support/lab_fleet.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -89,6 +90,38 @@ ProcessResult ContainerdLab::node_exec(const std::string& node,
                                   "--node",       node,        "--"};
     full.insert(full.end(), argv.begin(), argv.end());
     return run_process(full, timeout);
+}
+
+ProcessResult ContainerdLab::pod_exec(const std::string& node, const std::string& container_id,
+                                      const std::string& script,
+                                      std::chrono::milliseconds timeout) const {
+    // Exec IDs must be unique per task while they run; a counter keeps concurrent probes apart.
+    static std::atomic<int> next{0};
+    const auto exec_id = "probe-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
+    return node_exec(node,
+                     {"ctr", "-n", "k8s.io", "tasks", "exec", "--exec-id", exec_id, container_id,
+                      "/bin/sh", "-c", script},
+                     timeout);
+}
+
+std::map<std::string, long> ContainerdLab::task_pids(const std::string& node) const {
+    auto listed = node_exec(node, {"ctr", "-n", "k8s.io", "tasks", "ls"});
+    if (listed.exit_code != 0) {
+        throw std::runtime_error("ctr tasks ls on " + node + " failed: " + listed.err);
+    }
+    std::map<std::string, long> pids;
+    std::istringstream lines(listed.out);
+    std::string line;
+    std::getline(lines, line); // header
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string id;
+        long pid = 0;
+        if (fields >> id >> pid) {
+            pids[id] = pid;
+        }
+    }
+    return pids;
 }
 
 ProcessResult ContainerdLab::ssh(const std::string& node, const std::string& command,

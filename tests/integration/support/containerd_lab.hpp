@@ -2,6 +2,7 @@
 
 #include "tests/integration/support/process.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ public:
     /// Runs argv inside NODE's mount and network namespaces (as its SSH sessions see them).
     ProcessResult node_exec(const std::string& node, const std::vector<std::string>& argv,
                             std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
+
+    /// Runs `sh -c SCRIPT` inside CONTAINER_ID (a running task on NODE) with `ctr tasks exec`,
+    /// as seen from inside the pod: its network namespace, its busybox root filesystem.
+    ProcessResult pod_exec(const std::string& node, const std::string& container_id,
+                           const std::string& script,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+
+    /// NODE's tasks as `ctr tasks ls` lists them: container ID to PID (0 when it has none).
+    std::map<std::string, long> task_pids(const std::string& node) const;
 
     /// Runs COMMAND on NODE as USER with the plain OpenSSH client.
     ProcessResult ssh(const std::string& node, const std::string& command,
