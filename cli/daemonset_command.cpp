@@ -88,8 +88,8 @@ void run_action(Context& context, const DaemonSetRequest& request) {
                                            daemonset.error());
     }
     const PreparedPlaybookRun run =
-        prepare_playbook_run(context, std::string(request.action->playbook), "",
-                             params_of(request, *daemonset), request.selection);
+        prepare_shipped_playbook_run(context, std::string(request.action->playbook),
+                                     params_of(request, *daemonset), request.selection);
     DaemonSetOutput output(
         format_of(request.output), *request.action, *daemonset, node_labels(run.selected),
         *context.out, *context.err,

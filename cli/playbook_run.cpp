@@ -58,4 +58,19 @@ PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& fi
     return {std::move(loaded), std::move(settings), std::move(selected), std::move(job)};
 }
 
+PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
+                                                 const std::vector<std::string>& params,
+                                                 const SelectionFlags& selection) {
+    try {
+        locate_playbook(context.settings(), name);
+    } catch (const Failure& failure) {
+        throw Failure(failure.code(),
+                      std::string(failure.what()) +
+                          "; shipped playbooks run only once signed for your clusters: "
+                          "playbooks/sign-shipped --key KEY --cluster NAME --out DIR, then "
+                          "--playbooks DIR (see README)");
+    }
+    return prepare_playbook_run(context, name, "", params, selection);
+}
+
 } // namespace breakglass::cli

@@ -27,4 +27,10 @@ PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& fi
                                          const std::vector<std::string>& params,
                                          const SelectionFlags& selection);
 
+/// prepare_playbook_run for a shipped playbook by NAME; when no signed copy is found, the error
+/// says how to make one (playbooks/sign-shipped).
+PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
+                                                 const std::vector<std::string>& params,
+                                                 const SelectionFlags& selection);
+
 } // namespace breakglass::cli
