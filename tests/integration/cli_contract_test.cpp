@@ -123,3 +123,48 @@ TEST(CliContract, BadEnvironmentValueIsConfigError) {
     EXPECT_EQ(result.exit_code, 4);
     EXPECT_NE(result.err.find("BREAKGLASS_CONNECT_TIMEOUT"), std::string::npos) << result.err;
 }
+
+TEST(CliContract, DaemonSetCommandsRefuseBadInputOnOneLineBeforeAnyConnection) {
+    TempDir dir;
+    const std::vector<std::vector<std::string>> usage = {
+        {"daemonset", "status", "telemetry-agent"},
+        {"daemonset", "freeze", "Kube-System/telemetry-agent"},
+        {"daemonset", "stop", "ns/x", "--hold-kubelet", "--accept-restart"},
+        {"daemonset", "stop", "ns/x", "--hold-for", "1s"},
+        {"daemonset", "remove", "ns/x", "--grace", "1h"},
+        {"daemonset", "nuke", "ns/x"},
+        {"playbook", "bundle", "playbooks/shipped/daemonset-status.json"}, // no --cluster
+    };
+    for (const auto& args : usage) {
+        auto result = run_breakglass(args, {"XDG_CONFIG_HOME=" + dir.path(),
+                                            "XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
+        EXPECT_EQ(result.exit_code, 2) << args[1] << " " << args[2] << ": " << result.err;
+        EXPECT_EQ(lines(result.err), 1U) << result.err;
+    }
+    // No signed shipped playbook here: exit 5, and the line says how to sign them.
+    auto unsigned_ = run_breakglass(
+        {"daemonset", "status", "kube-system/telemetry-agent", "--playbooks", dir.path()},
+        {"XDG_CONFIG_HOME=" + dir.path(), "XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
+    EXPECT_EQ(unsigned_.exit_code, 5) << unsigned_.err;
+    EXPECT_NE(unsigned_.err.find("sign-shipped"), std::string::npos) << unsigned_.err;
+    EXPECT_EQ(lines(unsigned_.err), 1U) << unsigned_.err;
+}
+
+TEST(CliContract, PlaybookBundleStampsAShippedSourceReadyToSign) {
+    TempDir dir;
+    const std::string out = dir.path() + "/daemonset-freeze.json";
+    auto bundled = run_breakglass(
+        {"playbook", "bundle",
+         breakglass::testing::source_dir() + "/playbooks/shipped/daemonset-freeze.json",
+         "--cluster", "prod-east", "--valid-for", "7d", "--issued-at", "2026-11-01T00:00:00Z", "-O",
+         out});
+    ASSERT_EQ(bundled.exit_code, 0) << bundled.err;
+    std::ifstream in(out);
+    auto playbook = nlohmann::json::parse(in);
+    EXPECT_EQ(playbook["scope"]["clusters"], nlohmann::json::array({"prod-east"}));
+    EXPECT_EQ(playbook["issued_at"], "2026-11-01T00:00:00Z");
+    EXPECT_EQ(playbook["expires"], "2026-11-08T00:00:00Z");
+    EXPECT_FALSE(playbook.contains("libraries"));
+    EXPECT_NE(playbook["steps"][0]["run"].get<std::string>().find("bg_ds_match()"),
+              std::string::npos);
+}
