@@ -376,6 +376,15 @@ TEST_F(ContainmentTest, RemoveLeavesNoContainerOrSandboxAndReleaseBringsThemBack
     EXPECT_EQ(all_decoy_pids(), decoys_before);
 }
 
+TEST_F(ContainmentTest, ANonRootUserActsThroughBecome) {
+    start(1);
+    // bglab may only `sudo -n`; ctr needs root, so this works only through become.
+    const auto frozen = daemonset({"freeze", k_target, "--user", "bglab"});
+    EXPECT_EQ(frozen["summary"], nlohmann::json({{"contained", 1}})) << frozen.dump();
+    const auto thawed = daemonset({"thaw", k_target, "--user", "bglab"});
+    EXPECT_EQ(thawed["summary"], nlohmann::json({{"restored", 1}})) << thawed.dump();
+}
+
 TEST_F(ContainmentTest, TamperedShippedPlaybookOrBadNameNeverRuns) {
     start(1);
     const std::string playbook = m_dir.path() + "/playbooks/daemonset-freeze.json";
