@@ -30,13 +30,6 @@ struct DaemonSetRequest {
     ConnectionFlags connection;
 };
 
-DaemonSetFormat format_of(const std::string& output) {
-    if (output == "json") {
-        return DaemonSetFormat::json;
-    }
-    return output == "jsonl" ? DaemonSetFormat::jsonl : DaemonSetFormat::human;
-}
-
 // Whole seconds of a duration flag within [minimum, maximum]: shell parameters are integers.
 std::string seconds_of(const std::string& flag, const std::string& text, long minimum,
                        long maximum) {
@@ -91,7 +84,7 @@ void run_action(Context& context, const DaemonSetRequest& request) {
         prepare_shipped_playbook_run(context, std::string(request.action->playbook),
                                      params_of(request, *daemonset), request.selection);
     DaemonSetOutput output(
-        format_of(request.output), *request.action, *daemonset, node_labels(run.selected),
+        daemonset_format(request.output), *request.action, *daemonset, node_labels(run.selected),
         *context.out, *context.err,
         [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
     run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
@@ -121,12 +114,8 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
             ->expected(1)
             ->take_all();
     }
-    add_setting_flag(*command, context, "allowed_signers");
-    add_setting_flag(*command, context, "playbooks");
-    add_setting_flag(*command, context, "state_dir");
-    add_selection_flags(*command, request->selection);
-    add_connection_flags(*command, context, request->connection);
-    add_output_flag(*command, request->output, {"human", "json", "jsonl"});
+    add_playbook_run_flags(*command, context, request->selection, request->connection,
+                           request->output);
     command->callback([&context, request] { run_action(context, *request); });
 }
 

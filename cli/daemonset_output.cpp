@@ -65,6 +65,13 @@ std::string snake_case(std::string_view word) {
 
 } // namespace
 
+DaemonSetFormat daemonset_format(const std::string& output) {
+    if (output == "json") {
+        return DaemonSetFormat::json;
+    }
+    return output == "jsonl" ? DaemonSetFormat::jsonl : DaemonSetFormat::human;
+}
+
 DaemonSetOutput::DaemonSetOutput(
     DaemonSetFormat format, const containment::ActionSpec& action,
     std::optional<containment::DaemonSetRef> daemonset, std::vector<NodeLabel> nodes,

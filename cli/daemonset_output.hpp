@@ -19,6 +19,9 @@ namespace breakglass::cli {
 
 enum class DaemonSetFormat { human, json, jsonl };
 
+/// "json", "jsonl", else human (the -o values add_playbook_run_flags allows).
+DaemonSetFormat daemonset_format(const std::string& output);
+
 /// Prints `breakglass daemonset ACTION` (and `kubelet release`): one line per node as it finishes
 /// (what was matched, what changed), then the summary by outcome with folded node sets. Machine
 /// formats carry schema_version 1 and are documented in the man page (DAEMONSET OUTPUT).

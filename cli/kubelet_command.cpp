@@ -27,11 +27,9 @@ void release(Context& context, const ReleaseRequest& request) {
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";
-    const auto format = request.output == "json"    ? DaemonSetFormat::json
-                        : request.output == "jsonl" ? DaemonSetFormat::jsonl
-                                                    : DaemonSetFormat::human;
     DaemonSetOutput output(
-        format, action, std::nullopt, node_labels(run.selected), *context.out, *context.err,
+        daemonset_format(request.output), action, std::nullopt, node_labels(run.selected),
+        *context.out, *context.err,
         [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
     run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
 }
@@ -46,12 +44,8 @@ void register_kubelet(CLI::App& app, Context& context) {
     auto* release_command =
         command->add_subcommand(std::string(action.command), std::string(action.summary));
     auto request = std::make_shared<ReleaseRequest>();
-    add_setting_flag(*release_command, context, "allowed_signers");
-    add_setting_flag(*release_command, context, "playbooks");
-    add_setting_flag(*release_command, context, "state_dir");
-    add_selection_flags(*release_command, request->selection);
-    add_connection_flags(*release_command, context, request->connection);
-    add_output_flag(*release_command, request->output, {"human", "json", "jsonl"});
+    add_playbook_run_flags(*release_command, context, request->selection, request->connection,
+                           request->output);
     release_command->callback([&context, request] { release(context, *request); });
 }
 

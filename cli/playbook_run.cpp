@@ -1,6 +1,7 @@
 #include "cli/playbook_run.hpp"
 
 #include "cli/failure.hpp"
+#include "cli/setting_flags.hpp"
 #include "config/paths.hpp"
 #include "playbooks/playbook_checks.hpp"
 #include "playbooks/render.hpp"
@@ -22,6 +23,16 @@ transport::NodeJob job_of(const std::vector<playbooks::RenderedStep>& steps) {
 }
 
 } // namespace
+
+void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
+                            ConnectionFlags& connection, std::string& output) {
+    add_setting_flag(command, context, "allowed_signers");
+    add_setting_flag(command, context, "playbooks");
+    add_setting_flag(command, context, "state_dir");
+    add_selection_flags(command, selection);
+    add_connection_flags(command, context, connection);
+    add_output_flag(command, output, {"human", "json", "jsonl"});
+}
 
 PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
                                          const std::string& signature,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/context.hpp"
+#include "cli/fleet_run.hpp"
 #include "cli/playbook_load.hpp"
 #include "cli/selection_flags.hpp"
 #include "config/settings.hpp"
@@ -10,6 +11,11 @@
 #include <vector>
 
 namespace breakglass::cli {
+
+/// The flags of every command that runs a playbook on nodes (run, daemonset, kubelet):
+/// --allowed-signers, --playbooks, --state-dir, selection, connection and -o human|json|jsonl.
+void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
+                            ConnectionFlags& connection, std::string& output);
 
 /// A playbook that passed every check and the job that runs it.
 struct PreparedPlaybookRun {

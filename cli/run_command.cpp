@@ -56,12 +56,8 @@ void register_run(CLI::App& app, Context& context) {
         ->take_all();
     command->add_option("--signature", request->signature,
                         "armored SSH signature (default FILE.sig)");
-    add_setting_flag(*command, context, "allowed_signers");
-    add_setting_flag(*command, context, "playbooks");
-    add_setting_flag(*command, context, "state_dir");
-    add_selection_flags(*command, request->selection);
-    add_connection_flags(*command, context, request->connection);
-    add_output_flag(*command, request->output, {"human", "json", "jsonl"});
+    add_playbook_run_flags(*command, context, request->selection, request->connection,
+                           request->output);
     command->callback([&context, request] { run_playbook(context, *request); });
 }
 
