@@ -236,6 +236,20 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
         EXPECT_EQ(found, expected) << node; // the full matched set: no decoy, nothing missing
         EXPECT_EQ(nodes.at(node)["outcome"], "running");
     }
+    // A DaemonSet whose pods' names are cut to 58 characters is found by its own full name.
+    const std::string long_name = "telemetry-agent-node-level-collector-for-cluster-observability";
+    const auto truncated = by_node(daemonset({"status", "kube-system/" + long_name}));
+    for (const std::string node : {"node0001", "node0002"}) {
+        std::string expected;
+        for (const auto& pod : m_lab->pods()["nodes"][node]) {
+            if (pod["owner"] == "DaemonSet/" + long_name) {
+                expected = pod["name"].get<std::string>();
+            }
+        }
+        ASSERT_EQ(truncated.at(node)["pods"].size(), 1U) << node;
+        EXPECT_EQ(truncated.at(node)["pods"][0]["name"], expected);
+        EXPECT_EQ(expected.size(), 63U); // 58 + 5
+    }
     EXPECT_EQ(nodes.at("node0003")["reason"], "runtime-not-running");
     EXPECT_NE(nodes.at("node0003")["message"].get<std::string>().find("socket"), std::string::npos);
     EXPECT_EQ(nodes.at("node0004")["reason"], "no-runtime");
