@@ -63,23 +63,12 @@ protected:
     }
 
     nlohmann::json run_json(const std::vector<std::string>& args, int* exit_code) const {
-        ProcessResult result = m_lab->breakglass(args, 180s);
-        EXPECT_FALSE(result.timed_out);
-        if (exit_code != nullptr) {
-            *exit_code = result.exit_code;
-        }
-        auto document = nlohmann::json::parse(result.out, nullptr, false);
-        EXPECT_FALSE(document.is_discarded()) << result.out << result.err;
-        return document.is_discarded() ? nlohmann::json::object() : document;
+        return m_lab->breakglass_json(args, exit_code);
     }
 
     // node name -> its JSON entry.
     static std::map<std::string, nlohmann::json> by_node(const nlohmann::json& document) {
-        std::map<std::string, nlohmann::json> out;
-        for (const auto& node : document.value("nodes", nlohmann::json::array())) {
-            out[node["name"].get<std::string>()] = node;
-        }
-        return out;
+        return breakglass::testing::nodes_by_name(document);
     }
 
     // container/sandbox ID -> task on NODE (tasks without a process are absent).

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 namespace breakglass::testing {
 
 namespace {
@@ -185,6 +187,26 @@ std::vector<std::string> ContainerdLab::shipped_playbook_flags(const std::string
             m_description.at("allowed_signers").get<std::string>(),
             "--state-dir",
             dir + "/state"};
+}
+
+nlohmann::json ContainerdLab::breakglass_json(const std::vector<std::string>& args,
+                                              int* exit_code) const {
+    ProcessResult result = breakglass(args, std::chrono::seconds(180));
+    EXPECT_FALSE(result.timed_out);
+    if (exit_code != nullptr) {
+        *exit_code = result.exit_code;
+    }
+    auto document = nlohmann::json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(document.is_discarded()) << result.out << result.err;
+    return document.is_discarded() ? nlohmann::json::object() : document;
+}
+
+std::map<std::string, nlohmann::json> nodes_by_name(const nlohmann::json& document) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& node : document.value("nodes", nlohmann::json::array())) {
+        out[node["name"].get<std::string>()] = node;
+    }
+    return out;
 }
 
 std::string ContainerdLab::missing_prerequisite() {

@@ -56,6 +56,11 @@ public:
     /// Throws when either step fails.
     std::vector<std::string> shipped_playbook_flags(const std::string& dir) const;
 
+    /// `breakglass ARGS...` as breakglass(), its standard output parsed as one JSON document
+    /// (an empty object, and a test failure, when it is not); the exit code into *EXIT_CODE.
+    nlohmann::json breakglass_json(const std::vector<std::string>& args,
+                                   int* exit_code = nullptr) const;
+
     /// Brings the fleet down now (the destructor then does nothing more).
     ProcessResult down();
 
@@ -68,6 +73,9 @@ private:
     nlohmann::json m_pods;
     bool m_up = false;
 };
+
+/// The "nodes" of a breakglass JSON document by node name.
+std::map<std::string, nlohmann::json> nodes_by_name(const nlohmann::json& document);
 
 /// A sh script that defines the matching library (playbooks/lib/daemonset_match.sh), sets
 /// DS_NAMESPACE and DS_NAME, and runs bg_ds_match: what the DaemonSet playbooks will inline.

@@ -1,0 +1,294 @@
+// `breakglass daemonset isolate/unisolate` (playbooks/lib/pod_isolation.sh) against the
+// containerd lab's pod network: real containerd and runc, pods in their own network namespaces
+// joined to the fleet's bridge, an API server stand-in on the gateway (lab/pod_network.sh). What
+// counts is seen from inside the pods: a connection to a lab address fails, loopback works.
+#include "tests/integration/support/containerd_lab.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+using breakglass::testing::ContainerdLab;
+using breakglass::testing::ProcessResult;
+using breakglass::testing::TempDir;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+const std::string k_target = "kube-system/telemetry-agent";
+
+class IsolationTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
+            GTEST_SKIP() << missing;
+        }
+    }
+
+    void start(int nodes) {
+        m_lab = std::make_unique<ContainerdLab>(
+            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes);
+        m_flags = m_lab->shipped_playbook_flags(m_dir.path());
+        for (const auto& node : m_lab->description()["nodes"]) {
+            m_nodes.push_back(node["name"].get<std::string>());
+        }
+    }
+
+    // `breakglass daemonset ARGS... -o json`, with the exit code beside it.
+    nlohmann::json daemonset(std::vector<std::string> args, int* exit_code = nullptr) const {
+        args.insert(args.begin(), "daemonset");
+        args.insert(args.end(), m_flags.begin(), m_flags.end());
+        args.insert(args.end(), {"-o", "json"});
+        return m_lab->breakglass_json(args, exit_code);
+    }
+
+    static std::map<std::string, nlohmann::json> by_node(const nlohmann::json& document) {
+        return breakglass::testing::nodes_by_name(document);
+    }
+
+    // The running containers of NODE's pods of ROLE (target or decoy), as the stand-in runs
+    // them now (it may have recreated some).
+    std::vector<std::string> containers(const std::string& node, const std::string& role) const {
+        std::vector<std::string> ids;
+        const auto node_dir = node_entry(node)["node_dir"].get<std::string>();
+        for (const auto& pod : m_lab->pods()["nodes"][node]) {
+            if (pod["role"] != role) {
+                continue;
+            }
+            for (const auto& container : pod["containers"]) {
+                std::ifstream current(node_dir + "/kubelet/state/" + pod["uid"].get<std::string>() +
+                                      "/" + container["name"].get<std::string>() + ".id");
+                std::string id;
+                std::getline(current, id);
+                ids.push_back(id);
+            }
+        }
+        return ids;
+    }
+
+    const nlohmann::json& node_entry(const std::string& node) const {
+        for (const auto& entry : m_lab->description()["nodes"]) {
+            if (entry["name"] == node) {
+                return entry;
+            }
+        }
+        throw std::invalid_argument("no node " + node);
+    }
+
+    // From inside CONTAINER: does a TCP connection to ADDRESS's API server stand-in succeed?
+    bool reaches(const std::string& node, const std::string& container,
+                 const std::string& address) const {
+        const auto port =
+            std::to_string(m_lab->description()["pod_network"]["api_port"].get<int>());
+        auto probe =
+            m_lab->pod_exec(node, container, "nc -w 2 " + address + " " + port + " </dev/null");
+        return probe.exit_code == 0 && probe.out.find("API server stand-in") != std::string::npos;
+    }
+
+    // From inside CONTAINER: a listener on the pod's loopback answers (the client retries until
+    // the listener is up, which takes a moment on a loaded machine).
+    bool loopback_works(const std::string& node, const std::string& container) const {
+        auto probe = m_lab->pod_exec(node, container,
+                                     "nc -l -p 8081 -e echo loopback-ok & for i in 1 2 3 4 5 6 7 8 "
+                                     "9 10; do nc -w 2 127.0.0.1 8081 </dev/null && break; sleep "
+                                     "0.2; done 2>/dev/null");
+        return probe.out.find("loopback-ok") != std::string::npos;
+    }
+
+    std::string gateway() const {
+        return m_lab->description()["pod_network"]["gateway"].get<std::string>();
+    }
+    std::string service() const {
+        return m_lab->description()["pod_network"]["service"].get<std::string>();
+    }
+
+    // Every task on every node that is not the target's: ID -> PID (they must never change).
+    std::map<std::string, long> other_tasks() const {
+        std::set<std::string> target;
+        for (const auto& node : m_nodes) {
+            for (const auto& id : containers(node, "target")) {
+                target.insert(id);
+            }
+        }
+        std::map<std::string, long> out;
+        for (const auto& node : m_nodes) {
+            for (const auto& [id, pid] : m_lab->task_pids(node)) {
+                if (target.count(id) == 0) {
+                    out[id] = pid;
+                }
+            }
+        }
+        return out;
+    }
+
+    TempDir m_dir;
+    std::unique_ptr<ContainerdLab> m_lab;
+    std::vector<std::string> m_flags;
+    std::vector<std::string> m_nodes;
+};
+
+TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKubeletAndUndoes) {
+    start(2);
+    for (const auto& node : m_nodes) {
+        for (const auto& id : containers(node, "target")) {
+            ASSERT_TRUE(reaches(node, id, gateway())) << "the lab's pod network is down";
+        }
+    }
+    const auto others_before = other_tasks();
+
+    const auto isolated = daemonset({"isolate", k_target});
+    EXPECT_EQ(isolated["summary"], nlohmann::json({{"contained", 2}}));
+    for (const auto& [name, node] : by_node(isolated)) {
+        EXPECT_EQ(node["remaining"], 0) << name;
+        ASSERT_EQ(node["changes"].size(), 1U) << name; // the one target pod
+        EXPECT_EQ(node["changes"][0]["to"], "isolated");
+    }
+    for (const auto& node : m_nodes) {
+        for (const auto& id : containers(node, "target")) {
+            EXPECT_FALSE(reaches(node, id, gateway())) << node << " " << id;
+            EXPECT_FALSE(reaches(node, id, service())) << node << " " << id;
+            EXPECT_TRUE(loopback_works(node, id)) << node << " " << id;
+        }
+        for (const auto& id : containers(node, "decoy")) {
+            EXPECT_TRUE(reaches(node, id, gateway())) << "decoy " << id << " on " << node;
+        }
+    }
+    EXPECT_EQ(other_tasks(), others_before) << "a decoy (or a daemon) was restarted";
+
+    const auto again = daemonset({"isolate", k_target});
+    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
+    for (const auto& [name, node] : by_node(again)) {
+        EXPECT_TRUE(node["changes"].empty()) << name;
+    }
+
+    // The kubelet recreates a killed container in the same (isolated) sandbox namespace.
+    const std::string node = m_nodes.front();
+    const auto agent = containers(node, "target").front();
+    ASSERT_EQ(
+        m_lab->node_exec(node, {"ctr", "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", agent})
+            .exit_code,
+        0);
+    std::string recreated;
+    for (auto until = Clock::now() + 10s; Clock::now() < until && recreated.empty();) {
+        const auto now = containers(node, "target").front();
+        if (now != agent && m_lab->task_pids(node).count(now) != 0) {
+            recreated = now;
+        }
+        std::this_thread::sleep_for(200ms);
+    }
+    ASSERT_FALSE(recreated.empty()) << "the kubelet stand-in did not recreate the agent";
+    EXPECT_FALSE(reaches(node, recreated, gateway())) << "a recreated container escaped";
+    EXPECT_EQ(daemonset({"isolate", k_target})["summary"],
+              nlohmann::json({{"already_contained", 2}}));
+
+    const auto restored = daemonset({"unisolate", k_target});
+    EXPECT_EQ(restored["summary"], nlohmann::json({{"restored", 2}}));
+    for (const auto& [name, entry] : by_node(restored)) {
+        EXPECT_EQ(entry["remaining"], 0) << name;
+    }
+    for (const auto& each : m_nodes) {
+        for (const auto& id : containers(each, "target")) {
+            EXPECT_TRUE(reaches(each, id, gateway())) << each << " " << id;
+        }
+    }
+    EXPECT_EQ(daemonset({"unisolate", k_target})["summary"],
+              nlohmann::json({{"already_restored", 2}}));
+    EXPECT_EQ(daemonset({"unisolate", "kube-system/no-such-daemonset"})["summary"],
+              nlohmann::json({{"nothing_to_do", 2}}));
+}
+
+TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) {
+    start(1);
+    const std::string node = m_nodes.front();
+    const auto agent = containers(node, "target").front();
+
+    int exit_code = -1;
+    const auto bad = daemonset({"isolate", k_target, "--destination", "198.18.0.400"}, &exit_code);
+    EXPECT_EQ(exit_code, 1);
+    EXPECT_EQ(by_node(bad)[node]["reason"], "bad-input");
+    EXPECT_TRUE(reaches(node, agent, gateway()));
+
+    const auto only_gateway = daemonset({"isolate", k_target, "--destination", gateway()});
+    EXPECT_EQ(only_gateway["summary"], nlohmann::json({{"contained", 1}}));
+    EXPECT_FALSE(reaches(node, agent, gateway()));
+    EXPECT_TRUE(reaches(node, agent, service())) << "only the given destination is dropped";
+    EXPECT_EQ(daemonset({"isolate", k_target, "--destination", gateway()})["summary"],
+              nlohmann::json({{"already_contained", 1}}));
+
+    // All egress now: the rules are replaced, not added to.
+    const auto all = daemonset({"isolate", k_target});
+    EXPECT_EQ(all["summary"], nlohmann::json({{"contained", 1}}));
+    EXPECT_FALSE(reaches(node, agent, service()));
+    std::string sandbox;
+    for (const auto& pod : m_lab->pods()["nodes"][node]) {
+        sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
+    }
+    const auto sandbox_pid = m_lab->task_pids(node).at(sandbox);
+    auto listed = m_lab->node_exec(
+        node, {"nsenter", "-t", std::to_string(sandbox_pid), "-n", "iptables", "-S", "OUTPUT"});
+    EXPECT_EQ(listed.out, "-P OUTPUT ACCEPT\n-A OUTPUT -m comment --comment \"bg-isolate:all\" -j "
+                          "BREAKGLASS-ISOLATE\n");
+
+    EXPECT_EQ(daemonset({"unisolate", k_target})["summary"], nlohmann::json({{"restored", 1}}));
+    EXPECT_TRUE(reaches(node, agent, service()));
+    EXPECT_TRUE(reaches(node, agent, gateway()));
+}
+
+TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched) {
+    start(1);
+    const std::string node = m_nodes.front();
+    // A hostNetwork DaemonSet pod, as the kubelet labels it; in the node's cgroup so the fleet's
+    // teardown ends it.
+    const auto& description = m_lab->description();
+    auto made = m_lab->node_exec(
+        node, {"ctr",
+               "-n",
+               "k8s.io",
+               "run",
+               "-d",
+               "--null-io",
+               "--net-host",
+               "--cgroup",
+               description["cgroup"].get<std::string>() + "/" + node + "/host-agent",
+               "--label",
+               "io.cri-containerd.kind=sandbox",
+               "--label",
+               "io.kubernetes.pod.name=host-agent-b2c4d",
+               "--label",
+               "io.kubernetes.pod.namespace=kube-system",
+               "--label",
+               "io.kubernetes.pod.uid=0b7e1d2c-5a4f-4e3b-9c8d-7f6e5d4c3b2a",
+               "--label",
+               "controller-revision-hash=5d8c7b9f6",
+               "--label",
+               "pod-template-generation=1",
+               "--rootfs",
+               description["rootfs"].get<std::string>(),
+               "host-agent-sandbox",
+               "/bin/sleep",
+               "100000000"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const auto node_rules = m_lab->node_exec(node, {"iptables", "-S"}).out;
+
+    int exit_code = -1;
+    const auto refused = daemonset({"isolate", "kube-system/host-agent"}, &exit_code);
+    EXPECT_EQ(exit_code, 1);
+    const auto entry = by_node(refused)[node];
+    EXPECT_EQ(entry["reason"], "host-network");
+    const auto message = entry["message"].get<std::string>();
+    EXPECT_NE(message.find("hostNetwork"), std::string::npos) << message;
+    EXPECT_NE(message.find("cgroup v1"), std::string::npos) << message;
+    EXPECT_EQ(m_lab->node_exec(node, {"iptables", "-S"}).out, node_rules);
+
+    // Unisolate has nothing of isolate's there and leaves the node alone.
+    EXPECT_EQ(daemonset({"unisolate", "kube-system/host-agent"})["summary"],
+              nlohmann::json({{"already_restored", 1}}));
+    EXPECT_EQ(m_lab->node_exec(node, {"iptables", "-S"}).out, node_rules);
+}
+
+} // namespace
