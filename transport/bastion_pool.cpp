@@ -24,21 +24,9 @@ BastionPool::BastionPool(const SessionSettings& settings, int channel_limit)
 
 BastionPool::~BastionPool() {
     // Children first: their tunnels are channels on their parents' sessions.
-    std::vector<Bastion*> order = all();
-    std::reverse(order.begin(), order.end());
-    for (Bastion* bastion : order) {
-        bastion->session.reset();
+    for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
+        (*it)->session.reset();
     }
-}
-
-std::vector<Bastion*> BastionPool::all() const {
-    std::vector<Bastion*> bastions;
-    for (const auto& [chain, bastion] : m_bastions) {
-        bastions.push_back(bastion.get());
-    }
-    std::stable_sort(bastions.begin(), bastions.end(),
-                     [](const Bastion* a, const Bastion* b) { return depth(a) < depth(b); });
-    return bastions;
 }
 
 bool BastionPool::behind(const Bastion* bastion, const Bastion* ancestor) {
@@ -67,6 +55,11 @@ Bastion* BastionPool::get(const std::vector<JumpHost>& chain, std::size_t hops,
     bastion->channel_limit = m_channel_limit;
     Bastion* raw = bastion.get();
     m_bastions.emplace(key, std::move(bastion));
+    // After the last bastion no deeper than this one: parents stay before children.
+    const int hops_here = depth(raw);
+    m_order.insert(std::upper_bound(m_order.begin(), m_order.end(), hops_here,
+                                    [](int limit, const Bastion* b) { return limit < depth(b); }),
+                   raw);
     m_users[raw] = raw->host.user.empty() ? user : raw->host.user;
     connect(*raw, m_users[raw], now);
     return raw;

@@ -26,8 +26,9 @@ public:
     Bastion* get(const std::vector<JumpHost>& chain, std::size_t hops, const std::string& user,
                  Clock::time_point now);
 
-    /// Every bastion, parents before children.
-    std::vector<Bastion*> all() const;
+    /// Every bastion, parents before children (kept in order as bastions are added, since the
+    /// event loop walks it at every wake-up).
+    const std::vector<Bastion*>& all() const { return m_order; }
 
     /// True when `bastion` is `ancestor` or lies behind it.
     static bool behind(const Bastion* bastion, const Bastion* ancestor);
@@ -44,6 +45,7 @@ private:
     NodeJob m_job; // keep_open: authenticate, then carry channels
     std::map<std::string, std::unique_ptr<Bastion>> m_bastions;
     std::map<Bastion*, std::string> m_users;
+    std::vector<Bastion*> m_order; // by depth, then by creation
 };
 
 } // namespace breakglass::transport

@@ -1,11 +1,14 @@
 #include "transport/fanout.hpp"
 
 #include "transport/bastion_pool.hpp"
+#include "transport/poller.hpp"
+#include "transport/timer_queue.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <mutex>
-#include <poll.h>
+#include <unordered_map>
 
 #include <libssh/libssh.h>
 
@@ -13,9 +16,9 @@ namespace breakglass::transport {
 
 namespace {
 
-// How long the loop sleeps at most: also the period at which sessions are stepped even
-// without readiness, in case libssh holds data it has already read.
-constexpr std::chrono::milliseconds k_max_poll_wait{100};
+// The longest the loop sleeps; after a wait that saw no readiness, at most this often every
+// session is stepped anyway, in case libssh holds data it has already read from the socket.
+constexpr std::chrono::milliseconds k_sweep_period{100};
 
 void init_libssh_once() {
     static std::once_flag once;
@@ -48,163 +51,438 @@ NodeResult never_started(NodeStatus status, const std::string& reason, const std
     return result;
 }
 
+// Epoll tokens: a node slot's index with the low bit set, or a bastion's address (aligned, so
+// its low bit is clear).
+std::uint64_t slot_token(std::size_t slot) {
+    return (std::uint64_t(slot) << 1U) | 1U;
+}
+std::uint64_t bastion_token(const Bastion* bastion) {
+    return std::uint64_t(reinterpret_cast<std::uintptr_t>(bastion));
+}
+
+// The event loop of one run. Each wake-up costs O(what is ready): descriptors stay registered
+// with epoll for a session's lifetime (changed only when the events it waits for change),
+// deadlines sit in a heap, and only sessions that are ready, expired, or behind a bastion that
+// moved are stepped.
+class FanOut {
+public:
+    FanOut(const std::vector<NodeTarget>& targets, const NodeJob& job,
+           const SessionSettings& settings, const FanOutLimits& limits,
+           const NodeFinished& on_finished, Poller poller);
+
+    void run();
+
+private:
+    struct Slot {
+        std::unique_ptr<NodeSession> session; // nullptr: free
+        WaitSet registered;                   // what epoll holds for it
+        Clock::time_point timer = Clock::time_point::max();
+        std::uint64_t stamp = 0;   // bumped on every new timer and reuse: stale heap entries
+        std::uint64_t stepped = 0; // the wake-up it was last queued or stepped in
+        bool finished = false;     // queued for reaping
+    };
+    struct BastionState {
+        WaitSet registered;
+        bool ready = false;   // its socket reported readiness
+        bool moved = false;   // stepped or settled: its tunnels may have data or news
+        bool touched = false; // a session through it was stepped (libssh may have read its socket)
+        int channels = 0;     // channels in flight at the end of the last wake-up
+    };
+
+    void start_due(Clock::time_point now);
+    void wait_and_step(Clock::time_point now);
+    void step_bastions(Clock::time_point now);
+    void settle_dropped_bastions(Clock::time_point now);
+    void step_behind_moved_bastions(Clock::time_point now);
+    void step_slot(std::size_t slot, Clock::time_point now);
+    void after_step(std::size_t slot, Clock::time_point now);
+    void queue(std::size_t slot);
+    void watch_bastions(Clock::time_point now);
+    void reap();
+    void stop_all(NodeStatus status, const std::string& reason, const std::string& message,
+                  const std::string& unstarted_reason);
+    void abort_tunnels_behind(Bastion* dropped, Clock::time_point now);
+    bool timer_current(std::size_t slot, std::uint64_t stamp) const {
+        return m_slots[slot].session && m_slots[slot].stamp == stamp;
+    }
+    template <class F> void for_each_slot_behind(const Bastion* ancestor, const F& f);
+
+    const std::vector<NodeTarget>& m_targets;
+    const NodeJob& m_job;
+    const SessionSettings& m_settings;
+    const NodeFinished& m_on_finished;
+    const std::size_t m_parallel;
+    const std::atomic<bool>* m_cancel;
+    const Clock::time_point m_run_deadline;
+    StartPacer m_pacer;
+    Poller m_poller;
+    // Declared before the slots so it outlives the node sessions: their tunnels are channels
+    // on the bastions' sessions.
+    BastionPool m_bastions;
+    std::unordered_map<const Bastion*, BastionState> m_bastion_state;
+    std::vector<Slot> m_slots;
+    std::vector<std::size_t> m_free;
+    std::unordered_map<const Bastion*, std::vector<std::size_t>> m_behind; // slots by `via`
+    std::vector<std::size_t> m_to_step;
+    std::vector<std::size_t> m_finished;
+    TimerQueue m_timers;
+    std::size_t m_next = 0;
+    std::size_t m_active = 0;
+    std::uint64_t m_wakeup = 1;
+    Clock::time_point m_last_sweep;
+};
+
+FanOut::FanOut(const std::vector<NodeTarget>& targets, const NodeJob& job,
+               const SessionSettings& settings, const FanOutLimits& limits,
+               const NodeFinished& on_finished, Poller poller)
+    : m_targets(targets), m_job(job), m_settings(settings), m_on_finished(on_finished),
+      m_parallel(std::size_t(std::max(1, limits.parallel))), m_cancel(limits.cancel),
+      m_run_deadline(limits.deadline.count() > 0 ? Clock::now() + limits.deadline
+                                                 : Clock::time_point::max()),
+      m_pacer(limits.rate, Clock::now()), m_poller(std::move(poller)),
+      m_bastions(settings, limits.jump_parallel), m_last_sweep(Clock::now()) {
+    m_slots.reserve(std::min(m_parallel, targets.size()));
+}
+
+void FanOut::run() {
+    while (m_next < m_targets.size() || m_active > 0) {
+        const auto now = Clock::now();
+        if (m_cancel != nullptr && m_cancel->load()) {
+            stop_all(NodeStatus::error, "interrupted", "interrupted", "interrupted");
+            return;
+        }
+        if (now >= m_run_deadline) {
+            stop_all(NodeStatus::timeout, "deadline", "run deadline reached",
+                     "deadline-not-started");
+            return;
+        }
+        start_due(now);
+        reap();
+        if (m_next < m_targets.size() || m_active > 0) {
+            wait_and_step(now);
+        }
+    }
+}
+
+void FanOut::start_due(Clock::time_point now) {
+    while (m_active < m_parallel && m_next < m_targets.size() && m_pacer.may_start(now)) {
+        const NodeTarget& target = m_targets[m_next];
+        Bastion* via = m_bastions.get(target.jumps, target.jumps.size(), target.user, now);
+        if (m_free.empty()) {
+            m_free.push_back(m_slots.size());
+            m_slots.emplace_back();
+        }
+        const std::size_t slot = m_free.back();
+        m_free.pop_back();
+        m_slots[slot].session =
+            std::make_unique<NodeSession>(m_next, target, m_job, m_settings, now, via);
+        if (via != nullptr) {
+            m_behind[via].push_back(slot);
+        }
+        ++m_active;
+        step_slot(slot, now);
+        m_pacer.started(now);
+        ++m_next;
+    }
+    watch_bastions(now); // new bastions register their sockets
+}
+
+void FanOut::wait_and_step(Clock::time_point now) {
+    ++m_wakeup;
+    // Wait for readiness, the nearest phase deadline, the next start slot or the run deadline.
+    auto wake = std::min(m_run_deadline, now + k_sweep_period);
+    if (m_active < m_parallel && m_next < m_targets.size()) {
+        wake = std::min(wake, m_pacer.next());
+    }
+    const auto current = [this](std::size_t slot, std::uint64_t stamp) {
+        return timer_current(slot, stamp);
+    };
+    wake = std::min(wake, m_timers.next(current));
+    for (const Bastion* bastion : m_bastions.all()) {
+        if (bastion->session) {
+            wake = std::min(wake, bastion->session->next_timer());
+        }
+    }
+    const std::size_t ready = m_poller.wait(wake - now);
+    now = Clock::now();
+
+    for (std::size_t i = 0; i < ready; ++i) {
+        const std::uint64_t token = m_poller.token(i);
+        if ((token & 1U) != 0) {
+            queue(std::size_t(token >> 1U));
+        } else {
+            m_bastion_state[reinterpret_cast<const Bastion*>(std::uintptr_t(token))].ready = true;
+        }
+    }
+    if (ready == 0 && now - m_last_sweep >= k_sweep_period) {
+        m_last_sweep = now;
+        for (std::size_t slot = 0; slot < m_slots.size(); ++slot) {
+            if (m_slots[slot].session) {
+                queue(slot);
+            }
+        }
+        for (auto& [bastion, state] : m_bastion_state) {
+            state.ready = true;
+        }
+    }
+    m_timers.pop_due(now, current, [this](std::size_t slot) { queue(slot); });
+
+    // Bastions first: what they read is channel data the tunnelled sessions then pump.
+    step_bastions(now);
+    settle_dropped_bastions(now);
+    for (std::size_t i = 0; i < m_to_step.size(); ++i) { // grows while stepping: no iterators
+        step_slot(m_to_step[i], now);
+    }
+    m_to_step.clear();
+    step_behind_moved_bastions(now);
+    // A tunnel's read may have found its bastion's connection gone: settle it now rather than
+    // when the socket (which libssh may have closed) reports it.
+    bool lost = false;
+    for (Bastion* bastion : m_bastions.all()) {
+        if (bastion->session && !bastion->session->done() && bastion->session->connection_lost()) {
+            bastion->session->step(now);
+            lost = true;
+        }
+    }
+    if (lost) {
+        settle_dropped_bastions(now);
+    }
+    watch_bastions(now); // a tunnel's writes may have left bytes queued on its bastion
+    reap();
+
+    // Compact the heap when stale entries (deadlines replaced before they came) dominate.
+    if (m_timers.size() > 4 * m_slots.size() + 64) {
+        m_timers.clear();
+        for (std::size_t slot = 0; slot < m_slots.size(); ++slot) {
+            if (m_slots[slot].session && m_slots[slot].timer != Clock::time_point::max()) {
+                m_timers.schedule(slot, m_slots[slot].stamp, m_slots[slot].timer);
+            }
+        }
+    }
+}
+
+void FanOut::step_bastions(Clock::time_point now) {
+    for (Bastion* bastion : m_bastions.all()) {
+        BastionState& state = m_bastion_state[bastion];
+        // A chained bastion's bytes arrive on its parent's socket (parents come first).
+        const bool parent_moved =
+            bastion->parent != nullptr && m_bastion_state[bastion->parent].moved;
+        if (bastion->session &&
+            (state.ready || parent_moved || now >= bastion->session->next_timer() ||
+             bastion->session->linking())) {
+            bastion->session->step(now);
+            state.moved = true;
+        }
+        if (bastion->session && bastion->session->ready()) {
+            bastion->was_up = true;
+        }
+    }
+}
+
+void FanOut::abort_tunnels_behind(Bastion* dropped, Clock::time_point now) {
+    const std::string message = "connection to bastion " + describe(dropped->host) + " lost";
+    for_each_slot_behind(dropped, [&](std::size_t slot) {
+        NodeSession& session = *m_slots[slot].session;
+        if (session.tunnelled()) {
+            session.abort(NodeStatus::unreachable, "jump-failed", message, now);
+            after_step(slot, now);
+        }
+    });
+    for (Bastion* child : m_bastions.all()) {
+        if (child != dropped && child->session && child->session->tunnelled() &&
+            BastionPool::behind(child, dropped)) {
+            child->session->abort(NodeStatus::unreachable, "jump-failed", message, now);
+        }
+    }
+}
+
+// A bastion whose connection ended: end every node tunnelled through it (or through a bastion
+// behind it), then re-establish it once or mark it failed. Deepest first.
+void FanOut::settle_dropped_bastions(Clock::time_point now) {
+    const auto& all = m_bastions.all();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+        Bastion* bastion = *it;
+        if (!bastion->session || !bastion->session->done()) {
+            continue;
+        }
+        abort_tunnels_behind(bastion, now);
+        reap(); // their channels live on the bastion's session, which settle() frees
+        BastionState& state = m_bastion_state[bastion];
+        state.registered = WaitSet{}; // settle() closes its socket: the kernel forgets it
+        m_bastions.settle(bastion, now);
+        state.moved = true; // nodes waiting for it learn it failed, or wait for the new one
+    }
+}
+
+template <class F> void FanOut::for_each_slot_behind(const Bastion* ancestor, const F& f) {
+    for (const Bastion* bastion : m_bastions.all()) {
+        if (!BastionPool::behind(bastion, ancestor)) {
+            continue;
+        }
+        auto found = m_behind.find(bastion);
+        if (found == m_behind.end()) {
+            continue;
+        }
+        // By index: f may end a session, and reaping (not f) edits the list.
+        for (std::size_t i = 0; i < found->second.size(); ++i) {
+            f(found->second[i]);
+        }
+    }
+}
+
+// Sessions behind a bastion are stepped when it moved, or when one of them was stepped (libssh
+// may then have read the bastion's socket, holding data for the others).
+void FanOut::step_behind_moved_bastions(Clock::time_point now) {
+    for (Bastion* bastion : m_bastions.all()) {
+        const BastionState& state = m_bastion_state[bastion];
+        if (state.moved || state.touched) {
+            for_each_slot_behind(bastion, [&](std::size_t slot) {
+                if (m_slots[slot].stepped != m_wakeup) {
+                    step_slot(slot, now);
+                }
+            });
+        }
+    }
+    // Sessions that ended freed their channels: those waiting for a channel slot may link now
+    // (which may end more of them, hence the loop; each round needs a channel freed).
+    for (Bastion* bastion : m_bastions.all()) {
+        BastionState& state = m_bastion_state[bastion];
+        for (int seen = state.channels; bastion->channels < seen;) {
+            seen = bastion->channels;
+            for_each_slot_behind(bastion, [&](std::size_t slot) {
+                if (m_slots[slot].session->linking()) {
+                    step_slot(slot, now);
+                }
+            });
+        }
+        state.ready = state.moved = state.touched = false;
+        state.channels = bastion->channels;
+    }
+}
+
+void FanOut::queue(std::size_t slot) {
+    if (m_slots[slot].stepped != m_wakeup && m_slots[slot].session) {
+        m_slots[slot].stepped = m_wakeup;
+        m_to_step.push_back(slot);
+    }
+}
+
+void FanOut::step_slot(std::size_t slot, Clock::time_point now) {
+    Slot& entry = m_slots[slot];
+    entry.stepped = m_wakeup;
+    if (!entry.session || entry.finished) {
+        return;
+    }
+    entry.session->step(now);
+    if (const Bastion* via = entry.session->via(); via != nullptr) {
+        m_bastion_state[via].touched = true;
+    }
+    after_step(slot, now);
+}
+
+// Brings epoll and the timer heap up to date with what the session now waits for.
+void FanOut::after_step(std::size_t slot, Clock::time_point now) {
+    Slot& entry = m_slots[slot];
+    if (entry.finished) {
+        return;
+    }
+    if (!entry.session->done()) {
+        auto watched =
+            m_poller.update(slot_token(slot), entry.registered, entry.session->wait_set());
+        if (!watched) {
+            entry.session->abort(NodeStatus::error, "event-loop",
+                                 "cannot wait for the connection: " + watched.error(), now);
+        }
+    }
+    if (entry.session->done()) {
+        // No removal from epoll: its descriptors are closed by now or when it is freed in
+        // reap(), before any new descriptor can take their numbers, and the kernel drops a
+        // closed descriptor itself.
+        entry.registered = WaitSet{};
+        entry.finished = true;
+        m_finished.push_back(slot);
+        return;
+    }
+    if (const auto timer = entry.session->next_timer(); timer != entry.timer) {
+        entry.timer = timer;
+        ++entry.stamp;
+        if (timer != Clock::time_point::max()) {
+            m_timers.schedule(slot, entry.stamp, timer);
+        }
+    }
+}
+
+void FanOut::watch_bastions(Clock::time_point now) {
+    for (Bastion* bastion : m_bastions.all()) {
+        BastionState& state = m_bastion_state[bastion];
+        const WaitSet wanted = bastion->session ? bastion->session->wait_set() : WaitSet{};
+        if (auto watched = m_poller.update(bastion_token(bastion), state.registered, wanted);
+            !watched) {
+            // Settled (and its nodes ended) at the next wake-up like any dropped bastion.
+            bastion->session->abort(NodeStatus::error, "event-loop",
+                                    "cannot wait for the connection: " + watched.error(), now);
+        }
+    }
+}
+
+void FanOut::reap() {
+    for (const std::size_t slot : m_finished) {
+        Slot& entry = m_slots[slot];
+        m_on_finished(entry.session->index(), entry.session->take_result());
+        if (const Bastion* via = entry.session->via(); via != nullptr) {
+            auto& list = m_behind[via];
+            auto found = std::find(list.begin(), list.end(), slot);
+            *found = list.back();
+            list.pop_back();
+        }
+        entry.session.reset();
+        entry.timer = Clock::time_point::max();
+        ++entry.stamp;
+        entry.finished = false;
+        m_free.push_back(slot);
+        --m_active;
+    }
+    m_finished.clear();
+}
+
+void FanOut::stop_all(NodeStatus status, const std::string& reason, const std::string& message,
+                      const std::string& unstarted_reason) {
+    const auto now = Clock::now();
+    std::vector<std::size_t> live;
+    for (std::size_t slot = 0; slot < m_slots.size(); ++slot) {
+        if (m_slots[slot].session && !m_slots[slot].finished) {
+            live.push_back(slot);
+        }
+    }
+    // In start order, as the nodes were listed.
+    std::sort(live.begin(), live.end(), [this](std::size_t a, std::size_t b) {
+        return m_slots[a].session->index() < m_slots[b].session->index();
+    });
+    for (const std::size_t slot : live) {
+        m_slots[slot].session->abort(status, reason, message, now);
+        after_step(slot, now);
+    }
+    reap();
+    for (; m_next < m_targets.size(); ++m_next) {
+        m_on_finished(m_next, never_started(status, unstarted_reason, message + " before start"));
+    }
+}
+
 } // namespace
 
 void run_fanout(const std::vector<NodeTarget>& targets, const NodeJob& job,
                 const SessionSettings& settings, const FanOutLimits& limits,
                 const NodeFinished& on_finished) {
     init_libssh_once();
-    const auto started = Clock::now();
-    const auto run_deadline =
-        limits.deadline.count() > 0 ? started + limits.deadline : Clock::time_point::max();
-    const std::size_t parallel = std::size_t(std::max(1, limits.parallel));
-    StartPacer pacer(limits.rate, started);
-    // Declared before the node sessions so it outlives them: their tunnels are channels on
-    // the bastions' sessions.
-    BastionPool bastions(settings, limits.jump_parallel);
-    std::vector<std::unique_ptr<NodeSession>> active;
-    active.reserve(std::min(parallel, targets.size()));
-    std::vector<pollfd> fds;
-    std::vector<std::ptrdiff_t> owners; // per fd: index into active, or -1 - bastion index
-    std::size_t next = 0;
-
-    auto reap = [&] {
-        auto finished = std::stable_partition(active.begin(), active.end(),
-                                              [](const auto& session) { return !session->done(); });
-        for (auto it = finished; it != active.end(); ++it) {
-            on_finished((*it)->index(), (*it)->take_result());
+    auto poller = Poller::create();
+    if (!poller) {
+        for (std::size_t node = 0; node < targets.size(); ++node) {
+            on_finished(node, never_started(NodeStatus::error, "event-loop",
+                                            "cannot start the event loop: " + poller.error()));
         }
-        active.erase(finished, active.end());
-    };
-    auto stop_all = [&](NodeStatus status, const std::string& reason, const std::string& message,
-                        const std::string& unstarted_reason) {
-        const auto now = Clock::now();
-        for (auto& session : active) {
-            session->abort(status, reason, message, now);
-        }
-        reap();
-        for (; next < targets.size(); ++next) {
-            on_finished(next, never_started(status, unstarted_reason, message + " before start"));
-        }
-    };
-    // A bastion whose connection ended: end every node tunnelled through it (or through a
-    // bastion behind it), then re-establish it once or mark it failed. Deepest first.
-    auto settle_dropped_bastions = [&](Clock::time_point now) {
-        auto all = bastions.all();
-        for (auto it = all.rbegin(); it != all.rend(); ++it) {
-            Bastion* bastion = *it;
-            if (!bastion->session || !bastion->session->done()) {
-                continue;
-            }
-            for (auto& session : active) {
-                if (session->tunnelled() && BastionPool::behind(session->via(), bastion)) {
-                    session->abort(NodeStatus::unreachable, "jump-failed",
-                                   "connection to bastion " + describe(bastion->host) + " lost",
-                                   now);
-                }
-            }
-            reap();
-            for (Bastion* child : all) {
-                if (child != bastion && child->session && child->session->tunnelled() &&
-                    BastionPool::behind(child, bastion)) {
-                    child->session->abort(
-                        NodeStatus::unreachable, "jump-failed",
-                        "connection to bastion " + describe(bastion->host) + " lost", now);
-                }
-            }
-            bastions.settle(bastion, now);
-        }
-    };
-
-    while (next < targets.size() || !active.empty()) {
-        auto now = Clock::now();
-        if (limits.cancel != nullptr && limits.cancel->load()) {
-            stop_all(NodeStatus::error, "interrupted", "interrupted", "interrupted");
-            return;
-        }
-        if (now >= run_deadline) {
-            stop_all(NodeStatus::timeout, "deadline", "run deadline reached",
-                     "deadline-not-started");
-            return;
-        }
-        while (active.size() < parallel && next < targets.size() && pacer.may_start(now)) {
-            const NodeTarget& target = targets[next];
-            Bastion* via = bastions.get(target.jumps, target.jumps.size(), target.user, now);
-            active.push_back(std::make_unique<NodeSession>(next, target, job, settings, now, via));
-            active.back()->step(now);
-            pacer.started(now);
-            ++next;
-        }
-        reap();
-
-        // Wait for readiness, the nearest phase deadline, the next start slot or the run deadline.
-        auto wake = std::min(run_deadline, now + k_max_poll_wait);
-        if (active.size() < parallel && next < targets.size()) {
-            wake = std::min(wake, pacer.next());
-        }
-        fds.clear();
-        owners.clear();
-        const auto all_bastions = bastions.all();
-        for (std::size_t b = 0; b < all_bastions.size(); ++b) {
-            if (all_bastions[b]->session) {
-                all_bastions[b]->session->poll_fds(fds);
-                owners.resize(fds.size(), -1 - std::ptrdiff_t(b));
-                wake = std::min(wake, all_bastions[b]->session->next_timer());
-            }
-        }
-        for (std::size_t i = 0; i < active.size(); ++i) {
-            wake = std::min(wake, active[i]->next_timer());
-            active[i]->poll_fds(fds);
-            owners.resize(fds.size(), std::ptrdiff_t(i));
-        }
-        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now);
-        int ready = ::poll(fds.data(), fds.size(), int(std::clamp<long>(wait.count(), 0, 100)));
-        now = Clock::now();
-
-        std::vector<bool> node_ready(active.size(), ready == 0);
-        std::vector<bool> bastion_ready(all_bastions.size(), ready == 0);
-        for (std::size_t f = 0; f < fds.size(); ++f) {
-            if (fds[f].revents != 0) {
-                if (owners[f] >= 0) {
-                    node_ready[std::size_t(owners[f])] = true;
-                } else {
-                    bastion_ready[std::size_t(-1 - owners[f])] = true;
-                }
-            }
-        }
-        // Bastions first: what they read is channel data the tunnelled sessions then pump.
-        for (std::size_t b = 0; b < all_bastions.size(); ++b) {
-            Bastion* bastion = all_bastions[b];
-            // A chained bastion's bytes arrive on its parent's socket (parents come first).
-            bool parent_moved = false;
-            for (std::size_t p = 0; p < b; ++p) {
-                parent_moved =
-                    parent_moved || (bastion_ready[p] && all_bastions[p] == bastion->parent);
-            }
-            if (bastion->session &&
-                (bastion_ready[b] || parent_moved || now >= bastion->session->next_timer() ||
-                 bastion->session->linking())) {
-                bastion->session->step(now);
-                bastion_ready[b] = true;
-            }
-            if (bastion->session && bastion->session->ready()) {
-                bastion->was_up = true;
-            }
-        }
-        settle_dropped_bastions(now);
-        for (std::size_t i = 0; i < active.size(); ++i) {
-            bool via_moved = false;
-            for (std::size_t b = 0; b < all_bastions.size(); ++b) {
-                via_moved = via_moved || (bastion_ready[b] &&
-                                          BastionPool::behind(active[i]->via(), all_bastions[b]));
-            }
-            if (node_ready[i] || via_moved || active[i]->linking() ||
-                now >= active[i]->next_timer()) {
-                active[i]->step(now);
-            }
-        }
-        reap();
+        return;
     }
+    FanOut(targets, job, settings, limits, on_finished, std::move(*poller)).run();
 }
 
 } // namespace breakglass::transport

@@ -51,24 +51,26 @@ NodeSession::~NodeSession() {
     release_tunnel();
 }
 
-void NodeSession::poll_fds(std::vector<pollfd>& fds) const {
+WaitSet NodeSession::wait_set() const {
+    WaitSet wait;
+    if (done()) {
+        return wait;
+    }
     if (m_pump) {
-        short events = POLLIN;
-        if (m_pump->wants_local_write()) {
-            events = short(events | POLLOUT);
-        }
-        fds.push_back({m_pump->local_fd(), events, 0});
+        wait.tunnel = {m_pump->local_fd(), m_pump->wants_local_write()};
     }
     if (m_session) {
-        short events = POLLIN;
-        if ((ssh_get_poll_flags(m_session.get()) & SSH_WRITE_PENDING) != 0) {
-            events = short(events | POLLOUT);
-        }
-        fds.push_back({ssh_get_fd(m_session.get()), events, 0});
+        // Without writability while libssh has bytes queued, nonblocking connects hang.
+        wait.socket = {ssh_get_fd(m_session.get()),
+                       (ssh_get_poll_flags(m_session.get()) & SSH_WRITE_PENDING) != 0};
     } else if (m_socket && m_phase == Phase::tcp_connect) {
-        // A connecting socket becomes writable when connected.
-        fds.push_back({m_socket.get(), short(POLLIN | POLLOUT), 0});
+        wait.socket = {m_socket.get(), true}; // a connecting socket becomes writable when connected
     }
+    return wait;
+}
+
+bool NodeSession::connection_lost() const {
+    return m_session && (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
 }
 
 void NodeSession::release_tunnel() {
@@ -159,15 +161,18 @@ void NodeSession::connected(Clock::time_point now) {
 }
 
 NodeSession::Progress NodeSession::link(Clock::time_point now) {
-    const std::string bastion = "bastion " + describe(m_via->host);
+    // Stepped at most wake-ups while waiting for a channel slot: build messages only on failure.
     if (m_via->failed) {
-        finish(NodeStatus::unreachable, "jump-failed", bastion + ": " + m_via->failure, now);
+        finish(NodeStatus::unreachable, "jump-failed",
+               "bastion " + describe(m_via->host) + ": " + m_via->failure, now);
         return Progress::advanced;
     }
     if (!m_pump) {
-        if (!m_via->session || !m_via->session->ready() ||
+        if (!m_via->session || !m_via->session->ready() || m_via->session->connection_lost() ||
             m_via->channels >= m_via->channel_limit) {
-            return Progress::waiting; // the loop steps us again when the bastion moves
+            // The loop steps us again when the bastion moves, a channel slot frees up, or a
+            // lost bastion connection has been re-established.
+            return Progress::waiting;
         }
         m_pump =
             std::make_unique<ChannelPump>(m_via->session->ssh(), m_target.address, m_target.port);
@@ -185,7 +190,8 @@ NodeSession::Progress NodeSession::link(Clock::time_point now) {
             release_tunnel();
             return Progress::waiting;
         }
-        finish(NodeStatus::unreachable, "jump-failed", bastion + ": " + m_pump->error(), now);
+        finish(NodeStatus::unreachable, "jump-failed",
+               "bastion " + describe(m_via->host) + ": " + m_pump->error(), now);
         return Progress::advanced;
     case ChannelPump::State::open:
         break;

@@ -6,6 +6,7 @@
 #include "transport/jump_host.hpp"
 #include "transport/node_result.hpp"
 #include "transport/output_tail.hpp"
+#include "transport/poller.hpp"
 #include "transport/ssh_handles.hpp"
 #include "transport/tcp_connect.hpp"
 
@@ -13,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <poll.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,8 +63,8 @@ struct NodeJob {
 };
 
 /// One node's SSH session as a nonblocking state machine, driven by the fan-out's event loop:
-/// step() does all the work possible without blocking; the loop then waits on fd() (for writing
-/// too when wants_write()) or until next_timer(). Every phase has a deadline, so no node hangs.
+/// step() does all the work possible without blocking; the loop then waits on wait_set() or until
+/// next_timer(). Every phase has a deadline, so no node hangs.
 class NodeSession {
 public:
     /// `index` identifies the node in output callbacks; `via` is the bastion to tunnel
@@ -77,7 +77,8 @@ public:
     NodeSession& operator=(NodeSession&&) = delete;
     ~NodeSession();
 
-    /// Advances as far as possible; call when fd() is ready or next_timer() has passed.
+    /// Advances as far as possible; call when a descriptor of wait_set() is ready or
+    /// next_timer() has passed (calling it at other times is harmless).
     void step(Clock::time_point now);
     /// Ends the session now (run deadline, interrupt) with the given outcome.
     void abort(NodeStatus status, const std::string& reason, const std::string& message,
@@ -89,10 +90,14 @@ public:
     /// The libssh session, for bastions opening channels; nullptr before the handshake.
     ssh_session_struct* ssh() const { return m_session.get(); }
     Bastion* via() const { return m_via; }
+    /// True once libssh has seen the connection close or fail, possibly while another
+    /// session's tunnel read from it; step() then ends the session. No I/O.
+    bool connection_lost() const;
     /// True while this session holds a tunnel through its bastion.
     bool tunnelled() const { return m_pump != nullptr; }
-    /// Appends the descriptors to wait on (the session's socket, and the tunnel's).
-    void poll_fds(std::vector<pollfd>& fds) const;
+    /// The descriptors to wait on after a step (the session's socket, and the tunnel's), for
+    /// writing too while libssh or the tunnel has bytes queued; empty once done().
+    WaitSet wait_set() const;
     Clock::time_point next_timer() const { return m_phase_deadline; }
     /// True while waiting for a bastion: stepped whenever the bastion moves.
     bool linking() const { return m_phase == Phase::link; }
