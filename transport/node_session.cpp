@@ -4,7 +4,10 @@
 #include "transport/host_key_check.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <poll.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <libssh/libssh.h>
 
@@ -23,6 +26,23 @@ Clock::time_point after(Clock::time_point now, std::chrono::milliseconds timeout
 std::string seconds_text(std::chrono::milliseconds value) {
     return std::to_string(value.count() / 1000) + "." + std::to_string(value.count() % 1000 / 100) +
            "s";
+}
+
+// ~/.ssh as libssh would find it (the passwd entry, else $HOME), looked up once per run: left
+// unset, libssh reads /etc/passwd for every session. Empty when neither is known.
+const std::string& user_ssh_dir() {
+    static const std::string dir = [] {
+        passwd entry{};
+        passwd* found = nullptr;
+        std::array<char, 16384> buffer{};
+        if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+            found != nullptr && found->pw_dir != nullptr) {
+            return std::string(found->pw_dir) + "/.ssh";
+        }
+        const char* home = std::getenv("HOME");
+        return home != nullptr ? std::string(home) + "/.ssh" : std::string();
+    }();
+    return dir;
 }
 
 } // namespace
@@ -60,9 +80,12 @@ WaitSet NodeSession::wait_set() const {
         wait.tunnel = {m_pump->local_fd(), m_pump->wants_local_write()};
     }
     if (m_session) {
-        // Without writability while libssh has bytes queued, nonblocking connects hang.
+        // Writability only while libssh holds queued bytes (ssh_get_status): without it they
+        // are never sent and connects hang. Not ssh_get_poll_flags(): libssh re-arms its POLLOUT
+        // detector after every send, queued bytes or not, which would cost a wake-up and two
+        // epoll_ctl calls per packet sent. Bytes queued later are seen after that step.
         wait.socket = {ssh_get_fd(m_session.get()),
-                       (ssh_get_poll_flags(m_session.get()) & SSH_WRITE_PENDING) != 0};
+                       (ssh_get_status(m_session.get()) & SSH_WRITE_PENDING) != 0};
     } else if (m_socket && m_phase == Phase::tcp_connect) {
         wait.socket = {m_socket.get(), true}; // a connecting socket becomes writable when connected
     }
@@ -141,6 +164,7 @@ NodeSession::Progress NodeSession::connect_tcp(Clock::time_point now) {
             return Progress::advanced;
         }
         m_socket = std::move(*socket);
+        return Progress::waiting; // the socket reports writable once the connect is done
     }
     pollfd probe{m_socket.get(), POLLOUT, 0};
     if (::poll(&probe, 1, 0) <= 0) {
@@ -228,6 +252,9 @@ NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
         ssh_options_set(s, SSH_OPTIONS_PORT, &port);
         ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
         ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+        if (const std::string& ssh_dir = user_ssh_dir(); !ssh_dir.empty()) {
+            ssh_options_set(s, SSH_OPTIONS_SSH_DIR, ssh_dir.c_str());
+        }
         if (!m_target.user.empty()) {
             ssh_options_set(s, SSH_OPTIONS_USER, m_target.user.c_str());
         }
