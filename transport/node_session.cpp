@@ -2,12 +2,10 @@
 
 #include "transport/become.hpp"
 #include "transport/host_key_check.hpp"
+#include "transport/session_setup.hpp"
 
 #include <array>
-#include <cstdlib>
 #include <poll.h>
-#include <pwd.h>
-#include <unistd.h>
 
 #include <libssh/libssh.h>
 
@@ -26,23 +24,6 @@ Clock::time_point after(Clock::time_point now, std::chrono::milliseconds timeout
 std::string seconds_text(std::chrono::milliseconds value) {
     return std::to_string(value.count() / 1000) + "." + std::to_string(value.count() % 1000 / 100) +
            "s";
-}
-
-// ~/.ssh as libssh would find it (the passwd entry, else $HOME), looked up once per run: left
-// unset, libssh reads /etc/passwd for every session. Empty when neither is known.
-const std::string& user_ssh_dir() {
-    static const std::string dir = [] {
-        passwd entry{};
-        passwd* found = nullptr;
-        std::array<char, 16384> buffer{};
-        if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
-            found != nullptr && found->pw_dir != nullptr) {
-            return std::string(found->pw_dir) + "/.ssh";
-        }
-        const char* home = std::getenv("HOME");
-        return home != nullptr ? std::string(home) + "/.ssh" : std::string();
-    }();
-    return dir;
 }
 
 } // namespace
@@ -239,36 +220,11 @@ NodeSession::Progress NodeSession::keep_alive(Clock::time_point now) {
 
 NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
     if (!m_session) {
-        m_session = make_session();
+        m_session = open_client_session(m_target, m_settings, std::move(m_socket));
         if (!m_session) {
             finish(NodeStatus::error, "out-of-memory", "cannot allocate an SSH session", now);
             return Progress::advanced;
         }
-        ssh_session s = m_session.get();
-        unsigned int port = m_target.port;
-        bool process_config = false; // never read ~/.ssh/config: the inventory decides
-        int verbosity = SSH_LOG_NOLOG;
-        ssh_options_set(s, SSH_OPTIONS_HOST, m_target.address.c_str());
-        ssh_options_set(s, SSH_OPTIONS_PORT, &port);
-        ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
-        ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
-        if (const std::string& ssh_dir = user_ssh_dir(); !ssh_dir.empty()) {
-            ssh_options_set(s, SSH_OPTIONS_SSH_DIR, ssh_dir.c_str());
-        }
-        if (!m_target.user.empty()) {
-            ssh_options_set(s, SSH_OPTIONS_USER, m_target.user.c_str());
-        }
-        if (!m_settings.known_hosts.empty()) {
-            ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, m_settings.known_hosts.c_str());
-        }
-        if (std::string algorithms = host_key_algorithms_for(m_target.pinned_host_keys);
-            !algorithms.empty()) {
-            ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, algorithms.c_str());
-        }
-        // StrictHostKeyCheck stays at libssh's default: setting it to 0 turns CHANGED into OK.
-        socket_t fd = m_socket.release(); // libssh owns it from here and closes it in ssh_free
-        ssh_options_set(s, SSH_OPTIONS_FD, &fd);
-        ssh_set_blocking(s, 0);
     }
     int rc = ssh_connect(m_session.get());
     if (rc == SSH_AGAIN) {
