@@ -33,6 +33,9 @@ bg_pi_destinations() {
     return 0
   fi
   [ -n "$1" ] || { bg_fail 2 "destinations is empty (give 'all' for all egress but loopback)"; return; }
+  case $1 in
+    ,* | *, | *,,*) bg_fail 2 "destinations '$1' has an empty entry"; return ;;
+  esac
   _bg_pi_sorted=$(printf '%s\n' "$1" | tr ',' '\n' | sort -u)
   for _bg_pi_dest in $_bg_pi_sorted; do
     if bg_pi_valid_ipv4 "$_bg_pi_dest"; then

@@ -4,6 +4,7 @@
 // counts is seen from inside the pods: a connection to a lab address fails, loopback works.
 #include "tests/integration/support/containerd_lab.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,6 +22,12 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 const std::string k_target = "kube-system/telemetry-agent";
+
+std::string net_namespace(long pid) {
+    std::error_code error;
+    auto link = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/ns/net", error);
+    return error ? std::string("gone") : link.string();
+}
 
 class IsolationTest : public ::testing::Test {
 protected:
@@ -81,13 +88,21 @@ protected:
     }
 
     // From inside CONTAINER: does a TCP connection to ADDRESS's API server stand-in succeed?
-    bool reaches(const std::string& node, const std::string& container,
-                 const std::string& address) const {
+    // A connection that should succeed gets ATTEMPTS tries: busybox nc's -w also bounds the
+    // wait for the answer, which a heavily loaded machine can miss.
+    bool reaches(const std::string& node, const std::string& container, const std::string& address,
+                 int attempts = 1) const {
         const auto port =
             std::to_string(m_lab->description()["pod_network"]["api_port"].get<int>());
-        auto probe =
-            m_lab->pod_exec(node, container, "nc -w 2 " + address + " " + port + " </dev/null");
-        return probe.exit_code == 0 && probe.out.find("API server stand-in") != std::string::npos;
+        for (int attempt = 0; attempt < attempts; ++attempt) {
+            auto probe =
+                m_lab->pod_exec(node, container, "nc -w 3 " + address + " " + port + " </dev/null");
+            if (probe.exit_code == 0 &&
+                probe.out.find("API server stand-in") != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // From inside CONTAINER: a listener on the pod's loopback answers (the client retries until
@@ -136,7 +151,7 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
     start(2);
     for (const auto& node : m_nodes) {
         for (const auto& id : containers(node, "target")) {
-            ASSERT_TRUE(reaches(node, id, gateway())) << "the lab's pod network is down";
+            ASSERT_TRUE(reaches(node, id, gateway(), 3)) << "the lab's pod network is down";
         }
     }
     const auto others_before = other_tasks();
@@ -155,7 +170,7 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
             EXPECT_TRUE(loopback_works(node, id)) << node << " " << id;
         }
         for (const auto& id : containers(node, "decoy")) {
-            EXPECT_TRUE(reaches(node, id, gateway())) << "decoy " << id << " on " << node;
+            EXPECT_TRUE(reaches(node, id, gateway(), 3)) << "decoy " << id << " on " << node;
         }
     }
     EXPECT_EQ(other_tasks(), others_before) << "a decoy (or a daemon) was restarted";
@@ -182,6 +197,13 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
         std::this_thread::sleep_for(200ms);
     }
     ASSERT_FALSE(recreated.empty()) << "the kubelet stand-in did not recreate the agent";
+    // In the sandbox's (isolated) namespace, not one of its own where nothing is reachable anyway.
+    const auto pids = m_lab->task_pids(node);
+    std::string sandbox;
+    for (const auto& pod : m_lab->pods()["nodes"][node]) {
+        sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
+    }
+    EXPECT_EQ(net_namespace(pids.at(recreated)), net_namespace(pids.at(sandbox)));
     EXPECT_FALSE(reaches(node, recreated, gateway())) << "a recreated container escaped";
     EXPECT_EQ(daemonset({"isolate", k_target})["summary"],
               nlohmann::json({{"already_contained", 2}}));
@@ -193,7 +215,7 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
     }
     for (const auto& each : m_nodes) {
         for (const auto& id : containers(each, "target")) {
-            EXPECT_TRUE(reaches(each, id, gateway())) << each << " " << id;
+            EXPECT_TRUE(reaches(each, id, gateway(), 3)) << each << " " << id;
         }
     }
     EXPECT_EQ(daemonset({"unisolate", k_target})["summary"],
@@ -211,12 +233,12 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
     const auto bad = daemonset({"isolate", k_target, "--destination", "198.18.0.400"}, &exit_code);
     EXPECT_EQ(exit_code, 1);
     EXPECT_EQ(by_node(bad)[node]["reason"], "bad-input");
-    EXPECT_TRUE(reaches(node, agent, gateway()));
+    EXPECT_TRUE(reaches(node, agent, gateway(), 3));
 
     const auto only_gateway = daemonset({"isolate", k_target, "--destination", gateway()});
     EXPECT_EQ(only_gateway["summary"], nlohmann::json({{"contained", 1}}));
     EXPECT_FALSE(reaches(node, agent, gateway()));
-    EXPECT_TRUE(reaches(node, agent, service())) << "only the given destination is dropped";
+    EXPECT_TRUE(reaches(node, agent, service(), 3)) << "only the given destination is dropped";
     EXPECT_EQ(daemonset({"isolate", k_target, "--destination", gateway()})["summary"],
               nlohmann::json({{"already_contained", 1}}));
 
@@ -233,10 +255,41 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
         node, {"nsenter", "-t", std::to_string(sandbox_pid), "-n", "iptables", "-S", "OUTPUT"});
     EXPECT_EQ(listed.out, "-P OUTPUT ACCEPT\n-A OUTPUT -m comment --comment \"bg-isolate:all\" -j "
                           "BREAKGLASS-ISOLATE\n");
+    // IPv6 too: the pod has link-local IPv6 on eth0.
+    auto listed6 = m_lab->node_exec(
+        node, {"nsenter", "-t", std::to_string(sandbox_pid), "-n", "ip6tables", "-S", "OUTPUT"});
+    EXPECT_EQ(listed6.out, listed.out);
 
     EXPECT_EQ(daemonset({"unisolate", k_target})["summary"], nlohmann::json({{"restored", 1}}));
-    EXPECT_TRUE(reaches(node, agent, service()));
-    EXPECT_TRUE(reaches(node, agent, gateway()));
+    EXPECT_TRUE(reaches(node, agent, service(), 3));
+    EXPECT_TRUE(reaches(node, agent, gateway(), 3));
+}
+
+// The destination list is data: every entry must be an address or CIDR, and the same set in
+// another order or with repeats is the same isolation (a second run has nothing to do).
+TEST(PodIsolationLibrary, DestinationListIsCheckedEntryByEntryAndOrderDoesNotMatter) {
+    std::ifstream library(breakglass::testing::source_dir() + "/playbooks/lib/pod_isolation.sh");
+    const std::string code{std::istreambuf_iterator<char>(library), {}};
+    auto tag = [&](const std::string& destinations) {
+        auto result = breakglass::testing::run_process(
+            {"dash", "-c",
+             "bg_fail() { echo \"$2\" >&2; return \"$1\"; }\n" + code +
+                 "\nbg_pi_destinations \"$1\" && echo \"$_bg_pi_tag|$_bg_pi_v4|$_bg_pi_v6\"",
+             "sh", destinations});
+        return std::to_string(result.exit_code) + " " + result.out;
+    };
+    EXPECT_EQ(tag("all"), "0 all|all|all\n");
+    const auto two = tag("198.18.0.1,10.0.0.0/8");
+    EXPECT_EQ(two.substr(0, 2), "0 ");
+    EXPECT_NE(two.find("| 10.0.0.0/8 198.18.0.1|\n"), std::string::npos) << two;
+    EXPECT_EQ(tag("10.0.0.0/8,198.18.0.1,10.0.0.0/8"), two);
+    EXPECT_NE(tag("198.18.0.1"), two);
+    EXPECT_NE(tag("2001:db8::/32,fe80::1").find("| 2001:db8::/32 fe80::1\n"), std::string::npos);
+    for (const std::string bad :
+         {"", "1.2.3.400", "1.2.3", "1.2.3.4/33", "1.2.3.4/", "1.2.3.4/8/8", "::/129",
+          "fe80::1%eth0", "a.b.c.d", "1.2.3.4,", ",1.2.3.4", "1.2.3.4;reboot", "$(reboot)"}) {
+        EXPECT_EQ(tag(bad).substr(0, 2), "2 ") << "'" << bad << "' accepted";
+    }
 }
 
 TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched) {
