@@ -56,11 +56,17 @@ protected:
         return m_lab->description()["pod_network"]["gateway"].get<std::string>();
     }
 
-    // A TCP connection from inside CONTAINER to the API server stand-in on the gateway.
+    // A TCP connection from inside CONTAINER to the API server stand-in on the gateway; three
+    // tries, since busybox nc's -w also bounds the wait for the answer on a loaded machine.
     ProcessResult probe_gateway(const std::string& node, const std::string& container) const {
         const auto port = m_lab->description()["pod_network"]["api_port"].get<int>();
-        return m_lab->pod_exec(node, container,
-                               "nc -w 3 " + gateway() + " " + std::to_string(port) + " </dev/null");
+        ProcessResult probe;
+        for (int attempt = 0; attempt < 3 && probe.exit_code != 0; ++attempt) {
+            probe = m_lab->pod_exec(node, container,
+                                    "nc -w 3 " + gateway() + " " + std::to_string(port) +
+                                        " </dev/null");
+        }
+        return probe;
     }
 
     // The links of the fleet's network namespace (`ip -o link`, names only).
