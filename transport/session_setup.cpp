@@ -52,7 +52,12 @@ SessionHandle open_client_session(const NodeTarget& target, const SessionSetting
     if (!target.user.empty()) {
         ssh_options_set(s, SSH_OPTIONS_USER, target.user.c_str());
     }
-    if (!settings.known_hosts.empty()) {
+    if (!target.pinned_host_keys.empty()) {
+        // Pinned keys alone decide trust (check_host_key); libssh would still parse the user's
+        // and the global known_hosts for every session to order host key algorithms.
+        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
+        ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+    } else if (!settings.known_hosts.empty()) {
         ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, settings.known_hosts.c_str());
     }
     if (std::string algorithms = host_key_algorithms_for(target.pinned_host_keys);
