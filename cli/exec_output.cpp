@@ -98,6 +98,14 @@ void ExecOutput::flush_partial_line(std::size_t node, bool is_stderr) {
     }
 }
 
+void ExecOutput::on_step_end(std::size_t node) {
+    // A step whose output did not end with a newline must not run into the next step's.
+    if (m_format == ExecFormat::stream) {
+        flush_partial_line(node, false);
+        flush_partial_line(node, true);
+    }
+}
+
 void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
     m_finished[node] = true;
     if (result.steps.size() > 1 && result.status != transport::NodeStatus::ok) {

@@ -34,6 +34,7 @@ public:
     /// Output as it arrives (stream format prints complete lines, prefixed).
     void on_output(std::size_t node, std::string_view data, bool is_stderr) override;
     /// A node finished; its result is kept only as far as the format needs it.
+    void on_step_end(std::size_t node) override;
     void on_finished(std::size_t node, transport::NodeResult&& result) override;
     /// Everything finished: gathered output, JSON document, summary.
     void finish(std::chrono::milliseconds elapsed) override;

@@ -19,6 +19,8 @@ public:
 
     /// Output as it arrives from node `node` (index into the selection).
     virtual void on_output(std::size_t node, std::string_view data, bool is_stderr) = 0;
+    /// One step of a node's job ended (a line it left unfinished is complete now).
+    virtual void on_step_end(std::size_t node) { static_cast<void>(node); }
     /// A node finished.
     virtual void on_finished(std::size_t node, transport::NodeResult&& result) = 0;
     /// Every node finished: summaries, JSON documents.

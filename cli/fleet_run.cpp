@@ -119,6 +119,7 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
     session.on_output = [&output](std::size_t node, std::string_view data, bool is_stderr) {
         output.on_output(node, data, is_stderr);
     };
+    session.on_step_end = [&output](std::size_t node) { output.on_step_end(node); };
     transport::FanOutLimits limits;
     limits.parallel = int(settings.integer("parallel"));
     limits.rate = int(settings.integer("rate"));

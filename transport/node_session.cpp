@@ -417,6 +417,9 @@ void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
     result.out = m_out.take();
     result.err = m_err.take();
     result.duration = since(m_phase_started, now);
+    if (m_settings.on_step_end) {
+        m_settings.on_step_end(m_index);
+    }
     if (step.become && !m_target.become.empty() && m_target.become != "none") {
         classify_become_denied(result);
     }

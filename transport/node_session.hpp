@@ -44,6 +44,8 @@ struct SessionSettings {
     const Credentials* credentials = nullptr; // not needed when scanning host keys
     /// Called with each node's output as it arrives (streamed human output); may be empty.
     std::function<void(std::size_t node, std::string_view data, bool is_stderr)> on_output;
+    /// Called when one step of a node's job ended, before the next starts; may be empty.
+    std::function<void(std::size_t node)> on_step_end;
 };
 
 /// One command of a job, run on its own channel of the node's session.

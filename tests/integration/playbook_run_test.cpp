@@ -393,3 +393,16 @@ TEST_F(PlaybookRunTest, RolloutDefaultsApplyBelowFlags) {
     auto flagged = run(file, {"--param", "tag=t", "--timeout", "20s"});
     EXPECT_EQ(flagged.exit_code, 0) << "a flag outranks the playbook: " << flagged.err;
 }
+
+TEST_F(PlaybookRunTest, StreamedStepsWithoutTrailingNewlineStayOnTheirOwnLines) {
+    start_fleet(2);
+    json text = playbook();
+    text["steps"] = {{{"name", "first"}, {"run", "printf 'no-newline'"}},
+                     {{"name", "second"}, {"run", "echo 'next-step'"}}};
+    auto result = run(write(text.dump()), {"--param", "tag=t1"}, "human");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    for (const std::string node : {"node0001", "node0002"}) {
+        EXPECT_NE(result.out.find(node + ": no-newline\n"), std::string::npos) << result.out;
+        EXPECT_NE(result.out.find(node + ": next-step\n"), std::string::npos) << result.out;
+    }
+}
