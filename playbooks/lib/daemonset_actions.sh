@@ -1,5 +1,8 @@
 # daemonset_actions.sh: what the containment playbooks do to the containers bg_ds_match finds.
-# Needs daemonset_match.sh before it (the playbooks inline both, in that order). POSIX sh.
+# Needs daemonset_match.sh and daemonset_crictl.sh (the playbooks inline all three). POSIX sh.
+# With ctr, pause/resume are `ctr tasks pause/resume` and stop signals the tasks itself; with
+# crictl (ctr missing), they write the cgroup freezer and stop/remove go through CRI
+# (daemonset_crictl.sh). The records are the same either way.
 #
 # Every action prints one record a line (containment/node_report.hpp reads them): the snapshot
 # it started from (`matched N` and bg_ds_match's lines), then
@@ -8,8 +11,8 @@
 #   note      TEXT                            one line for the responder
 # and returns 0, or prints one line on stderr and returns the playbook exit status of its
 # failure (see failure_reason in containment/actions.cpp):
-#   2 bad input, 3 no ctr, 4 no containerd socket, 5 ctr failed, 8 still active after the
-#   action (verify).
+#   2 bad input, 3 neither ctr nor crictl, 4 no runtime socket, 5 ctr/crictl failed (or the
+#   cgroup freezer could not be written), 8 still active after the action (verify).
 #
 # Why each action survives (or not) the kubelet, which restarts what it thinks should run:
 # pause/resume use the cgroup freezer, which the kubelet does not look at (a frozen container is
@@ -19,7 +22,7 @@
 # bg_ds_snapshot: bg_ds_match's lines into $_bg_snapshot, or return its failure; prints them
 # after a `matched N` line (N sandboxes), which starts a snapshot even when nothing matched. The
 # runtime check runs here too, not only in the command substitution's subshell: the actions
-# below call ctr through the variables it sets.
+# below call ctr or crictl through the variables it sets.
 bg_ds_snapshot() {
   bg_ds_check_runtime || return
   _bg_snapshot=$(bg_ds_match) || return
@@ -48,12 +51,23 @@ bg_ds_ctr_gone() {
   bg_fail 5 "ctr $1 $2 failed: $(printf '%s' "$_bg_out" | tr '\n' ' ')"
 }
 
+# bg_ds_set_frozen ID PID paused|running: ctr's pause/resume, or the cgroup freezer with crictl.
+bg_ds_set_frozen() {
+  if [ "$_bg_runtime" = crictl ]; then
+    bg_ds_freezer_set "$2" "$3"
+  elif [ "$3" = paused ]; then
+    bg_ds_ctr tasks pause "$1" >/dev/null
+  else
+    bg_ds_ctr tasks resume "$1" >/dev/null
+  fi
+}
+
 # Pause: only containers; the sandbox's pause process does no work and holds the pod's network.
 bg_ds_pause_one() {
   [ "$1" = container ] || return 0
   case $3 in
     running)
-      bg_ds_ctr tasks pause "$2" >/dev/null || return
+      bg_ds_set_frozen "$2" "$4" paused || return
       echo "change container $2 running paused" ;;
     paused | pausing) echo "unchanged container $2 paused" ;;
     *) echo "unchanged container $2 $3" ;;
@@ -64,7 +78,7 @@ bg_ds_resume_one() {
   [ "$1" = container ] || return 0
   case $3 in
     paused | pausing)
-      bg_ds_ctr tasks resume "$2" >/dev/null || return
+      bg_ds_set_frozen "$2" "$4" running || return
       echo "change container $2 paused running" ;;
     *) echo "unchanged container $2 $3" ;;
   esac
@@ -97,6 +111,10 @@ bg_ds_live_ids() { # the IDs among $_bg_signalled whose task is still RUNNING/PA
 }
 
 bg_ds_stop_all() { # GRACE_SECONDS
+  if [ "$_bg_runtime" = crictl ]; then
+    bg_ds_crictl_stop_all "$1"
+    return
+  fi
   _bg_signalled=""
   # Containers before sandboxes: two passes over the snapshot.
   bg_ds_each bg_ds_term_containers || return
@@ -135,7 +153,13 @@ bg_ds_unchanged_stopped() { echo "unchanged $1 $2 stopped"; }
 bg_ds_delete_containers() { [ "$1" = container ] || return 0; bg_ds_delete_one "$@"; }
 bg_ds_delete_sandboxes() { [ "$1" = sandbox ] || return 0; bg_ds_delete_one "$@"; }
 bg_ds_delete_one() {
-  bg_ds_ctr_gone containers delete "$2" || return
+  if [ "$_bg_runtime" != crictl ]; then
+    bg_ds_ctr_gone containers delete "$2" || return
+  elif [ "$1" = container ]; then
+    bg_ds_crictl_gone rm "$2" || return
+  else
+    bg_ds_crictl_gone rmp "$2" || return
+  fi
   echo "change $1 $2 stopped removed"
 }
 

@@ -1,6 +1,7 @@
 # daemonset_match.sh: which sandboxes and containers on THIS node belong to one DaemonSet.
 # The one matching rule of every DaemonSet playbook; the playbooks inline this file, so it is
-# self-contained POSIX sh that needs only `ctr` (shipped with containerd) and sed/awk.
+# POSIX sh that needs `ctr` (shipped with containerd) or, where ctr is missing, `crictl` (then
+# daemonset_crictl.sh, inlined after it, does the runtime calls), and sed/awk.
 #
 # Input, as shell variables (never spliced into code):
 #   DS_NAMESPACE   the DaemonSet's namespace (a DNS-1123 label)
@@ -15,8 +16,9 @@
 # STATE is the task's state lower-cased (running, paused, pausing, stopped, created, unknown);
 # a container without a task (exited, its task deleted as CRI does) is `stopped` with PID 0.
 # It returns 0 when the runtime answered (also with no match), and otherwise prints one line
-# `daemonset_match: REASON` on stderr and returns 2 (bad input), 3 (no ctr: containerd not
-# installed), 4 (no containerd socket: containerd not running) or 5 (ctr failed).
+# `daemonset_match: REASON` on stderr and returns 2 (bad input), 3 (neither ctr nor crictl: no
+# container runtime installed), 4 (no containerd socket, or no CRI socket for crictl: the runtime
+# is not running) or 5 (ctr or crictl failed).
 #
 # The rule (the owner reference is not visible on a node, so this is all a node can tell):
 #   - the sandbox's io.kubernetes.pod.namespace equals DS_NAMESPACE;
@@ -28,7 +30,10 @@
 # Two DaemonSets of one namespace whose names agree on their first 57 characters share the
 # prefix and cannot be told apart on a node.
 #
-# crictl (not packaged in Debian 12) is not supported here yet: without ctr this fails with 3.
+# ctr is preferred. Without it, crictl (not packaged in Debian 12; see daemonset_crictl.sh) gives
+# the same lines: the rule is applied to the CRI sandbox labels, which carry the same keys, and
+# paused/pausing is read from the container's cgroup freezer (CRI has no paused state). That path
+# is only tested here against the lab's stand-in for crictl (lab/node/crictl), not a real one.
 
 bg_ds_fail() {
   echo "daemonset_match: $2" >&2
@@ -73,13 +78,32 @@ bg_ds_label() {
     $1 == key { v = $2; sub(/,$/, "", v); if (v ~ /^"[^"\\]*"$/) { print substr(v, 2, length(v) - 2) } exit }'
 }
 
+# bg_ds_executable NAME: its path when NAME is an executable file (bash's `command -v` also
+# names a file it could not execute).
+bg_ds_executable() {
+  _bg_path=$(command -v "$1" 2>/dev/null) && [ -f "$_bg_path" ] && [ -x "$_bg_path" ] &&
+    printf '%s\n' "$_bg_path"
+}
+
+# bg_ds_check_runtime: sets _bg_runtime (ctr or crictl) and what calling it needs.
 bg_ds_check_runtime() {
-  # bash's `command -v` also names a file it could not execute: demand an executable file.
-  _bg_ctr=$(command -v "${CTR:-ctr}" 2>/dev/null) && [ -f "$_bg_ctr" ] && [ -x "$_bg_ctr" ] ||
-    { bg_ds_fail 3 "ctr not found: containerd is not installed on this node"; return; }
-  _bg_socket=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
+  if _bg_ctr=$(bg_ds_executable "${CTR:-ctr}"); then
+    _bg_runtime=ctr
+    _bg_socket=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
+    [ -S "$_bg_socket" ] ||
+      { bg_ds_fail 4 "containerd socket $_bg_socket is missing: containerd is not running"; return; }
+    return 0
+  fi
+  _bg_crictl=$(bg_ds_executable "${CRICTL:-crictl}") ||
+    { bg_ds_fail 3 "neither ctr nor crictl found: no container runtime is installed on this node"; return; }
+  _bg_runtime=crictl
+  _bg_endpoint=${CONTAINER_RUNTIME_ENDPOINT:-unix:///run/containerd/containerd.sock}
+  case $_bg_endpoint in
+    unix:///*) _bg_socket=${_bg_endpoint#unix://} ;;
+    *) bg_ds_fail 2 "CONTAINER_RUNTIME_ENDPOINT '$_bg_endpoint' is not a unix:/// socket"; return ;;
+  esac
   [ -S "$_bg_socket" ] ||
-    { bg_ds_fail 4 "containerd socket $_bg_socket is missing: containerd is not running"; return; }
+    { bg_ds_fail 4 "CRI socket $_bg_socket is missing: the container runtime is not running (crictl)"; return; }
 }
 
 # bg_ds_ctr ARGS...: ctr in namespace k8s.io; its error becomes the reason (exit 5).
@@ -102,6 +126,10 @@ bg_ds_match() {
   bg_ds_valid_name "${DS_NAME-}" 253 ||
     { bg_ds_fail 2 "DS_NAME '${DS_NAME-}' is not a Kubernetes object name"; return; }
   bg_ds_check_runtime || return
+  if [ "$_bg_runtime" = crictl ]; then
+    bg_ds_crictl_match
+    return
+  fi
   _bg_prefix=$(bg_ds_prefix "$DS_NAME")
   _bg_tasks=$(bg_ds_ctr tasks ls) || return
   _bg_sandboxes=$(bg_ds_ctr containers ls -q "labels.\"io.cri-containerd.kind\"==sandbox,labels.\"io.kubernetes.pod.namespace\"==$DS_NAMESPACE,labels.\"controller-revision-hash\",labels.\"pod-template-generation\"") || return

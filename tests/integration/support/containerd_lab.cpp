@@ -225,6 +225,7 @@ std::string ContainerdLab::missing_prerequisite() {
 
 std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name) {
     return read_text(source_dir() + "/playbooks/lib/daemonset_match.sh") +
+           read_text(source_dir() + "/playbooks/lib/daemonset_crictl.sh") +
            "\nDS_NAMESPACE=" + sh_quote(ds_namespace) + "\nDS_NAME=" + sh_quote(ds_name) +
            "\nbg_ds_match\n";
 }

@@ -77,7 +77,8 @@ private:
 /// The "nodes" of a breakglass JSON document by node name.
 std::map<std::string, nlohmann::json> nodes_by_name(const nlohmann::json& document);
 
-/// A sh script that defines the matching library (playbooks/lib/daemonset_match.sh), sets
+/// A sh script that defines the matching library (playbooks/lib/daemonset_match.sh and, for
+/// nodes without ctr, daemonset_crictl.sh), sets
 /// DS_NAMESPACE and DS_NAME, and runs bg_ds_match: what the DaemonSet playbooks will inline.
 std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name);
 
