@@ -60,7 +60,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
 CONF
 }
 
-node_fault() { # NODE: none, no-socket or no-runtime
+node_fault() { # NODE: none, no-socket, no-runtime or crictl-only
   local fault
   for fault in "${faults[@]}"; do
     [[ ${fault%%:*} == "$1" ]] && { echo "${fault#*:}"; return; }
@@ -74,7 +74,8 @@ up_containerd() {
     die "--containerd needs containerd, runc and busybox-static"
   local fault
   for fault in "${faults[@]}"; do
-    [[ $fault =~ ^node[0-9]+:(no-socket|no-runtime)$ ]] || die "--fault must be NODE:no-socket or NODE:no-runtime, got '$fault'"
+    [[ $fault =~ ^node[0-9]+:(no-socket|no-runtime|crictl-only)$ ]] ||
+      die "--fault must be NODE:no-socket, NODE:no-runtime or NODE:crictl-only, got '$fault'"
   done
   local params="nodes=$nodes containerd faults=${faults[*]}"
   if fleet_alive "$name" "$params"; then
@@ -88,7 +89,7 @@ up_containerd() {
   make_rootfs "$d/rootfs"
   up_pod_network "$d" "$ns"
   mkdir -p "$d/bin"
-  cp "$NODE_SCRIPTS"/{start,kubelet-standin,systemctl,pods.sh,cni.sh} "$d/bin/"
+  cp "$NODE_SCRIPTS"/{start,kubelet-standin,systemctl,crictl,pods.sh,cni.sh} "$d/bin/"
   source "$NODE_SCRIPTS/pods.sh"
 
   local host_mnt_ns; host_mnt_ns=$(readlink /proc/self/ns/mnt)
@@ -111,6 +112,7 @@ ADDRESS=$addr
 CGROUP_PARENT=/bglab-$name/$node_name
 ROOTFS=$d/rootfs
 FAULT=$(node_fault "$node_name")
+LAB_CTR=$([[ $(node_fault "$node_name") == crictl-only ]] && echo /run/breakglass-node/ctr || echo ctr)
 SSHD_DIR=$d/sshd-$k
 POD_BRIDGE=$BGLAB_POD_BRIDGE
 POD_GATEWAY=$BGLAB_POD_GATEWAY
@@ -135,7 +137,7 @@ ENV
       ((++tries < 200)) || die "sshd of $node_name did not start; see $d/sshd-$((i - 1))/sshd.log"
       sleep 0.05
     done
-    [[ $(node_fault "$node_name") == none ]] || continue
+    [[ $(node_fault "$node_name") == none || $(node_fault "$node_name") == crictl-only ]] || continue
     tries=0
     until [[ -f $nd/kubelet/synced ]]; do
       ((++tries < 1200)) || die "pods of $node_name did not start; see $nd/kubelet/kubelet.log"
