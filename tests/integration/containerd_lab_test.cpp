@@ -411,8 +411,8 @@ TEST_F(ContainerdLabTest, NodeWithoutContainerdOrItsSocketFailsWithThatReason) {
 
     EXPECT_EQ(nodes["node0002"]["status"], "failed");
     EXPECT_EQ(nodes["node0002"]["exit_code"], 3);
-    EXPECT_EQ(nodes["node0002"]["stderr"],
-              "daemonset_match: ctr not found: containerd is not installed on this node\n");
+    EXPECT_EQ(nodes["node0002"]["stderr"], "daemonset_match: neither ctr nor crictl found: no "
+                                           "container runtime is installed on this node\n");
     EXPECT_EQ(nodes["node0003"]["status"], "failed");
     EXPECT_EQ(nodes["node0003"]["exit_code"], 4);
     EXPECT_EQ(nodes["node0003"]["stderr"],

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::ContainerdLab;
+using breakglass::testing::freezer_state;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::TempDir;
 
@@ -166,21 +167,6 @@ protected:
     std::vector<std::string> m_flags;
     std::vector<std::string> m_nodes;
 };
-
-// Freezer state of a process (cgroup v1 freezer hierarchy, as runc uses on this machine).
-std::string freezer_state(long pid) {
-    std::ifstream cgroups("/proc/" + std::to_string(pid) + "/cgroup");
-    for (std::string line; std::getline(cgroups, line);) {
-        const auto first = line.find(':');
-        const auto second = line.find(':', first + 1);
-        if (line.substr(first + 1, second - first - 1) == "freezer") {
-            std::string state =
-                read_file("/sys/fs/cgroup/freezer" + line.substr(second + 1) + "/freezer.state");
-            return state.substr(0, state.find('\n'));
-        }
-    }
-    return "no freezer cgroup";
-}
 
 std::string proc_state(long pid) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");

@@ -223,6 +223,20 @@ std::string ContainerdLab::missing_prerequisite() {
     return {};
 }
 
+std::string freezer_state(long pid) {
+    std::ifstream cgroups("/proc/" + std::to_string(pid) + "/cgroup");
+    for (std::string line; std::getline(cgroups, line);) {
+        const auto first = line.find(':');
+        const auto second = line.find(':', first + 1);
+        if (line.substr(first + 1, second - first - 1) == "freezer") {
+            std::string state =
+                read_text("/sys/fs/cgroup/freezer" + line.substr(second + 1) + "/freezer.state");
+            return state.substr(0, state.find('\n'));
+        }
+    }
+    return "no freezer cgroup";
+}
+
 std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name) {
     return read_text(source_dir() + "/playbooks/lib/daemonset_match.sh") +
            read_text(source_dir() + "/playbooks/lib/daemonset_crictl.sh") +

@@ -77,6 +77,11 @@ private:
 /// The "nodes" of a breakglass JSON document by node name.
 std::map<std::string, nlohmann::json> nodes_by_name(const nlohmann::json& document);
 
+/// The state of PID's cgroup v1 freezer (FROZEN, FREEZING, THAWED; runc freezes there on this
+/// machine), read from the host: lab nodes share its cgroup namespace. "no freezer cgroup" when
+/// PID has none (or is gone).
+std::string freezer_state(long pid);
+
 /// A sh script that defines the matching library (playbooks/lib/daemonset_match.sh and, for
 /// nodes without ctr, daemonset_crictl.sh), sets
 /// DS_NAMESPACE and DS_NAME, and runs bg_ds_match: what the DaemonSet playbooks will inline.
