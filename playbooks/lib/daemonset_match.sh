@@ -127,6 +127,9 @@ bg_ds_match() {
     { bg_ds_fail 2 "DS_NAME '${DS_NAME-}' is not a Kubernetes object name"; return; }
   bg_ds_check_runtime || return
   if [ "$_bg_runtime" = crictl ]; then
+    # A playbook that does not inline daemonset_crictl.sh cannot use crictl: say so, not "not found".
+    command -v bg_ds_crictl_match >/dev/null 2>&1 ||
+      { bg_ds_fail 3 "ctr not found, and this playbook does not include daemonset_crictl.sh for crictl"; return; }
     bg_ds_crictl_match
     return
   fi

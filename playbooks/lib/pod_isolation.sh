@@ -1,6 +1,6 @@
 # pod_isolation.sh: drop the egress of the pods bg_ds_match finds, inside each pod's own network
-# namespace, and undo it. Needs daemonset_match.sh and daemonset_actions.sh before it (the
-# playbooks inline all three, in that order). POSIX sh; needs iptables (ip6tables for IPv6),
+# namespace, and undo it. Needs daemonset_match.sh, daemonset_crictl.sh (nodes without ctr) and
+# daemonset_actions.sh before it (the playbooks inline all four, in that order). POSIX sh; needs iptables (ip6tables for IPv6),
 # iptables-restore and nsenter on the node.
 #
 # Records (containment/node_report.hpp), one per pod, after the snapshot:
