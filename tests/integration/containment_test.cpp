@@ -2,7 +2,7 @@
 // real containerd and runc, CRI-labelled target pods next to decoys, and the one stand-in, the
 // kubelet (lab/node/kubelet-standin, which recreates what dies unless held through systemctl).
 // The shipped playbooks are bundled and signed by the real ssh-keygen for each fleet.
-#include "tests/integration/support/containerd_lab.hpp"
+#include "tests/integration/support/containment_fixture.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -37,39 +37,10 @@ struct Task {
     std::string status; // RUNNING, PAUSED, STOPPED
 };
 
-class ContainmentTest : public ::testing::Test {
+class ContainmentTest : public breakglass::testing::ContainmentFixture {
 protected:
-    void SetUp() override {
-        if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
-            GTEST_SKIP() << missing;
-        }
-    }
-
-    void start(int nodes, std::vector<std::string> faults = {}) {
-        m_lab = std::make_unique<ContainerdLab>(
-            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes,
-            std::move(faults));
-        m_flags = m_lab->shipped_playbook_flags(m_dir.path());
-        for (const auto& node : m_lab->description()["nodes"]) {
-            m_nodes.push_back(node["name"].get<std::string>());
-        }
-    }
-
-    // `breakglass daemonset ARGS... -o json`; the document, with the exit code beside it.
-    nlohmann::json daemonset(std::vector<std::string> args, int* exit_code = nullptr) const {
-        args.insert(args.begin(), "daemonset");
-        args.insert(args.end(), m_flags.begin(), m_flags.end());
-        args.insert(args.end(), {"-o", "json"});
-        return run_json(args, exit_code);
-    }
-
     nlohmann::json run_json(const std::vector<std::string>& args, int* exit_code) const {
         return m_lab->breakglass_json(args, exit_code);
-    }
-
-    // node name -> its JSON entry.
-    static std::map<std::string, nlohmann::json> by_node(const nlohmann::json& document) {
-        return breakglass::testing::nodes_by_name(document);
     }
 
     // container/sandbox ID -> task on NODE (tasks without a process are absent).
@@ -161,11 +132,6 @@ protected:
         }
         return predicate();
     }
-
-    TempDir m_dir;
-    std::unique_ptr<ContainerdLab> m_lab;
-    std::vector<std::string> m_flags;
-    std::vector<std::string> m_nodes;
 };
 
 std::string proc_state(long pid) {

@@ -2,7 +2,7 @@
 // containerd lab's pod network: real containerd and runc, pods in their own network namespaces
 // joined to the fleet's bridge, an API server stand-in on the gateway (lab/pod_network.sh). What
 // counts is seen from inside the pods: a connection to a lab address fails, loopback works.
-#include "tests/integration/support/containerd_lab.hpp"
+#include "tests/integration/support/containment_fixture.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -29,35 +29,8 @@ std::string net_namespace(long pid) {
     return error ? std::string("gone") : link.string();
 }
 
-class IsolationTest : public ::testing::Test {
+class IsolationTest : public breakglass::testing::ContainmentFixture {
 protected:
-    void SetUp() override {
-        if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
-            GTEST_SKIP() << missing;
-        }
-    }
-
-    void start(int nodes) {
-        m_lab = std::make_unique<ContainerdLab>(
-            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes);
-        m_flags = m_lab->shipped_playbook_flags(m_dir.path());
-        for (const auto& node : m_lab->description()["nodes"]) {
-            m_nodes.push_back(node["name"].get<std::string>());
-        }
-    }
-
-    // `breakglass daemonset ARGS... -o json`, with the exit code beside it.
-    nlohmann::json daemonset(std::vector<std::string> args, int* exit_code = nullptr) const {
-        args.insert(args.begin(), "daemonset");
-        args.insert(args.end(), m_flags.begin(), m_flags.end());
-        args.insert(args.end(), {"-o", "json"});
-        return m_lab->breakglass_json(args, exit_code);
-    }
-
-    static std::map<std::string, nlohmann::json> by_node(const nlohmann::json& document) {
-        return breakglass::testing::nodes_by_name(document);
-    }
-
     // The running containers of NODE's pods of ROLE (target or decoy), as the stand-in runs
     // them now (it may have recreated some).
     std::vector<std::string> containers(const std::string& node, const std::string& role) const {
@@ -140,11 +113,6 @@ protected:
         }
         return out;
     }
-
-    TempDir m_dir;
-    std::unique_ptr<ContainerdLab> m_lab;
-    std::vector<std::string> m_flags;
-    std::vector<std::string> m_nodes;
 };
 
 TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKubeletAndUndoes) {

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "tests/integration/support/containerd_lab.hpp"
+#include "tests/integration/support/process.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace breakglass::testing {
+
+/// The fixture of the `breakglass daemonset` tests: a containerd lab fleet named after the test,
+/// the shipped playbooks signed for it, and the command run with -o json. Skips where the
+/// containerd lab cannot run.
+class ContainmentFixture : public ::testing::Test {
+protected:
+    void SetUp() override;
+
+    /// Brings up NODES containerd lab nodes (with lab/fleet --fault FAULTS) and signs the shipped
+    /// playbooks for them.
+    void start(int nodes, std::vector<std::string> faults = {});
+
+    /// `breakglass daemonset ARGS... -o json` against the fleet; the document, with the exit
+    /// code beside it.
+    nlohmann::json daemonset(std::vector<std::string> args, int* exit_code = nullptr) const;
+
+    /// node name -> its entry in a document's "nodes".
+    static std::map<std::string, nlohmann::json> by_node(const nlohmann::json& document) {
+        return nodes_by_name(document);
+    }
+
+    TempDir m_dir;
+    std::unique_ptr<ContainerdLab> m_lab;
+    std::vector<std::string> m_flags; // -i, --playbooks, --allowed-signers, --state-dir
+    std::vector<std::string> m_nodes; // node names, in fleet order
+};
+
+} // namespace breakglass::testing
