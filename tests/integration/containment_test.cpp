@@ -266,9 +266,8 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
         target_pids[name].push_back(node["pods"][0]["sandbox"]["pid"].get<long>());
     }
     const auto stopped =
-        daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "12s", "--grace", "2s"});
+        daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s", "--grace", "2s"});
     EXPECT_EQ(stopped["summary"], nlohmann::json({{"contained", 2}}));
-    const auto held_at = Clock::now();
     for (const auto& [name, node] : by_node(stopped)) {
         EXPECT_EQ(node["remaining"], 0);
         EXPECT_EQ(kubelet_state(name), "inactive\n");
@@ -281,13 +280,17 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
     }
     // Held: the stand-in does not bring them back, and a second stop has nothing to do.
     std::this_thread::sleep_for(3s);
-    const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "12s"});
+    const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s"});
     EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
     EXPECT_EQ(all_decoy_pids(), decoys_before);
-    EXPECT_LT(Clock::now() - held_at, 12s) << "the test was too slow to observe the hold";
+    // What was seen above was seen while held (a state check, not a clock one: the machine
+    // may be slow, e.g. under the sanitizers).
+    for (const auto& name : m_nodes) {
+        ASSERT_EQ(kubelet_state(name), "inactive\n") << name << ": the hold ended too soon";
+    }
     // The hold ends by itself (nobody runs `kubelet release`): the kubelet restarts the pods.
     for (const auto& name : m_nodes) {
-        EXPECT_TRUE(eventually(25s, [&] { return kubelet_state(name) == "active\n"; })) << name;
+        EXPECT_TRUE(eventually(35s, [&] { return kubelet_state(name) == "active\n"; })) << name;
     }
     EXPECT_TRUE(eventually(15s, [&] {
         return daemonset({"status", k_target})["summary"] == nlohmann::json({{"running", 2}});
