@@ -144,7 +144,7 @@ int child(const std::string& mode, const std::string& path) {
             std::cerr << chosen.error().message << '\n';
             return 1;
         }
-        selected = chosen->size();
+        selected = chosen->indices.size();
     } else if (mode == "dom") {
         // The peer: the whole document as nlohmann::json, then the same selection by hand.
         std::ifstream in(path);

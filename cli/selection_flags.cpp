@@ -18,6 +18,8 @@ void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
     command.add_option("-x,--exclude", flags.exclude, "node set to leave out");
     command.add_option("--limit", flags.limit, "at most this many nodes (the first selected)")
         ->check(CLI::PositiveNumber);
+    command.add_flag("--strict-selection", flags.strict,
+                     "a -w/-x range that covers names the inventory lacks is an error");
     command.add_flag("--allow-stale", flags.allow_stale,
                      "use an inventory older than stale_refuse");
 }
@@ -57,7 +59,8 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
         }
     }
 
-    inventory::SelectionRequest request{flags.selector, flags.nodes, flags.exclude, flags.limit};
+    inventory::SelectionRequest request{flags.selector, flags.nodes, flags.exclude, flags.limit,
+                                        flags.strict};
     auto selected = inventory::select_nodes(fleet.inventory, request);
     if (!selected) {
         throw Failure(selected.error().kind == inventory::SelectionError::Kind::syntax
@@ -65,10 +68,15 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                           : ExitCode::inventory,
                       selected.error().message);
     }
-    if (selected->empty()) {
+    if (context.verbosity >= 0) {
+        for (const std::string& warning : selected->warnings) {
+            *context.err << "breakglass: warning: " << warning << '\n';
+        }
+    }
+    if (selected->indices.empty()) {
         throw Failure(ExitCode::inventory, "the selection matches no node");
     }
-    fleet.indices = std::move(*selected);
+    fleet.indices = std::move(selected->indices);
     return fleet;
 }
 

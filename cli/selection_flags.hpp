@@ -13,13 +13,15 @@
 
 namespace breakglass::cli {
 
-/// The selection every node-targeting command shares: -l, -w, -x, --limit, --allow-stale.
+/// The selection every node-targeting command shares: -l, -w, -x, --limit, --allow-stale,
+/// --strict-selection.
 struct SelectionFlags {
     std::string selector;
     std::vector<std::string> nodes;
     std::vector<std::string> exclude;
     std::optional<std::size_t> limit;
     bool allow_stale = false;
+    bool strict = false;
 };
 
 /// Adds the selection flags to `command`.

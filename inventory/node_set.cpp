@@ -2,6 +2,7 @@
 
 #include "inventory/string_pool.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 
@@ -115,7 +116,9 @@ private:
             pieces.back().literal += c;
             ++at;
         }
-        return expand(pieces, offset);
+        const bool bracketed = std::any_of(pieces.begin(), pieces.end(),
+                                           [](const Piece& piece) { return !piece.choices.empty(); });
+        return expand(pieces, offset, std::string(text), bracketed);
     }
 
     // "001-100,205,7-9/2" inside brackets.
@@ -187,7 +190,8 @@ private:
         return error == std::errc{} && end == text.data() + text.size();
     }
 
-    tl::expected<void, NodeSetError> expand(const std::vector<Piece>& pieces, std::size_t offset) {
+    tl::expected<void, NodeSetError> expand(const std::vector<Piece>& pieces, std::size_t offset,
+                                            std::string text, bool bracketed) {
         std::vector<std::string> names{""};
         for (const Piece& piece : pieces) {
             if (piece.choices.empty()) {
@@ -209,16 +213,31 @@ private:
             }
             names = std::move(grown);
         }
+        // Glob characters come from literals only, so every expanded name of an element is a
+        // glob or none is.
+        const bool glob = text.find_first_of("*?") != std::string::npos;
+        NodeSetTerm term{glob        ? NodeSetTerm::Kind::pattern
+                         : bracketed ? NodeSetTerm::Kind::range
+                                     : NodeSetTerm::Kind::exact,
+                         std::move(text),
+                         {},
+                         {}};
+        StringPool& seen = glob ? m_seen_globs : m_seen_names;
+        std::vector<std::string>& kept = glob ? m_result.globs : m_result.names;
+        std::vector<std::size_t>& indices = glob ? term.globs : term.names;
+        indices.reserve(names.size());
         for (std::string& name : names) {
-            const bool glob = name.find_first_of("*?") != std::string::npos;
-            StringPool& seen = glob ? m_seen_globs : m_seen_names;
             const std::size_t before = seen.size();
-            if (seen.intern(name) < before) {
+            // Interned in order, so a name's id is its index in `kept`.
+            const std::size_t id = seen.intern(name);
+            indices.push_back(id);
+            if (id < before) {
                 continue;
             }
-            (glob ? m_result.globs : m_result.names).push_back(std::move(name));
+            kept.push_back(std::move(name));
             ++m_count;
         }
+        m_result.terms.push_back(std::move(term));
         return {};
     }
 

@@ -9,11 +9,27 @@
 
 namespace breakglass::inventory {
 
+/// One top-level element of a node set (`node0042`, `node[001-100]`, `gpu-*`), which the
+/// selection judges on its own: a name given exactly must exist (a typo), a range may cover
+/// names a fleet with gaps lacks, a pattern must match something.
+struct NodeSetTerm {
+    enum class Kind {
+        exact,   // no brackets, no glob characters
+        range,   // brackets, no glob characters
+        pattern, // any `*` or `?`
+    };
+    Kind kind = Kind::exact;
+    std::string text;                // as written, blanks trimmed
+    std::vector<std::size_t> names;  // indices into NodeSet::names (exact, range)
+    std::vector<std::size_t> globs;  // indices into NodeSet::globs (pattern)
+};
+
 /// A -w/-x node set once its ranges are expanded: exact names, and globs (`gpu-*`) that are
 /// matched against inventory names.
 struct NodeSet {
     std::vector<std::string> names; // in the order written, duplicates removed
     std::vector<std::string> globs;
+    std::vector<NodeSetTerm> terms; // in the order written
 };
 
 /// A node-set syntax error with the 1-based column of the offending character.

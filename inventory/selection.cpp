@@ -13,19 +13,112 @@ namespace {
 // Node names interned in inventory order: names are unique, so a name's id is its index.
 using NameIndex = StringPool;
 
-// Marks the nodes a list of node sets names; no sets, no marks (an empty vector). Unknown
-// exact names are collected, not skipped.
-tl::expected<std::vector<bool>, SelectionError> mark(const Inventory& inventory,
-                                                     const NameIndex& index,
-                                                     const std::vector<std::string>& sets,
-                                                     const char* flag) {
-    if (sets.empty()) {
-        return std::vector<bool>{};
+// A warning names at most this many missing nodes: a 100,000-name range over a sparse fleet
+// must not print a page.
+constexpr std::size_t k_missing_shown = 64;
+
+SelectionError contradiction(std::string message) {
+    return SelectionError{SelectionError::Kind::unknown_nodes, std::move(message)};
+}
+
+std::string describe_missing(std::vector<std::string_view> missing) {
+    const std::size_t total = missing.size();
+    if (total <= k_missing_shown) {
+        return fold_node_set(missing);
     }
-    std::vector<bool> marked(inventory.nodes.size(), false);
-    std::vector<std::string_view> unknown;
-    std::vector<NodeSet> parsed;
-    for (const std::string& text : sets) {
+    missing.resize(k_missing_shown);
+    return fold_node_set(missing) + " and " + std::to_string(total - k_missing_shown) + " more";
+}
+
+// The nodes one parsed -w or -x argument covers, term by term, with the rules of
+// select_nodes(). `marks` collects the union over every argument of the flag.
+class TermMarker {
+public:
+    TermMarker(const Inventory& inventory, const NameIndex& index, const char* flag, bool strict,
+               std::vector<std::string>& warnings)
+        : m_inventory(inventory), m_index(index), m_flag(flag), m_strict(strict),
+          m_warnings(warnings) {}
+
+    // Marks every node `set` covers in `marks`; each term's own nodes go to `term_marks`.
+    tl::expected<void, SelectionError> mark(const NodeSet& set, std::vector<bool>& marks,
+                                            std::vector<std::vector<std::size_t>>& term_nodes) {
+        std::vector<std::string_view> unknown;
+        for (const NodeSetTerm& term : set.terms) {
+            std::vector<std::size_t> covered;
+            std::vector<std::string_view> missing;
+            if (term.kind == NodeSetTerm::Kind::pattern) {
+                for (std::size_t i = 0; i < m_inventory.nodes.size(); ++i) {
+                    for (std::size_t glob : term.globs) {
+                        if (glob_match(set.globs[glob], m_inventory.nodes[i].name)) {
+                            covered.push_back(i);
+                            break;
+                        }
+                    }
+                }
+            } else {
+                for (std::size_t name : term.names) {
+                    if (auto found = m_index.find(set.names[name])) {
+                        covered.push_back(*found);
+                    } else {
+                        missing.push_back(set.names[name]);
+                    }
+                }
+            }
+            if (term.kind == NodeSetTerm::Kind::exact) {
+                unknown.insert(unknown.end(), missing.begin(), missing.end());
+            } else if (covered.empty()) {
+                return tl::unexpected(contradiction(std::string(m_flag) + " " + term.text +
+                                                    " matches no node in the inventory"));
+            } else if (!missing.empty()) {
+                const std::size_t total = covered.size() + missing.size();
+                std::string line = std::string(m_flag) + " " + term.text + ": " +
+                                   std::to_string(covered.size()) + " of " +
+                                   std::to_string(total) + " names in the inventory; missing " +
+                                   describe_missing(missing);
+                if (m_strict) {
+                    return tl::unexpected(contradiction(line + " (--strict-selection)"));
+                }
+                m_warnings.push_back(std::move(line));
+            }
+            for (std::size_t i : covered) {
+                marks[i] = true;
+            }
+            term_nodes.push_back(term.kind == NodeSetTerm::Kind::exact ? std::vector<std::size_t>{}
+                                                                       : std::move(covered));
+        }
+        if (!unknown.empty()) {
+            return tl::unexpected(contradiction(std::string(m_flag) +
+                                                " names nodes not in the inventory: " +
+                                                fold_node_set(unknown)));
+        }
+        return {};
+    }
+
+private:
+    const Inventory& m_inventory;
+    const NameIndex& m_index;
+    const char* m_flag;
+    bool m_strict;
+    std::vector<std::string>& m_warnings;
+};
+
+// What one flag's arguments mark: the union, and per range or pattern term, its own nodes and
+// text (for -x's "excludes nothing" rule). No arguments, no marks (an empty vector).
+struct Marked {
+    std::vector<bool> nodes;
+    std::vector<std::vector<std::size_t>> term_nodes;
+    std::vector<const NodeSetTerm*> terms;
+    std::vector<NodeSet> sets; // owns what `terms` points into
+};
+
+tl::expected<Marked, SelectionError> mark(const Inventory& inventory, const NameIndex& index,
+                                          const std::vector<std::string>& texts, const char* flag,
+                                          bool strict, std::vector<std::string>& warnings) {
+    Marked marked;
+    if (texts.empty()) {
+        return marked;
+    }
+    for (const std::string& text : texts) {
         auto set = parse_node_set(text);
         if (!set) {
             return tl::unexpected(SelectionError{SelectionError::Kind::syntax,
@@ -33,41 +126,25 @@ tl::expected<std::vector<bool>, SelectionError> mark(const Inventory& inventory,
                                                      std::to_string(set.error().column) + ": " +
                                                      set.error().message});
         }
-        parsed.push_back(std::move(*set));
+        marked.sets.push_back(std::move(*set));
     }
-    for (const NodeSet& set : parsed) {
-        for (const std::string& name : set.names) {
-            if (auto found = index.find(name)) {
-                marked[*found] = true;
-            } else {
-                unknown.push_back(name);
-            }
+    marked.nodes.assign(inventory.nodes.size(), false);
+    TermMarker marker(inventory, index, flag, strict, warnings);
+    for (const NodeSet& set : marked.sets) {
+        if (auto done = marker.mark(set, marked.nodes, marked.term_nodes); !done) {
+            return tl::unexpected(done.error());
         }
-        if (set.globs.empty()) {
-            continue;
+        for (const NodeSetTerm& term : set.terms) {
+            marked.terms.push_back(&term);
         }
-        for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
-            for (const std::string& glob : set.globs) {
-                if (!marked[i] && glob_match(glob, inventory.nodes[i].name)) {
-                    marked[i] = true;
-                }
-            }
-        }
-    }
-    if (!unknown.empty()) {
-        return tl::unexpected(
-            SelectionError{SelectionError::Kind::unknown_nodes, std::string(flag) +
-                                                                    " names nodes not in the "
-                                                                    "inventory: " +
-                                                                    fold_node_set(unknown)});
     }
     return marked;
 }
 
 } // namespace
 
-tl::expected<std::vector<std::size_t>, SelectionError>
-select_nodes(const Inventory& inventory, const SelectionRequest& request) {
+tl::expected<Selection, SelectionError> select_nodes(const Inventory& inventory,
+                                                      const SelectionRequest& request) {
     auto selector = LabelSelector::parse(request.selector);
     if (!selector) {
         return tl::unexpected(SelectionError{SelectionError::Kind::syntax,
@@ -81,28 +158,46 @@ select_nodes(const Inventory& inventory, const SelectionRequest& request) {
             index.intern(node.name);
         }
     }
-    const auto wanted = mark(inventory, index, request.nodes, "-w");
+    Selection selection;
+    const auto wanted =
+        mark(inventory, index, request.nodes, "-w", request.strict, selection.warnings);
     if (!wanted) {
         return tl::unexpected(wanted.error());
     }
-    const auto excluded = mark(inventory, index, request.exclude, "-x");
+    const auto excluded =
+        mark(inventory, index, request.exclude, "-x", request.strict, selection.warnings);
     if (!excluded) {
         return tl::unexpected(excluded.error());
     }
     const CompiledSelector compiled(*selector, inventory);
-    std::vector<std::size_t> selected;
+    // Before -x: what -l and -w chose, so that an exclusion which removes nothing is caught.
+    std::vector<bool> chosen(inventory.nodes.size(), false);
     for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
-        if (request.limit && selected.size() >= *request.limit) {
-            break;
-        }
-        if ((!wanted->empty() && !(*wanted)[i]) || (!excluded->empty() && (*excluded)[i])) {
+        chosen[i] = (wanted->nodes.empty() || wanted->nodes[i]) && compiled.matches(inventory.nodes[i]);
+    }
+    for (std::size_t t = 0; t < excluded->terms.size(); ++t) {
+        const NodeSetTerm& term = *excluded->terms[t];
+        if (term.kind == NodeSetTerm::Kind::exact) {
             continue;
         }
-        if (compiled.matches(inventory.nodes[i])) {
-            selected.push_back(i);
+        bool removes = false;
+        for (std::size_t i : excluded->term_nodes[t]) {
+            removes = removes || chosen[i];
+        }
+        if (!removes) {
+            return tl::unexpected(contradiction(
+                "-x " + term.text + " excludes nothing: none of its nodes is selected"));
         }
     }
-    return selected;
+    for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
+        if (request.limit && selection.indices.size() >= *request.limit) {
+            break;
+        }
+        if (chosen[i] && (excluded->nodes.empty() || !excluded->nodes[i])) {
+            selection.indices.push_back(i);
+        }
+    }
+    return selection;
 }
 
 } // namespace breakglass::inventory

@@ -8,24 +8,27 @@ readonly MAX_CONTAINERD_NODES=64
 # Every process of a fleet's containerd nodes lives in cgroup /bglab-NAME (daemons in
 # NODE/daemons of the pids and freezer hierarchies, containers in NODE/ID of all of them):
 # freeze it so nothing forks, SIGKILL every member, thaw (a frozen task only dies once thawed,
-# and `ctr tasks pause` freezes containers one by one), then remove the cgroups.
+# and `ctr tasks pause` freezes containers one by one), then remove the cgroups. Processes and
+# cgroups vanish while this walks them: no step may fail on what is already gone (lab/fleet
+# runs under `set -e`).
 kill_cgroups() {
   local cg=$1 freezer=/sys/fs/cgroup/freezer$1 round pids state
   local dirs=() hierarchy
   for hierarchy in /sys/fs/cgroup/*/; do [[ -d $hierarchy${cg#/} ]] && dirs+=("$hierarchy${cg#/}"); done
   ((${#dirs[@]})) || return 0
-  [[ -d $freezer ]] && echo FROZEN >"$freezer/freezer.state" 2>/dev/null
+  [[ -d $freezer ]] && { echo FROZEN >"$freezer/freezer.state" 2>/dev/null || true; }
   for ((round = 0; round < 100; round++)); do
-    pids=$(find "${dirs[@]}" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+    pids=$(find "${dirs[@]}" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u || true)
     [[ -n $pids ]] || break
-    kill -9 $pids 2>/dev/null
+    kill -9 $pids 2>/dev/null || true
     if [[ -d $freezer ]]; then
       # Parents first: a child thaws only once its parent has.
-      find "$freezer" -name freezer.state | while read -r state; do echo THAWED >"$state" 2>/dev/null; done
+      find "$freezer" -name freezer.state 2>/dev/null |
+        while read -r state; do echo THAWED >"$state" 2>/dev/null || true; done || true
     fi
     sleep 0.05
   done
-  find "${dirs[@]}" -depth -type d -exec rmdir {} + 2>/dev/null
+  find "${dirs[@]}" -depth -type d -exec rmdir {} + 2>/dev/null || true
   return 0
 }
 

@@ -93,7 +93,12 @@ std::string describe(const JumpHost& hop) {
 std::string describe(const std::vector<JumpHost>& chain, std::size_t hops) {
     std::string text;
     for (std::size_t i = 0; i < hops && i < chain.size(); ++i) {
-        text += (i == 0 ? "" : ",") + describe(chain[i]);
+        // Appended piece by piece, not `"," + string`: GCC 12 at -O3 reports a false
+        // -Wrestrict on operator+(const char*, string&&) (gcc bug 105329).
+        if (i != 0) {
+            text += ',';
+        }
+        text += describe(chain[i]);
     }
     return text;
 }

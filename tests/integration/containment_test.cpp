@@ -219,8 +219,10 @@ TEST_F(ContainmentTest, FreezeFreezesOnlyTheTargetThawRestoresAndSecondRunsHaveN
     for (const auto& [name, node] : by_node(again)) {
         EXPECT_TRUE(node["changes"].empty()) << name;
     }
-    // The kubelet stand-in still sees them running: nothing was recreated.
-    std::this_thread::sleep_for(2s);
+    // The kubelet stand-in still sees them running: two more of its passes recreate nothing.
+    for (const auto& name : m_nodes) {
+        ASSERT_TRUE(m_lab->wait_for_kubelet_passes(name)) << name;
+    }
     EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"contained", 2}}));
 
     const auto thawed = daemonset({"thaw", k_target});
@@ -278,8 +280,8 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
             m_lab->node_exec(name, {"cat", "/run/breakglass/kubelet-hold"}).out;
         EXPECT_NE(record.find("release=process"), std::string::npos) << record;
     }
-    // Held: the stand-in does not bring them back, and a second stop has nothing to do.
-    std::this_thread::sleep_for(3s);
+    // Held: the stand-in is not running (the state above), so nothing brings them back, and a
+    // second stop has nothing to do.
     const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s"});
     EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
     EXPECT_EQ(all_decoy_pids(), decoys_before);

@@ -1,4 +1,6 @@
-// `breakglass exec` against the real lab fleet: real sshds, real keys, real sudo.
+// `breakglass exec` against the real lab fleet: real sshds, real keys, real sudo. How long the
+// timeouts take is asserted in exec_timing_test.cpp (label `timing`), never here: these tests
+// also run under the sanitizers on a loaded machine.
 #include "tests/integration/support/lab_fleet.hpp"
 
 #include <fstream>
@@ -145,7 +147,6 @@ TEST_F(ExecTest, NothingListeningIsUnreachableWithinConnectTimeout) {
     EXPECT_EQ(nodes["node0002"]["status"], "unreachable");
     EXPECT_EQ(nodes["node0002"]["reason"], "connect-timeout");
     EXPECT_EQ(nodes["node0003"]["status"], "ok");
-    EXPECT_LT(result.elapsed, std::chrono::seconds(10));
 }
 
 TEST_F(ExecTest, SlowCommandEndsTimeoutAfterItsTimeout) {
@@ -156,8 +157,6 @@ TEST_F(ExecTest, SlowCommandEndsTimeoutAfterItsTimeout) {
         EXPECT_EQ(node["status"], "timeout");
         EXPECT_EQ(node["reason"], "command-timeout");
     }
-    EXPECT_GE(result.elapsed, std::chrono::milliseconds(1900));
-    EXPECT_LT(result.elapsed, std::chrono::seconds(8));
 }
 
 TEST_F(ExecTest, DeadlineEndsARunOfHangingCommandsOnTime) {
@@ -169,7 +168,6 @@ TEST_F(ExecTest, DeadlineEndsARunOfHangingCommandsOnTime) {
     for (const auto& node : document["nodes"]) {
         EXPECT_EQ(node["status"], "timeout") << node.dump();
     }
-    EXPECT_LT(result.elapsed, std::chrono::seconds(8));
 }
 
 TEST_F(ExecTest, BecomeRunsAsRootForTheSudoUser) {
@@ -197,7 +195,6 @@ TEST_F(ExecTest, SudoThatWantsAPasswordIsBecomeDeniedQuickly) {
         EXPECT_EQ(node["status"], "failed");
         EXPECT_EQ(node["reason"], "become-denied");
     }
-    EXPECT_LT(result.elapsed, std::chrono::seconds(10));
 }
 
 TEST_F(ExecTest, JsonJsonlAndHumanSummaryAgree) {

@@ -3,6 +3,7 @@
 #include "tests/integration/support/lab_fleet.hpp"
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -77,6 +78,45 @@ protected:
     std::string m_inventory;
 };
 
+// Holds node commands until the test lets them go: each node's command marks that it started
+// (the lab's nodes share this machine's file system) and waits for the gate file. Tests
+// synchronise on these files, never on sleeps.
+class Gate {
+public:
+    explicit Gate(const std::string& dir) : m_dir(dir + "/gate") {
+        std::filesystem::create_directories(m_dir);
+    }
+
+    std::string command() const {
+        return "mktemp " + m_dir + "/started.XXXXXX >/dev/null; until [ -e " + m_dir +
+               "/open ]; do sleep 0.05; done";
+    }
+
+    int started() const {
+        int count = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(m_dir)) {
+            count += entry.path().filename().string().rfind("started.", 0) == 0 ? 1 : 0;
+        }
+        return count;
+    }
+
+    // True once `count` nodes started; false after a minute (a hung run, reported, not waited).
+    bool wait_started(int count) const {
+        for (int tries = 0; tries < 1200; ++tries) {
+            if (started() >= count) {
+                return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+
+    void open() const { std::ofstream(m_dir + "/open") << "open\n"; }
+
+private:
+    std::string m_dir;
+};
+
 } // namespace
 
 TEST_F(JumpHostTest, TwoHundredNodesOnlyThroughTheBastionOverOneSession) {
@@ -143,19 +183,24 @@ TEST_F(JumpHostTest, ChangedBastionKeyFailsEveryNodeBehindItAndContactsNone) {
 
 TEST_F(JumpHostTest, KilledBastionEndsRemainingNodesClearlyBeforeTheDeadline) {
     start_fleet(20);
-    std::thread killer([this] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const Gate gate(m_dir.path());
+    std::thread killer([&] {
+        // Once five nodes run (held by the gate), the bastion dies under them.
+        const bool started = gate.wait_started(5);
         std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
         int pid = 0;
         pid_file >> pid;
         run_process({"pkill", "-9", "-P", std::to_string(pid)}); // its session processes
         ::kill(pid, SIGKILL);                                    // and the listener
+        gate.open();
+        EXPECT_TRUE(started) << "five nodes never started";
     });
     auto result = from_client(
-        {"-o", "json", "-J", bastion(0), "-p", "5", "--deadline", "40s", "--", "sleep 4"});
+        {"-o", "json", "-J", bastion(0), "-p", "5", "--deadline", "40s", "--", gate.command()});
     killer.join();
     EXPECT_EQ(result.exit_code, 1);
-    EXPECT_LT(result.elapsed, std::chrono::seconds(20));
+    // Every node ends for the jump failure, none for the 40 s deadline: the run did not wait
+    // for it (a state, not a clock: exec_timing_test.cpp has the clocks).
     int jump_failed = 0;
     for (const auto& node : nodes_of(result.out)) {
         EXPECT_NE(node["status"], "ok") << node.dump();
@@ -166,15 +211,19 @@ TEST_F(JumpHostTest, KilledBastionEndsRemainingNodesClearlyBeforeTheDeadline) {
 
 TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunningStartedNodes) {
     start_fleet(15);
-    const std::string marker = "/tmp/breakglass-jump-" + std::to_string(::getpid());
-    std::thread dropper([this] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const Gate gate(m_dir.path());
+    std::thread dropper([&] {
+        // The first five nodes are held by the gate until the connection is gone, so exactly
+        // five are in flight when it drops, whatever the machine's speed.
+        const bool started = gate.wait_started(5);
         std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
         int pid = 0;
         pid_file >> pid;
         run_process({"pkill", "-9", "-P", std::to_string(pid)}); // the connection, not sshd
+        gate.open();
+        EXPECT_TRUE(started) << "five nodes never started";
     });
-    auto result = from_client({"-o", "json", "-J", bastion(0), "-p", "5", "--", "sleep 3"});
+    auto result = from_client({"-o", "json", "-J", bastion(0), "-p", "5", "--", gate.command()});
     dropper.join();
     auto document = nlohmann::json::parse(result.out);
     int ok = 0;
@@ -187,6 +236,7 @@ TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunning
     EXPECT_EQ(failed, 5) << result.out;
     EXPECT_EQ(ok, 10) << result.out;
     EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 2);
+    EXPECT_EQ(gate.started(), 15) << "every node ran its command once";
 }
 
 TEST(JumpHostParse, NameInsteadOfAddressIsAUsageError) {

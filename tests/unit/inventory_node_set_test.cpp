@@ -62,6 +62,24 @@ TEST(InventoryNodeSet, GlobsAreKeptForMatching) {
     EXPECT_TRUE(glob_match("*a*a*a*", "banana-a"));
 }
 
+TEST(InventoryNodeSet, EachTopLevelElementIsATermOfItsKind) {
+    auto set = parse_node_set("node0042, node[001-003] ,gpu-*,rack[1-2]-?,node002");
+    ASSERT_TRUE(set.has_value());
+    ASSERT_EQ(set->terms.size(), 5u);
+    EXPECT_EQ(set->terms[0].kind, NodeSetTerm::Kind::exact);
+    EXPECT_EQ(set->terms[0].text, "node0042");
+    EXPECT_EQ(set->terms[1].kind, NodeSetTerm::Kind::range);
+    EXPECT_EQ(set->terms[1].text, "node[001-003]");
+    EXPECT_EQ(set->terms[1].names, (std::vector<std::size_t>{1, 2, 3}));
+    EXPECT_EQ(set->terms[2].kind, NodeSetTerm::Kind::pattern);
+    EXPECT_EQ(set->terms[3].kind, NodeSetTerm::Kind::pattern);
+    EXPECT_EQ(set->terms[3].globs, (std::vector<std::size_t>{1, 2}));
+    // A name written twice is kept once, and each term still points at it.
+    EXPECT_EQ(set->terms[4].kind, NodeSetTerm::Kind::exact);
+    EXPECT_EQ(set->terms[4].names, (std::vector<std::size_t>{2}));
+    EXPECT_EQ(set->names, (Names{"node0042", "node001", "node002", "node003"}));
+}
+
 TEST(InventoryNodeSet, ErrorsSayWhere) {
     EXPECT_EQ(error_of("node[1-3").column, 5U);
     EXPECT_EQ(error_of("node1-3]").column, 8U);

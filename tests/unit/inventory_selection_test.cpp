@@ -31,7 +31,7 @@ std::string chosen(const Inventory& inventory, const SelectionRequest& request) 
     auto selected = select_nodes(inventory, request);
     EXPECT_TRUE(selected.has_value()) << selected.error().message;
     std::string names;
-    for (std::size_t index : selected.value_or(std::vector<std::size_t>{})) {
+    for (std::size_t index : selected.value_or(Selection{}).indices) {
         names += (names.empty() ? "" : " ") + inventory.nodes[index].name;
     }
     return names;
@@ -49,7 +49,6 @@ TEST(InventorySelection, CombinesSelectorNodesExcludeAndLimitInInventoryOrder) {
               "node003 node009 gpu-a");
     EXPECT_EQ(chosen(inventory, {"", {}, {"node[001-012]"}, {}}), "gpu-a");
     EXPECT_EQ(chosen(inventory, {"role=cpu", {}, {}, 3}), "node001 node002 node004");
-    EXPECT_EQ(chosen(inventory, {"", {"nomatch-*"}, {}, {}}), "");
 }
 
 TEST(InventorySelection, ErrorsAreTypedForExitCodes) {
@@ -67,11 +66,98 @@ TEST(InventorySelection, ErrorsAreTypedForExitCodes) {
     auto unknown = select_nodes(inventory, {"", {"node[011-014],gpu-b"}, {}, {}});
     ASSERT_FALSE(unknown.has_value());
     EXPECT_EQ(unknown.error().kind, SelectionError::Kind::unknown_nodes);
-    EXPECT_EQ(unknown.error().message, "-w names nodes not in the inventory: gpu-b,node[013-014]");
+    // The exact name is the typo; the range's missing names are a fleet's gaps.
+    EXPECT_EQ(unknown.error().message, "-w names nodes not in the inventory: gpu-b");
     // A typo in -x must not silently leave the node in.
     auto unknown_exclude = select_nodes(inventory, {"", {}, {"node013"}, {}});
     ASSERT_FALSE(unknown_exclude.has_value());
     EXPECT_EQ(unknown_exclude.error().message, "-x names nodes not in the inventory: node013");
+}
+
+TEST(InventorySelection, RangesCoverTheNodesTheInventoryHasAndWarnAboutTheRest) {
+    const Inventory inventory = fleet();
+    auto selected = select_nodes(inventory, {"", {"node[001-020]"}, {}, {}});
+    ASSERT_TRUE(selected.has_value()) << selected.error().message;
+    EXPECT_EQ(selected->indices.size(), 12u);
+    ASSERT_EQ(selected->warnings.size(), 1u);
+    EXPECT_EQ(selected->warnings[0],
+              "-w node[001-020]: 12 of 20 names in the inventory; missing node[013-020]");
+
+    // Each term is judged alone: a full range and a glob warn about nothing.
+    selected = select_nodes(inventory, {"", {"node[001-003],gpu-*,node[011-013]"}, {}, {}});
+    ASSERT_TRUE(selected.has_value()) << selected.error().message;
+    EXPECT_EQ(selected->indices.size(), 6u);
+    ASSERT_EQ(selected->warnings.size(), 1u);
+    EXPECT_EQ(selected->warnings[0],
+              "-w node[011-013]: 2 of 3 names in the inventory; missing node013");
+
+    // --strict-selection makes any missing name an error.
+    auto strict = select_nodes(inventory, {"", {"node[001-020]"}, {}, {}, true});
+    ASSERT_FALSE(strict.has_value());
+    EXPECT_EQ(strict.error().kind, SelectionError::Kind::unknown_nodes);
+    EXPECT_EQ(strict.error().message, "-w node[001-020]: 12 of 20 names in the inventory; "
+                                      "missing node[013-020] (--strict-selection)");
+    EXPECT_TRUE(select_nodes(inventory, {"", {"node[001-012]"}, {}, {}, true}).has_value());
+}
+
+TEST(InventorySelection, AFleetWithGapsEveryFourthNumber) {
+    std::string nodes;
+    for (int i = 0; i < 100; i += 4) {
+        char name[16];
+        std::snprintf(name, sizeof name, "gpu-%05d", i);
+        nodes += std::string(nodes.empty() ? "" : ",") + R"({"name": ")" + name +
+                 R"(", "address": "10.0.0.)" + std::to_string(i + 1) + R"("})";
+    }
+    auto inventory = parse_inventory(R"({"schema_version": 1, "cluster": "t", "captured_at":
+        "2026-11-24T08:00:00Z", "nodes": [)" + nodes + "]}");
+    ASSERT_TRUE(inventory.has_value()) << inventory.error();
+    auto selected = select_nodes(*inventory, {"", {"gpu-[00000-00099]"}, {}, {}});
+    ASSERT_TRUE(selected.has_value()) << selected.error().message;
+    EXPECT_EQ(selected->indices.size(), 25u);
+    ASSERT_EQ(selected->warnings.size(), 1u);
+    // 75 missing names: the first 64 are folded, the rest counted.
+    EXPECT_EQ(selected->warnings[0].rfind("-w gpu-[00000-00099]: 25 of 100 names in the "
+                                          "inventory; missing gpu-[00001-00003,00005-00007,",
+                                          0),
+              0u)
+        << selected->warnings[0];
+    EXPECT_NE(selected->warnings[0].find(" and 11 more"), std::string::npos)
+        << selected->warnings[0];
+}
+
+TEST(InventorySelection, RangesAndPatternsThatMatchNothingAreErrors) {
+    const Inventory inventory = fleet();
+    auto pattern = select_nodes(inventory, {"", {"nomatch-*"}, {}, {}});
+    ASSERT_FALSE(pattern.has_value());
+    EXPECT_EQ(pattern.error().kind, SelectionError::Kind::unknown_nodes);
+    EXPECT_EQ(pattern.error().message, "-w nomatch-* matches no node in the inventory");
+    auto range = select_nodes(inventory, {"", {"node[100-200]"}, {}, {}});
+    ASSERT_FALSE(range.has_value());
+    EXPECT_EQ(range.error().message, "-w node[100-200] matches no node in the inventory");
+    auto exclude = select_nodes(inventory, {"", {}, {"gpu-[x,y]*"}, {}});
+    ASSERT_FALSE(exclude.has_value());
+    EXPECT_EQ(exclude.error().message, "-x gpu-[x,y]* matches no node in the inventory");
+}
+
+TEST(InventorySelection, AnExclusionThatExcludesNothingIsAnError) {
+    const Inventory inventory = fleet();
+    // node001 and node002 are cpu nodes: -l role=gpu never selected them, so this -x is a
+    // mistake that would leave the node the responder meant in.
+    auto nothing = select_nodes(inventory, {"role=gpu", {}, {"node[001-002]"}, {}});
+    ASSERT_FALSE(nothing.has_value());
+    EXPECT_EQ(nothing.error().kind, SelectionError::Kind::unknown_nodes);
+    EXPECT_EQ(nothing.error().message,
+              "-x node[001-002] excludes nothing: none of its nodes is selected");
+    auto pattern = select_nodes(inventory, {"", {"node[001-004]"}, {"gpu-*"}, {}});
+    ASSERT_FALSE(pattern.has_value());
+    EXPECT_EQ(pattern.error().message, "-x gpu-* excludes nothing: none of its nodes is selected");
+    // A -x range with gaps excludes what it covers and warns about the rest.
+    auto partial = select_nodes(inventory, {"", {}, {"node[010-015]"}, {}});
+    ASSERT_TRUE(partial.has_value()) << partial.error().message;
+    EXPECT_EQ(partial->indices.size(), 10u);
+    ASSERT_EQ(partial->warnings.size(), 1u);
+    EXPECT_EQ(partial->warnings[0],
+              "-x node[010-015]: 3 of 6 names in the inventory; missing node[013-015]");
 }
 
 TEST(InventoryStaleness, WarnsThenRefuses) {

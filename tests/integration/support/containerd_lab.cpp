@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -74,6 +76,28 @@ ContainerdLab::~ContainerdLab() {
     if (m_up) {
         down();
     }
+}
+
+bool ContainerdLab::wait_for_kubelet_passes(const std::string& node, int passes) const {
+    std::string node_dir;
+    for (const auto& entry : m_description["nodes"]) {
+        if (entry["name"] == node) {
+            node_dir = entry["node_dir"].get<std::string>();
+        }
+    }
+    const std::string counter = node_dir + "/kubelet/passes";
+    const auto read_count = [&] {
+        const std::string text = read_vanishing_file(counter);
+        return text.empty() ? 0L : std::strtol(text.c_str(), nullptr, 10);
+    };
+    const long target = read_count() + passes;
+    for (int tries = 0; tries < 600; ++tries) {
+        if (read_count() >= target) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
 }
 
 ProcessResult ContainerdLab::down() {

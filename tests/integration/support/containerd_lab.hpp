@@ -61,6 +61,10 @@ public:
     nlohmann::json breakglass_json(const std::vector<std::string>& args,
                                    int* exit_code = nullptr) const;
 
+    /// Waits until NODE's kubelet stand-in has finished `passes` more passes over its pods
+    /// (each recreates whatever it would): "the kubelet did not react" is then a state, not
+    /// a sleep. False if the stand-in is not running or a minute goes by.
+    bool wait_for_kubelet_passes(const std::string& node, int passes = 2) const;
     /// Brings the fleet down now (the destructor then does nothing more).
     ProcessResult down();
 

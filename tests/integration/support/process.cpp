@@ -26,6 +26,27 @@ void close_fd(int& fd) {
 
 } // namespace
 
+std::string read_vanishing_file(const std::string& path) {
+    std::string text;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return text;
+    }
+    std::array<char, 4096> buffer{};
+    for (;;) {
+        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        if (got > 0) {
+            text.append(buffer.data(), static_cast<std::size_t>(got));
+        } else if (got < 0 && errno == EINTR) {
+            continue;
+        } else {
+            break; // end of file, or the process is gone (ESRCH): keep what was read
+        }
+    }
+    ::close(fd);
+    return text;
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                           const std::string& input, const std::vector<std::string>& extra_env) {
     std::array<int, 2> in_pipe{-1, -1};

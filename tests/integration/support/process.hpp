@@ -22,6 +22,11 @@ ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::string& input = "",
                           const std::vector<std::string>& extra_env = {});
 
+/// The whole content of a /proc or /sys file, or what could be read of it: "" when the file
+/// is gone or its process exited mid-read (ENOENT, ESRCH), never an exception. A walk over
+/// every process of the machine meets processes that exit between the listing and the read.
+std::string read_vanishing_file(const std::string& path);
+
 /// Path of the breakglass binary under test.
 std::string breakglass_binary();
 
