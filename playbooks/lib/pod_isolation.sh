@@ -6,21 +6,32 @@
 # Records (containment/node_report.hpp), one per pod, after the snapshot:
 #   change    sandbox ID open isolated | isolated open | isolated isolated (other destinations)
 #   unchanged sandbox ID isolated | open | stopped    (stopped: no process, so no namespace)
+#   caveat    isolation-not-guaranteed POD CONTAINER WHY   (after a pod's change or unchanged
+#             line: a live container that holds or can gain CAP_NET_ADMIN or CAP_NET_RAW; the pod
+#             is isolated all the same, see bg_pi_capabilities)
 # Failures: 2 bad destinations, 5 iptables failed or missing, 7 isolate found a pod in the node's
 # network namespace (hostNetwork; unisolate reports it open and leaves it alone), 8 verify found
-# pods with a live task not in the wanted state.
+# pods with a live task not in the wanted state, 10 a pod's rules could not be read (never taken
+# as open or isolated).
 #
 # How: a chain BREAKGLASS-ISOLATE in the filter table of the pod's namespace (IPv4, and IPv6 when
 # the namespace has it), loopback first (RETURN), then DROP for every destination (or for all),
 # jumped to from the top of OUTPUT by a rule whose comment names the destinations
 # (bg-isolate:all or bg-isolate:CKSUM), so that a second run can tell "already isolated like
-# this" from "isolated otherwise". Each change is one iptables-restore --noflush: atomic.
+# this" from "isolated otherwise". Each change is one iptables-restore --noflush: atomic. A pod
+# counts as isolated only when its rules are exactly those (bg_pi_family_state), never by the
+# comment alone, which the pod could write itself.
 #
 # Why it holds: the rules live in the pod's namespace, which the kubelet never looks at; a
 # container the kubelet recreates joins the same sandbox namespace and is isolated too. A sandbox
 # the kubelet recreates gets a fresh namespace: run isolate again. Pods in the node's own network
 # namespace (hostNetwork) are refused: rules there would cut the node itself. Telling their
 # traffic apart needs iptables' cgroup match on cgroup v2 paths, which this library does not do.
+#
+# What it cannot stop: a container with CAP_NET_ADMIN can remove the rules once verify has
+# passed, and one with CAP_NET_RAW can send frames through packet sockets, which iptables never
+# sees; such pods get a caveat (isolated all the same). Nor does it touch anything but the
+# network: shared volumes, the node's files, other pods reached through them.
 
 BG_PI_CHAIN=BREAKGLASS-ISOLATE
 
