@@ -15,28 +15,28 @@ namespace {
 // Assigning a name that the node's environment exports also changes it for every program the
 // script starts. (LC_*, LD_*, SSH_*, SUDO_*, BASH*, COMP_*, READLINE_*, MALLOC_* and KSH_* are
 // refused as prefixes below.)
-constexpr auto k_reserved = std::to_array<std::string_view>({
-    // POSIX sh and the login
-    "_", "PATH", "IFS", "HOME", "ENV", "PS1", "PS2", "PS3", "PS4", "SHELL", "USER", "LOGNAME",
-    "PWD", "OLDPWD", "CDPATH", "OPTIND", "OPTARG", "OPTERR", "LANG", "LANGUAGE", "NLSPATH", "TZ",
-    "TMPDIR", "TERM", "MAIL", "MAILPATH", "MAILCHECK", "PPID", "LINENO", "LINES", "COLUMNS",
-    "FCEDIT", "HISTFILE", "HISTSIZE", "POSIXLY_CORRECT", "REPLY",
-    // bash, busybox ash, ksh/mksh and zsh in sh mode
-    "GLOBIGNORE", "GLOBSORT", "FIGNORE", "EXECIGNORE", "FUNCNEST", "FUNCNAME", "TMOUT",
-    "TIMEFORMAT", "SHELLOPTS", "SHLVL", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
-    "HISTTIMEFORMAT", "HISTCMD", "HOSTFILE", "INPUTRC", "IGNOREEOF", "PROMPT_COMMAND",
-    "PROMPT_DIRTRIM", "PS0", "CHILD_MAX", "COPROC", "DIRSTACK", "GROUPS", "PIPESTATUS", "MAPFILE",
-    "RANDOM", "SRANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "UID", "EUID", "HOSTNAME",
-    "HOSTTYPE", "MACHTYPE", "OSTYPE", "EMACS", "INSIDE_EMACS", "FPATH", "ZDOTDIR", "KEYTIMEOUT",
-    "NULLCMD", "READNULLCMD", "EDITOR", "VISUAL", "auto_resume", "histchars",
-    // the C library and the programs the shipped playbooks run
-    "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "TZDIR", "HOSTALIASES", "LOCALDOMAIN",
-    "RES_OPTIONS", "TERMINFO", "TERMCAP", "XTABLES_LIBDIR", "IPTABLES_LIB_DIR",
-    "IP6TABLES_LIB_DIR"});
+constexpr auto k_reserved = std::to_array<std::string_view>(
+    {// POSIX sh and the login
+     "_", "PATH", "IFS", "HOME", "ENV", "PS1", "PS2", "PS3", "PS4", "SHELL", "USER", "LOGNAME",
+     "PWD", "OLDPWD", "CDPATH", "OPTIND", "OPTARG", "OPTERR", "LANG", "LANGUAGE", "NLSPATH", "TZ",
+     "TMPDIR", "TERM", "MAIL", "MAILPATH", "MAILCHECK", "PPID", "LINENO", "LINES", "COLUMNS",
+     "FCEDIT", "HISTFILE", "HISTSIZE", "POSIXLY_CORRECT", "REPLY",
+     // bash, busybox ash, ksh/mksh and zsh in sh mode
+     "GLOBIGNORE", "GLOBSORT", "FIGNORE", "EXECIGNORE", "FUNCNEST", "FUNCNAME", "TMOUT",
+     "TIMEFORMAT", "SHELLOPTS", "SHLVL", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
+     "HISTTIMEFORMAT", "HISTCMD", "HOSTFILE", "INPUTRC", "IGNOREEOF", "PROMPT_COMMAND",
+     "PROMPT_DIRTRIM", "PS0", "CHILD_MAX", "COPROC", "DIRSTACK", "GROUPS", "PIPESTATUS", "MAPFILE",
+     "RANDOM", "SRANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "UID", "EUID", "HOSTNAME",
+     "HOSTTYPE", "MACHTYPE", "OSTYPE", "EMACS", "INSIDE_EMACS", "FPATH", "ZDOTDIR", "KEYTIMEOUT",
+     "NULLCMD", "READNULLCMD", "EDITOR", "VISUAL", "auto_resume", "histchars",
+     // the C library and the programs the shipped playbooks run
+     "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "TZDIR", "HOSTALIASES", "LOCALDOMAIN",
+     "RES_OPTIONS", "TERMINFO", "TERMCAP", "XTABLES_LIBDIR", "IPTABLES_LIB_DIR",
+     "IP6TABLES_LIB_DIR"});
 
-constexpr auto k_reserved_prefixes = std::to_array<std::string_view>(
-    {"BREAKGLASS_", "LD_", "LC_", "SSH_", "SUDO_", "BASH", "COMP_", "READLINE_", "MALLOC_",
-     "KSH_"});
+constexpr auto k_reserved_prefixes =
+    std::to_array<std::string_view>({"BREAKGLASS_", "LD_", "LC_", "SSH_", "SUDO_", "BASH", "COMP_",
+                                     "READLINE_", "MALLOC_", "KSH_"});
 
 bool identifier_start(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';

@@ -101,8 +101,10 @@ protected:
                      const std::vector<std::string>& flags) const {
         const auto& description = m_lab->description();
         std::vector<std::string> argv{
-            "ctr", "-n", "k8s.io", "run", "-d", "--null-io", "--cgroup",
-            description["cgroup"].get<std::string>() + "/" + node + "/" + id};
+            "ctr",      "-n",
+            "k8s.io",   "run",
+            "-d",       "--null-io",
+            "--cgroup", description["cgroup"].get<std::string>() + "/" + node + "/" + id};
         argv.insert(argv.end(), flags.begin(), flags.end());
         argv.insert(argv.end(), {"--rootfs", description["rootfs"].get<std::string>(), id,
                                  "/bin/sleep", "100000000"});
@@ -116,17 +118,19 @@ protected:
                             const std::vector<std::string>& caps) const {
         const std::string uid = "5e0c7a1b-2d3f-4a5b-8c6d-" + pod.substr(pod.size() - 5) + "0000000";
         const std::vector<std::string> pod_labels{
-            "--label", "io.kubernetes.pod.name=" + pod, "--label",
-            "io.kubernetes.pod.namespace=kube-system", "--label", "io.kubernetes.pod.uid=" + uid};
-        std::vector<std::string> sandbox{"--label", "io.cri-containerd.kind=sandbox", "--label",
-                                         "controller-revision-hash=6b8f9c7d5b", "--label",
-                                         "pod-template-generation=3"};
+            "--label", "io.kubernetes.pod.name=" + pod,
+            "--label", "io.kubernetes.pod.namespace=kube-system",
+            "--label", "io.kubernetes.pod.uid=" + uid};
+        std::vector<std::string> sandbox{"--label", "io.cri-containerd.kind=sandbox",
+                                         "--label", "controller-revision-hash=6b8f9c7d5b",
+                                         "--label", "pod-template-generation=3"};
         sandbox.insert(sandbox.end(), pod_labels.begin(), pod_labels.end());
         ASSERT_NO_FATAL_FAILURE(run_by_hand(node, pod + "-sandbox", sandbox));
         const long sandbox_pid = m_lab->task_pids(node).at(pod + "-sandbox");
-        std::vector<std::string> agent{"--label", "io.cri-containerd.kind=container", "--label",
-                                       "io.kubernetes.container.name=agent", "--with-ns",
-                                       "network:/proc/" + std::to_string(sandbox_pid) + "/ns/net"};
+        std::vector<std::string> agent{
+            "--label",   "io.cri-containerd.kind=container",
+            "--label",   "io.kubernetes.container.name=agent",
+            "--with-ns", "network:/proc/" + std::to_string(sandbox_pid) + "/ns/net"};
         agent.insert(agent.end(), pod_labels.begin(), pod_labels.end());
         agent.insert(agent.end(), caps.begin(), caps.end());
         ASSERT_NO_FATAL_FAILURE(run_by_hand(node, pod + "-agent", agent));
@@ -138,8 +142,7 @@ protected:
         for (const std::string family : {"iptables", "ip6tables"}) {
             auto loaded = m_lab->node_exec(
                 node, {"sh", "-c",
-                       "printf '%s' \"$1\" | nsenter -t \"$2\" -n " + family +
-                           "-restore --noflush",
+                       "printf '%s' \"$1\" | nsenter -t \"$2\" -n " + family + "-restore --noflush",
                        "sh", rules, std::to_string(pid)});
             ASSERT_EQ(loaded.exit_code, 0) << family << ": " << loaded.err;
         }
@@ -295,8 +298,9 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
     const std::string node = m_nodes.front();
     const auto agent = containers(node, "target").front();
     ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the lab's pod network is down";
-    ASSERT_NO_FATAL_FAILURE(target_pod_by_hand(
-        node, "telemetry-agent-nbdmv", {"--cap-drop", "CAP_NET_RAW", "--cap-add", "CAP_NET_ADMIN"}));
+    ASSERT_NO_FATAL_FAILURE(
+        target_pod_by_hand(node, "telemetry-agent-nbdmv",
+                           {"--cap-drop", "CAP_NET_RAW", "--cap-add", "CAP_NET_ADMIN"}));
     ASSERT_NO_FATAL_FAILURE(
         target_pod_by_hand(node, "telemetry-agent-xcfgh", {"--cap-drop", "CAP_NET_RAW"}));
 
@@ -314,7 +318,7 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
     auto entry = by_node(isolated)[node];
     EXPECT_EQ(entry["remaining"], 0);
     EXPECT_EQ(entry["changes"].size(), 3U) << entry["changes"]; // the fake one too
-    std::map<std::string, nlohmann::json> why; // POD/CONTAINER -> why
+    std::map<std::string, nlohmann::json> why;                  // POD/CONTAINER -> why
     for (const auto& caveat : entry["caveats"]) {
         EXPECT_EQ(caveat["kind"], "isolation-not-guaranteed");
         why[caveat["pod"].get<std::string>() + "/" + caveat["container"].get<std::string>()] =
@@ -328,7 +332,8 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
         for (const auto& container : pod["containers"]) {
             if (pod["role"] == "target") {
                 expected[pod["name"].get<std::string>() + "/" +
-                         container["name"].get<std::string>()] = nlohmann::json::array({"CAP_NET_RAW"});
+                         container["name"].get<std::string>()] =
+                    nlohmann::json::array({"CAP_NET_RAW"});
             }
         }
     }
@@ -337,7 +342,8 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
 
     // A rule above the jump lets everything out: the pod is isolated again, and the human
     // output says which containers can get round it.
-    ASSERT_NO_FATAL_FAILURE(load_rules(node, sandbox_pid, "*filter\n-I OUTPUT 1 -j ACCEPT\nCOMMIT\n"));
+    ASSERT_NO_FATAL_FAILURE(
+        load_rules(node, sandbox_pid, "*filter\n-I OUTPUT 1 -j ACCEPT\nCOMMIT\n"));
     ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the ACCEPT above the jump did not open it";
     std::vector<std::string> args{"daemonset", "isolate", k_target};
     args.insert(args.end(), m_flags.begin(), m_flags.end());
@@ -410,8 +416,8 @@ TEST(PodIsolationLibrary, RulesThatCannotBeReadAreAFailureWithTheirReason) {
 // CAP_NET_ADMIN and CAP_NET_RAW count when a task holds them, or can gain them through its
 // bounding set while no_new_privs is off; real tasks, their capabilities set with setpriv.
 TEST(PodIsolationLibrary, CapabilitiesThatBypassIsolationAreHeldOrGainable) {
-    const std::string capabilities = library("pod_isolation.sh") +
-                                     "\nfor pid; do echo \"[$(bg_pi_capabilities $pid)]\"; done";
+    const std::string capabilities =
+        library("pod_isolation.sh") + "\nfor pid; do echo \"[$(bg_pi_capabilities $pid)]\"; done";
     auto result = breakglass::testing::run_process(
         {"sh", "-c",
          "set -- 'setpriv --inh-caps=-all --bounding-set=-all,+net_admin,+net_raw --no-new-privs' "

@@ -48,7 +48,8 @@ TEST(Caveats, DescribedForHumansByWhatTheCapabilityAllows) {
     EXPECT_NE(admin.find("holds CAP_NET_ADMIN (can rewrite or remove the isolation rules)"),
               std::string::npos)
         << admin;
-    const std::string unknown = describe({"isolation-not-guaranteed", "p", "c", {"capabilities-unreadable"}});
+    const std::string unknown =
+        describe({"isolation-not-guaranteed", "p", "c", {"capabilities-unreadable"}});
     EXPECT_NE(unknown.find("cannot be ruled out"), std::string::npos) << unknown;
 }
 

@@ -73,11 +73,33 @@ TEST(ShippedParameters, NamesAreNotShellVariables) {
 }
 
 TEST(ParameterNames, VariablesThatChangeHowTheShellRunsAreReserved) {
-    for (const char* name :
-         {"GLOBIGNORE", "FPATH", "TMOUT", "EXECIGNORE", "FUNCNEST", "ENV", "BASH_ENV", "SHELLOPTS",
-          "BASHOPTS", "PS4", "IFS", "CDPATH", "HISTFILE", "PROMPT_COMMAND", "GCONV_PATH",
-          "GLIBC_TUNABLES", "MALLOC_CHECK_", "NLSPATH", "XTABLES_LIBDIR", "COMP_WORDBREAKS",
-          "READLINE_LINE", "KSH_VERSION", "LC_ALL", "LD_PRELOAD", "NULLCMD", "REPLY", "SRANDOM"}) {
+    for (const char* name : {"GLOBIGNORE",
+                             "FPATH",
+                             "TMOUT",
+                             "EXECIGNORE",
+                             "FUNCNEST",
+                             "ENV",
+                             "BASH_ENV",
+                             "SHELLOPTS",
+                             "BASHOPTS",
+                             "PS4",
+                             "IFS",
+                             "CDPATH",
+                             "HISTFILE",
+                             "PROMPT_COMMAND",
+                             "GCONV_PATH",
+                             "GLIBC_TUNABLES",
+                             "MALLOC_CHECK_",
+                             "NLSPATH",
+                             "XTABLES_LIBDIR",
+                             "COMP_WORDBREAKS",
+                             "READLINE_LINE",
+                             "KSH_VERSION",
+                             "LC_ALL",
+                             "LD_PRELOAD",
+                             "NULLCMD",
+                             "REPLY",
+                             "SRANDOM"}) {
         EXPECT_FALSE(is_parameter_name(name)) << name;
     }
     for (const char* name : {"path", "grace_seconds", "ds_name", "HISTOGRAM", "Kubelet", "x"}) {
@@ -88,8 +110,9 @@ TEST(ParameterNames, VariablesThatChangeHowTheShellRunsAreReserved) {
 // Whatever variables the node's shells define by themselves: bash's and dash's own list, read
 // from the shells installed here, started with an empty environment.
 TEST(ParameterNames, EveryVariableBashAndDashDefineIsReserved) {
-    for (const char* command : {"env -i bash --norc --noprofile -c 'compgen -v'",
-                                "env -i dash -c set | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/\\1/p'"}) {
+    for (const char* command :
+         {"env -i bash --norc --noprofile -c 'compgen -v'",
+          "env -i dash -c set | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/\\1/p'"}) {
         std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command, "r"), pclose);
         ASSERT_TRUE(pipe) << command;
         std::array<char, 256> buffer{};
