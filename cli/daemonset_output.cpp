@@ -1,5 +1,7 @@
 #include "cli/daemonset_output.hpp"
 
+#include "containment/caveats.hpp"
+
 #include <map>
 #include <ostream>
 
@@ -38,6 +40,17 @@ nlohmann::json pods_json(const containment::NodeReport& report) {
              {"containers", std::move(containers)}});
     }
     return pods;
+}
+
+nlohmann::json caveats_json(const std::vector<containment::Caveat>& caveats) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const containment::Caveat& caveat : caveats) {
+        list.push_back({{"kind", caveat.kind},
+                        {"pod", caveat.pod},
+                        {"container", caveat.container},
+                        {"why", caveat.why}});
+    }
+    return list;
 }
 
 nlohmann::json changes_json(const std::vector<containment::StateChange>& changes) {
@@ -172,6 +185,9 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
     for (const std::string& note : report.notes) {
         line += m_nodes[node].name + ": note: " + note + '\n';
     }
+    for (const containment::Caveat& caveat : report.caveats) {
+        line += m_nodes[node].name + ": note: " + containment::describe(caveat) + '\n';
+    }
     return line;
 }
 
@@ -191,6 +207,7 @@ nlohmann::json DaemonSetOutput::node_json(std::size_t node) const {
         {"changes", changes_json(outcome.report.changes)},
         {"unchanged", changes_json(outcome.report.unchanged)},
         {"notes", outcome.report.notes},
+        {"caveats", caveats_json(outcome.report.caveats)},
         {"remaining",
          outcome.report.remaining ? nlohmann::json(*outcome.report.remaining) : nlohmann::json()},
     };
@@ -209,12 +226,17 @@ bool DaemonSetOutput::all_ok() const {
 void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
     std::map<std::string, std::vector<std::string_view>> by_outcome;
     std::map<std::string, std::size_t> counts;
+    std::map<std::string, std::size_t> caveat_counts; // nodes with each caveat kind
     for (std::size_t i = 0; i < m_nodes.size(); ++i) {
         const NodeOutcome& outcome = m_outcomes[i];
         ++counts[snake_case(outcome.outcome)];
         std::string key = outcome.outcome;
         if (outcome.outcome == "failed") {
             key += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) + ")";
+        }
+        for (const std::string& kind : containment::caveat_kinds(outcome.report)) {
+            ++caveat_counts[kind];
+            key += " (" + kind + ")";
         }
         by_outcome[key].push_back(m_nodes[i].name);
     }
@@ -230,6 +252,7 @@ void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
                                       : nlohmann::json()},
             {"duration_ms", elapsed.count()},
             {"summary", counts},
+            {"caveats", caveat_counts},
             {"nodes", nlohmann::json::array()}};
         for (std::size_t i = 0; i < m_nodes.size(); ++i) {
             document["nodes"].push_back(node_json(i));
@@ -242,7 +265,8 @@ void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
                        {"type", "summary"},
                        {"command", command},
                        {"duration_ms", elapsed.count()},
-                       {"summary", counts}})
+                       {"summary", counts},
+                       {"caveats", caveat_counts}})
               << '\n';
         return;
     }

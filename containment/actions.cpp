@@ -100,6 +100,8 @@ std::string_view failure_reason(int exit_code) {
         return "still-active";
     case 9:
         return "kubelet-hold-failed";
+    case 10:
+        return "rules-unreadable";
     default:
         return "exit-status";
     }

@@ -40,7 +40,8 @@ std::string_view outcome_word(const ActionSpec& action, ActionOutcome outcome);
 
 /// The exit statuses of the shipped DaemonSet playbooks (playbooks/lib) as reason words:
 /// 2 bad-input, 3 no-runtime, 4 runtime-not-running, 5 runtime-error,
-/// 6 kubelet-would-restart, 7 host-network, 8 still-active, 9 kubelet-hold-failed;
+/// 6 kubelet-would-restart, 7 host-network, 8 still-active, 9 kubelet-hold-failed,
+/// 10 rules-unreadable (isolation could not read a pod's iptables rules);
 /// anything else is "exit-status".
 std::string_view failure_reason(int exit_code);
 

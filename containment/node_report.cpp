@@ -1,5 +1,6 @@
 #include "containment/node_report.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace breakglass::containment {
@@ -18,6 +19,18 @@ std::vector<std::string_view> split_fields(std::string_view line) {
         start = end + 1;
     }
     return fields;
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+    std::vector<std::string> items;
+    for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) {
+            items.emplace_back(text.substr(start, comma - start));
+        }
+        start = comma + 1;
+    }
+    return items;
 }
 
 std::optional<std::int64_t> number(std::string_view text) {
@@ -73,7 +86,13 @@ struct StepParser {
             report.remaining = *number(fields[1]);
             return {};
         }
-        if (kind == "change" || kind == "unchanged" || kind == "remaining" || kind == "matched") {
+        if (kind == "caveat" && fields.size() == 5) {
+            report.caveats.push_back({std::string(fields[1]), std::string(fields[2]),
+                                      std::string(fields[3]), split_list(fields[4])});
+            return {};
+        }
+        if (kind == "change" || kind == "unchanged" || kind == "remaining" || kind == "matched" ||
+            kind == "caveat") {
             return tl::unexpected("malformed " + std::string(kind) + " line");
         }
         return {}; // for humans only

@@ -20,6 +20,9 @@ namespace breakglass::containment {
 //   note      TEXT...                (one line for the responder)
 //   matched   N                      (a snapshot of N pods follows: starts one even when empty)
 //   remaining N                      (verify: how many matched things are still active)
+//   caveat    KIND POD CONTAINER WHY (the action holds, with a limit: KIND
+//             isolation-not-guaranteed, WHY comma-separated CAP_NET_ADMIN, CAP_NET_RAW or
+//             capabilities-unreadable; playbooks/lib/pod_isolation.sh)
 // Other lines are ignored, so that a playbook may print more for humans.
 
 struct MatchedContainer {
@@ -45,12 +48,21 @@ struct StateChange {
     std::string to; // equal to `from` for an `unchanged` line
 };
 
+/// A limit of what the action achieved on one container; not a failure (see caveats.hpp).
+struct Caveat {
+    std::string kind; // isolation-not-guaranteed
+    std::string pod;
+    std::string container;
+    std::vector<std::string> why;
+};
+
 struct NodeReport {
     std::vector<MatchedPod> pods; // the last snapshot printed (verify's, when it has one)
     std::vector<StateChange> changes;
     std::vector<StateChange> unchanged;
     std::vector<std::string> notes;
     std::optional<std::int64_t> remaining;
+    std::vector<Caveat> caveats;
     /// Container and sandbox IDs of every snapshot, named ("agent", "sandbox of POD"), so that a
     /// change to something gone by the last snapshot can still be named.
     std::map<std::string, std::string> names;

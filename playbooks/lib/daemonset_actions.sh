@@ -179,9 +179,20 @@ bg_ds_verify() {
   [ "$_bg_remaining" -eq 0 ] || bg_fail 8 "$_bg_remaining matched $( [ "$1" = any ] && echo objects || echo tasks) still $1 after the action"
 }
 
+# bg_ds_seconds VALUE NAME: 2 unless VALUE is 0 or up to 6 digits without a leading zero. Checked
+# before anything changes: sh arithmetic reads 08 as a bad octal number and would abort the
+# script between SIGTERM and SIGKILL.
+bg_ds_seconds() {
+  case $1 in
+    "" | *[!0-9]* | 0?*) bg_fail 2 "$2 '$1' is not a number of seconds without leading zeros"; return ;;
+  esac
+  [ "${#1}" -le 6 ] || bg_fail 2 "$2 '$1' is more than 6 digits"
+}
+
 # The whole of daemonset-stop: KUBELET-MODE HOLD-SECONDS GRACE-SECONDS (needs kubelet_hold.sh).
 # The kubelet is only held when there is something to stop.
 bg_ds_stop() {
+  bg_ds_seconds "$2" hold_seconds && bg_ds_seconds "$3" grace_seconds || return
   bg_ds_snapshot || return
   if printf '%s\n' "$_bg_snapshot" | awk '$5 == "running" || $5 == "paused" || $5 == "pausing" || $5 == "created" { live = 1 } END { exit !live }'; then
     bg_kubelet_guard "$1" "$2" || return
@@ -193,6 +204,7 @@ bg_ds_stop() {
 
 # The whole of daemonset-remove: stop, then delete containers and sandboxes.
 bg_ds_remove() {
+  bg_ds_seconds "$2" hold_seconds && bg_ds_seconds "$3" grace_seconds || return
   bg_ds_snapshot || return
   [ -n "$_bg_snapshot" ] || return 0
   bg_kubelet_guard "$1" "$2" || return

@@ -365,4 +365,28 @@ TEST_F(ContainmentTest, TamperedShippedPlaybookOrBadNameNeverRuns) {
     EXPECT_EQ(std::count(usage.err.begin(), usage.err.end(), '\n'), 1) << usage.err;
 }
 
+// A number of seconds with a leading zero (08: a bad octal number for sh arithmetic) is refused
+// by stop and remove before the snapshot, so nothing is signalled, whatever the playbook's
+// pattern let through.
+TEST(DaemonSetActionsLibrary, SecondsWithLeadingZerosAreRefusedBeforeAnythingChanges) {
+    std::string code;
+    for (const char* name : {"daemonset_match.sh", "daemonset_actions.sh", "kubelet_hold.sh"}) {
+        code += read_file(breakglass::testing::source_dir() + "/playbooks/lib/" + name) + "\n";
+    }
+    auto run = [&](const std::string& call) {
+        auto result = breakglass::testing::run_process(
+            {"dash", "-c", code + "bg_ds_snapshot() { echo snapshot; return 9; }\n" + call});
+        return std::to_string(result.exit_code) + " " + result.out + result.err;
+    };
+    EXPECT_EQ(run("bg_ds_stop hold 08 30"),
+              "2 hold_seconds '08' is not a number of seconds without leading zeros\n");
+    EXPECT_EQ(run("bg_ds_stop refuse 7200 010"),
+              "2 grace_seconds '010' is not a number of seconds without leading zeros\n");
+    EXPECT_EQ(run("bg_ds_remove accept-restart 7200 1234567"),
+              "2 grace_seconds '1234567' is more than 6 digits\n");
+    EXPECT_EQ(run("bg_ds_remove accept-restart '' 30").substr(0, 2), "2 ");
+    EXPECT_EQ(run("bg_ds_stop refuse 0 30"), "9 snapshot\n");
+    EXPECT_EQ(run("bg_ds_remove refuse 7200 0"), "9 snapshot\n");
+}
+
 } // namespace

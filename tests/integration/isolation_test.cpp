@@ -95,6 +95,67 @@ protected:
         return m_lab->description()["pod_network"]["service"].get<std::string>();
     }
 
+    // Starts task ID on NODE by hand with `ctr run FLAGS...` (the stand-in does not know it, so
+    // nothing recreates it), in the node's cgroup so that the fleet's teardown ends it.
+    void run_by_hand(const std::string& node, const std::string& id,
+                     const std::vector<std::string>& flags) const {
+        const auto& description = m_lab->description();
+        std::vector<std::string> argv{
+            "ctr",      "-n",
+            "k8s.io",   "run",
+            "-d",       "--null-io",
+            "--cgroup", description["cgroup"].get<std::string>() + "/" + node + "/" + id};
+        argv.insert(argv.end(), flags.begin(), flags.end());
+        argv.insert(argv.end(), {"--rootfs", description["rootfs"].get<std::string>(), id,
+                                 "/bin/sleep", "100000000"});
+        auto made = m_lab->node_exec(node, argv);
+        ASSERT_EQ(made.exit_code, 0) << id << ": " << made.err;
+    }
+
+    // A pod of the target DaemonSet made by hand: sandbox POD-sandbox in a fresh network
+    // namespace (loopback only) and its container `agent` with capability flags CAPS.
+    void target_pod_by_hand(const std::string& node, const std::string& pod,
+                            const std::vector<std::string>& caps) const {
+        const std::string uid = "5e0c7a1b-2d3f-4a5b-8c6d-" + pod.substr(pod.size() - 5) + "0000000";
+        const std::vector<std::string> pod_labels{
+            "--label", "io.kubernetes.pod.name=" + pod,
+            "--label", "io.kubernetes.pod.namespace=kube-system",
+            "--label", "io.kubernetes.pod.uid=" + uid};
+        std::vector<std::string> sandbox{"--label", "io.cri-containerd.kind=sandbox",
+                                         "--label", "controller-revision-hash=6b8f9c7d5b",
+                                         "--label", "pod-template-generation=3"};
+        sandbox.insert(sandbox.end(), pod_labels.begin(), pod_labels.end());
+        ASSERT_NO_FATAL_FAILURE(run_by_hand(node, pod + "-sandbox", sandbox));
+        const long sandbox_pid = m_lab->task_pids(node).at(pod + "-sandbox");
+        std::vector<std::string> agent{
+            "--label",   "io.cri-containerd.kind=container",
+            "--label",   "io.kubernetes.container.name=agent",
+            "--with-ns", "network:/proc/" + std::to_string(sandbox_pid) + "/ns/net"};
+        agent.insert(agent.end(), pod_labels.begin(), pod_labels.end());
+        agent.insert(agent.end(), caps.begin(), caps.end());
+        ASSERT_NO_FATAL_FAILURE(run_by_hand(node, pod + "-agent", agent));
+    }
+
+    // Loads RULES (iptables-restore --noflush input) into the network namespace of PID on NODE,
+    // for IPv4 and IPv6: what a process with CAP_NET_ADMIN in that pod could do.
+    void load_rules(const std::string& node, long pid, const std::string& rules) const {
+        for (const std::string family : {"iptables", "ip6tables"}) {
+            auto loaded = m_lab->node_exec(
+                node, {"sh", "-c",
+                       "printf '%s' \"$1\" | nsenter -t \"$2\" -n " + family + "-restore --noflush",
+                       "sh", rules, std::to_string(pid)});
+            ASSERT_EQ(loaded.exit_code, 0) << family << ": " << loaded.err;
+        }
+    }
+
+    std::string target_sandbox(const std::string& node) const {
+        std::string sandbox;
+        for (const auto& pod : m_lab->pods()["nodes"][node]) {
+            sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
+        }
+        return sandbox;
+    }
+
     // Every task on every node that is not the target's: ID -> PID (they must never change).
     std::map<std::string, long> other_tasks() const {
         std::set<std::string> target;
@@ -167,10 +228,7 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
     ASSERT_FALSE(recreated.empty()) << "the kubelet stand-in did not recreate the agent";
     // In the sandbox's (isolated) namespace, not one of its own where nothing is reachable anyway.
     const auto pids = m_lab->task_pids(node);
-    std::string sandbox;
-    for (const auto& pod : m_lab->pods()["nodes"][node]) {
-        sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
-    }
+    const std::string sandbox = target_sandbox(node);
     EXPECT_EQ(net_namespace(pids.at(recreated)), net_namespace(pids.at(sandbox)));
     EXPECT_FALSE(reaches(node, recreated, gateway())) << "a recreated container escaped";
     EXPECT_EQ(daemonset({"isolate", k_target})["summary"],
@@ -214,10 +272,7 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
     const auto all = daemonset({"isolate", k_target});
     EXPECT_EQ(all["summary"], nlohmann::json({{"contained", 1}}));
     EXPECT_FALSE(reaches(node, agent, service()));
-    std::string sandbox;
-    for (const auto& pod : m_lab->pods()["nodes"][node]) {
-        sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
-    }
+    const std::string sandbox = target_sandbox(node);
     const auto sandbox_pid = m_lab->task_pids(node).at(sandbox);
     auto listed = m_lab->node_exec(
         node, {"nsenter", "-t", std::to_string(sandbox_pid), "-n", "iptables", "-S", "OUTPUT"});
@@ -231,6 +286,77 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
     EXPECT_EQ(daemonset({"unisolate", k_target})["summary"], nlohmann::json({{"restored", 1}}));
     EXPECT_TRUE(reaches(node, agent, service(), 3));
     EXPECT_TRUE(reaches(node, agent, gateway(), 3));
+}
+
+// Isolation is judged by the rules themselves: a fake chain with the right comment, or a rule
+// placed above the jump, is replaced (a probe from inside the pod then fails). Pods whose
+// containers hold CAP_NET_ADMIN or CAP_NET_RAW are isolated all the same, with a caveat per
+// container: the stand-in's pod has ctr's default capabilities (CAP_NET_RAW among them), and two
+// pods made by hand drop CAP_NET_RAW, one of them adding CAP_NET_ADMIN.
+TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReported) {
+    start(1);
+    const std::string node = m_nodes.front();
+    const auto agent = containers(node, "target").front();
+    ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the lab's pod network is down";
+    ASSERT_NO_FATAL_FAILURE(
+        target_pod_by_hand(node, "telemetry-agent-nbdmv",
+                           {"--cap-drop", "CAP_NET_RAW", "--cap-add", "CAP_NET_ADMIN"}));
+    ASSERT_NO_FATAL_FAILURE(
+        target_pod_by_hand(node, "telemetry-agent-xcfgh", {"--cap-drop", "CAP_NET_RAW"}));
+
+    // A chain that drops nothing, jumped to by a rule with isolate's own comment.
+    const long sandbox_pid = m_lab->task_pids(node).at(target_sandbox(node));
+    ASSERT_NO_FATAL_FAILURE(load_rules(node, sandbox_pid,
+                                       "*filter\n:BREAKGLASS-ISOLATE - [0:0]\n"
+                                       "-A BREAKGLASS-ISOLATE -o lo -j RETURN\n"
+                                       "-A BREAKGLASS-ISOLATE -j RETURN\n"
+                                       "-I OUTPUT 1 -m comment --comment bg-isolate:all "
+                                       "-j BREAKGLASS-ISOLATE\nCOMMIT\n"));
+    const auto isolated = daemonset({"isolate", k_target});
+    EXPECT_EQ(isolated["summary"], nlohmann::json({{"contained", 1}}));
+    EXPECT_EQ(isolated["caveats"], nlohmann::json({{"isolation-not-guaranteed", 1}}));
+    auto entry = by_node(isolated)[node];
+    EXPECT_EQ(entry["remaining"], 0);
+    EXPECT_EQ(entry["changes"].size(), 3U) << entry["changes"]; // the fake one too
+    std::map<std::string, nlohmann::json> why;                  // POD/CONTAINER -> why
+    for (const auto& caveat : entry["caveats"]) {
+        EXPECT_EQ(caveat["kind"], "isolation-not-guaranteed");
+        why[caveat["pod"].get<std::string>() + "/" + caveat["container"].get<std::string>()] =
+            caveat["why"];
+    }
+    EXPECT_EQ(why["telemetry-agent-nbdmv/agent"], nlohmann::json::array({"CAP_NET_ADMIN"}))
+        << entry["caveats"];
+    why.erase("telemetry-agent-nbdmv/agent");
+    std::map<std::string, nlohmann::json> expected;
+    for (const auto& pod : m_lab->pods()["nodes"][node]) {
+        for (const auto& container : pod["containers"]) {
+            if (pod["role"] == "target") {
+                expected[pod["name"].get<std::string>() + "/" +
+                         container["name"].get<std::string>()] =
+                    nlohmann::json::array({"CAP_NET_RAW"});
+            }
+        }
+    }
+    EXPECT_EQ(why, expected) << "no caveat for the pod without either capability";
+    EXPECT_FALSE(reaches(node, agent, gateway())) << "the fake chain was taken as isolation";
+
+    // A rule above the jump lets everything out: the pod is isolated again, and the human
+    // output says which containers can get round it.
+    ASSERT_NO_FATAL_FAILURE(
+        load_rules(node, sandbox_pid, "*filter\n-I OUTPUT 1 -j ACCEPT\nCOMMIT\n"));
+    ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the ACCEPT above the jump did not open it";
+    std::vector<std::string> args{"daemonset", "isolate", k_target};
+    args.insert(args.end(), m_flags.begin(), m_flags.end());
+    const auto human = m_lab->breakglass(args);
+    EXPECT_EQ(human.exit_code, 0) << human.out << human.err;
+    EXPECT_NE(human.out.find(node + ": contained"), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find(node + ": note: isolation-not-guaranteed: container agent of pod "
+                                    "telemetry-agent-nbdmv holds CAP_NET_ADMIN"),
+              std::string::npos)
+        << human.out;
+    EXPECT_NE(human.out.find("  contained (isolation-not-guaranteed): " + node), std::string::npos)
+        << human.out;
+    EXPECT_FALSE(reaches(node, agent, gateway())) << "a rule above the jump was left in place";
 }
 
 // The destination list is data: every entry must be an address or CIDR, and the same set in
@@ -260,40 +386,69 @@ TEST(PodIsolationLibrary, DestinationListIsCheckedEntryByEntryAndOrderDoesNotMat
     }
 }
 
+std::string library(const std::string& name) {
+    std::ifstream file(breakglass::testing::source_dir() + "/playbooks/lib/" + name);
+    return {std::istreambuf_iterator<char>(file), {}};
+}
+
+// A real iptables that cannot read a real namespace's rules (root without CAP_NET_ADMIN: nft
+// says "Permission denied") makes the pod's state a failure naming it, never "open".
+TEST(PodIsolationLibrary, RulesThatCannotBeReadAreAFailureWithTheirReason) {
+    const std::string state = "bg_fail() { echo \"$2\" >&2; return \"$1\"; }\n" +
+                              library("pod_isolation.sh") +
+                              "\nbg_pi_destinations all && bg_pi_pod_state sandbox pod \"$1\"";
+    auto result = breakglass::testing::run_process(
+        {"sh", "-c",
+         "unshare -n sleep 60 & pid=$!\n"
+         "until [ \"$(readlink /proc/$pid/ns/net)\" != \"$(readlink /proc/$$/ns/net)\" ]; do "
+         "sleep 0.01; done\n"
+         "dash -c \"$1\" sh $pid; echo \"readable $?\"\n"
+         "setpriv --inh-caps=-net_admin --bounding-set=-net_admin dash -c \"$1\" sh $pid\n"
+         "echo \"unreadable $?\"; kill $pid",
+         "sh", state});
+    EXPECT_EQ(result.out, "open\nreadable 0\nunreadable 10\n") << result.err;
+    EXPECT_NE(result.err.find("cannot read the iptables rules in the network namespace of pid"),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("Permission denied"), std::string::npos) << result.err;
+}
+
+// CAP_NET_ADMIN and CAP_NET_RAW count when a task holds them, or can gain them through its
+// bounding set while no_new_privs is off; real tasks, their capabilities set with setpriv.
+TEST(PodIsolationLibrary, CapabilitiesThatBypassIsolationAreHeldOrGainable) {
+    const std::string capabilities =
+        library("pod_isolation.sh") + "\nfor pid; do echo \"[$(bg_pi_capabilities $pid)]\"; done";
+    auto result = breakglass::testing::run_process(
+        {"sh", "-c",
+         "set -- 'setpriv --inh-caps=-all --bounding-set=-all,+net_admin,+net_raw --no-new-privs' "
+         "'setpriv --inh-caps=-all --bounding-set=-all,+net_admin --no-new-privs' "
+         "'setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "
+         "--bounding-set=-all,+net_raw' "
+         "'setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "
+         "--bounding-set=-all,+net_raw --no-new-privs' "
+         "'setpriv --inh-caps=-all --bounding-set=-all,+chown --no-new-privs'\n"
+         "pids=''; for run; do $run sleep 60 & pids=\"$pids $!\"; done\n"
+         "for pid in $pids; do until grep -q '^NoNewPrivs' /proc/$pid/status && "
+         "[ \"$(readlink /proc/$pid/exe)\" = \"$(readlink -f \"$(command -v sleep)\")\" ]; do "
+         "sleep 0.01; done; done\n"
+         "dash -c \"$0\" sh $pids 999999999; kill $pids",
+         capabilities});
+    EXPECT_EQ(result.out, "[CAP_NET_ADMIN,CAP_NET_RAW]\n[CAP_NET_ADMIN]\n[CAP_NET_RAW]\n[]\n[]\n"
+                          "[capabilities-unreadable]\n")
+        << result.err;
+}
+
 TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched) {
     start(1);
     const std::string node = m_nodes.front();
-    // A hostNetwork DaemonSet pod, as the kubelet labels it; in the node's cgroup so the fleet's
-    // teardown ends it.
-    const auto& description = m_lab->description();
-    auto made = m_lab->node_exec(
-        node, {"ctr",
-               "-n",
-               "k8s.io",
-               "run",
-               "-d",
-               "--null-io",
-               "--net-host",
-               "--cgroup",
-               description["cgroup"].get<std::string>() + "/" + node + "/host-agent",
-               "--label",
-               "io.cri-containerd.kind=sandbox",
-               "--label",
-               "io.kubernetes.pod.name=host-agent-b2c4d",
-               "--label",
-               "io.kubernetes.pod.namespace=kube-system",
-               "--label",
-               "io.kubernetes.pod.uid=0b7e1d2c-5a4f-4e3b-9c8d-7f6e5d4c3b2a",
-               "--label",
-               "controller-revision-hash=5d8c7b9f6",
-               "--label",
-               "pod-template-generation=1",
-               "--rootfs",
-               description["rootfs"].get<std::string>(),
-               "host-agent-sandbox",
-               "/bin/sleep",
-               "100000000"});
-    ASSERT_EQ(made.exit_code, 0) << made.err;
+    // A hostNetwork DaemonSet pod, as the kubelet labels it.
+    ASSERT_NO_FATAL_FAILURE(run_by_hand(
+        node, "host-agent-sandbox",
+        {"--net-host", "--label", "io.cri-containerd.kind=sandbox", "--label",
+         "io.kubernetes.pod.name=host-agent-b2c4d", "--label",
+         "io.kubernetes.pod.namespace=kube-system", "--label",
+         "io.kubernetes.pod.uid=0b7e1d2c-5a4f-4e3b-9c8d-7f6e5d4c3b2a", "--label",
+         "controller-revision-hash=5d8c7b9f6", "--label", "pod-template-generation=1"}));
     const auto node_rules = m_lab->node_exec(node, {"iptables", "-S"}).out;
 
     int exit_code = -1;
