@@ -489,8 +489,10 @@ BG_DS_VERSION
 # no runtime are printed even when the runtime check fails.
 bg_ds_status() {
   bg_ds_facts
+  _bg_runtime=""
   if ! bg_ds_check_runtime 2>/dev/null; then
-    echo "fact runtime none"
+    # ctr or crictl without a socket, or none at all; bg_ds_match says why.
+    echo "fact runtime ${_bg_runtime:-none}"
     bg_ds_match
     return
   fi

@@ -208,8 +208,10 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
     EXPECT_EQ(nodes.at("node0001")["facts"]["runtime_socket"], "/run/containerd/containerd.sock");
     EXPECT_EQ(nodes.at("node0005")["facts"]["runtime_socket"],
               "/run/k3s/containerd/containerd.sock");
-    EXPECT_EQ(nodes.at("node0003")["facts"]["runtime"], "none"); // failed, yet its facts are read
+    // Failed nodes still say what they are.
+    EXPECT_EQ(nodes.at("node0003")["facts"]["runtime"], "ctr"); // installed, no socket
     EXPECT_EQ(nodes.at("node0003")["facts"]["kubelet_unit"], "kubelet");
+    EXPECT_EQ(nodes.at("node0004")["facts"]["runtime"], "none");
     // --runtime-socket names the socket: found on node0005, missing on node0001 (a failure that
     // says which socket, not "no pods").
     const auto by_flag = by_node(daemonset({"status", k_target, "--nodes", "node0001,node0005",
