@@ -188,6 +188,8 @@ std::string describe_facts(const NodeReport& report) {
     const std::string runtime = fact("runtime");
     if (runtime == "none") {
         line += "no runtime found";
+    } else if (report.facts.count("runtime_socket") == 0) {
+        line += runtime + ", no runtime socket";
     } else {
         line += runtime + " (containerd " + fact("runtime_version") + ") at " + fact("runtime_socket");
     }

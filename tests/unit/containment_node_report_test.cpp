@@ -139,6 +139,10 @@ TEST(NodeReport, StatusFactsAreReadAndDescribed) {
     report->facts["kubelet_hold"] = "none";
     EXPECT_EQ(kubelet_hold_until(*report), std::nullopt);
     EXPECT_NE(describe_facts(*report).find(", no kubelet hold"), std::string::npos);
+    report->facts.erase("runtime_socket");
+    EXPECT_NE(describe_facts(*report).find("cgroup v2, ctr, no runtime socket, kubelet unit"),
+              std::string::npos)
+        << describe_facts(*report);
     EXPECT_FALSE(parse_node_report({"fact cgroup\n"}));
     EXPECT_EQ(describe_facts(*parse_node_report({k_status})), "");
 }
