@@ -7,6 +7,7 @@
 #include "tests/integration/support/process.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -176,6 +177,14 @@ struct Shape {
     Layout layout;
 };
 
+std::string shape_name(const ::testing::TestParamInfo<Shape>& info) {
+    const std::array<const char*, 4> layouts{"AsPrinted", "Indent2", "Minified", "Reordered"};
+    std::string name = "v" + info.param.fixture.substr(0, 3) + "_" +
+                       layouts.at(static_cast<std::size_t>(info.param.layout));
+    std::replace(name.begin(), name.end(), '.', '_');
+    return name;
+}
+
 class EveryShape : public DaemonSetMatchTest, public ::testing::WithParamInterface<Shape> {};
 
 TEST_P(EveryShape, FindsExactlyTheTargetsPodsWithTwoLabelFilteredListings) {
@@ -215,13 +224,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Shape{"1.7", Layout::minified}, Shape{"1.7", Layout::reordered},
                       Shape{"2.0", Layout::as_recorded}, Shape{"2.0", Layout::indent_2},
                       Shape{"2.0", Layout::minified}, Shape{"2.0", Layout::reordered}),
-    [](const ::testing::TestParamInfo<Shape>& info) {
-        static const char* const layouts[] = {"AsPrinted", "Indent2", "Minified", "Reordered"};
-        std::string name = "v" + info.param.fixture.substr(0, 3) + "_" +
-                           layouts[static_cast<int>(info.param.layout)];
-        std::replace(name.begin(), name.end(), '.', '_');
-        return name;
-    });
+    shape_name);
 
 TEST_F(DaemonSetMatchTest, ADotInTheNameIsALiteralInContainerdsRegularExpression) {
     use("2.0");
