@@ -8,6 +8,7 @@
 // the test machine.
 #include "tests/integration/support/containment_fixture.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -29,7 +30,7 @@ std::string read_text(const std::string& path) {
 
 // Pods made with `ctr containers create` (no task): 10 DaemonSet-shaped ones in kube-system
 // (other DaemonSets), the rest in other namespaces; a sandbox and one container each.
-const char* const k_grow = R"(
+const char* const k_grow = R"SH(
 set -eu
 rootfs=$1
 pod() { # NAMESPACE NAME DAEMONSET(yes|no) INDEX
@@ -55,7 +56,7 @@ while [ $i -lt 102 ]; do
   [ $((i % 6)) -ne 0 ] || wait
 done
 wait
-)";
+)SH";
 
 struct Footprint {
     int programs = 0;  // successful execve, the shell itself not counted
@@ -63,42 +64,50 @@ struct Footprint {
     std::map<std::string, int> by_program;
 };
 
-// Reads `strace -f -e trace=execve,clone,clone3,fork,vfork` output. What the lab's systemctl
+// Reads `strace -ff -o PREFIX -e trace=execve,clone,clone3,fork,vfork` output: one file per
+// process (PREFIX.PID), so no call is split across lines by another's. What the lab's systemctl
 // stand-in (a bash script) starts is not counted: on a node systemctl is one program.
-Footprint footprint_of(const std::string& trace) {
-    Footprint footprint;
+Footprint footprint_of(const std::string& prefix) {
+    std::map<long, std::string> traces; // pid -> its calls
+    const std::filesystem::path base(prefix);
+    for (const auto& entry : std::filesystem::directory_iterator(base.parent_path())) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(base.filename().string() + ".", 0) == 0) {
+            traces[std::stol(name.substr(base.filename().string().size() + 1))] =
+                read_text(entry.path().string());
+        }
+    }
     std::map<long, long> parent;
-    std::set<long> shim;
-    std::istringstream lines(trace);
-    const std::regex spawn(R"(^(\d+) +(clone3?|v?fork)\((.*)\) += (\d+)$)");
-    const std::regex exec(R"(^(\d+) +execve\("([^"]+)".* = 0$)");
-    bool first_exec = true;
-    for (std::string line; std::getline(lines, line);) {
-        std::smatch match;
-        if (std::regex_match(line, match, spawn)) {
-            if (match[3].str().find("CLONE_THREAD") == std::string::npos) {
-                const long child = std::stol(match[4]);
-                parent[child] = std::stol(match[1]);
-                if (shim.count(parent[child]) != 0) {
-                    shim.insert(child);
-                } else {
-                    ++footprint.processes;
-                }
+    std::map<long, std::string> program_of; // pid -> the program it runs (after execve)
+    const std::regex spawn(R"(^(clone3?|v?fork)\((.*)\) += (\d+)$)");
+    const std::regex exec(R"(^execve\("([^"]+)".* = 0$)");
+    Footprint footprint;
+    for (const auto& [pid, calls] : traces) {
+        std::istringstream lines(calls);
+        for (std::string line; std::getline(lines, line);) {
+            std::smatch match;
+            if (std::regex_match(line, match, spawn) &&
+                match[2].str().find("CLONE_THREAD") == std::string::npos) {
+                parent[std::stol(match[3])] = pid;
+            } else if (std::regex_match(line, match, exec)) {
+                program_of[pid] = match[1].str().substr(match[1].str().rfind('/') + 1);
             }
-        } else if (std::regex_match(line, match, exec)) {
-            const long pid = std::stol(match[1]);
-            const std::string program = match[2].str().substr(match[2].str().rfind('/') + 1);
-            if (first_exec) {
-                first_exec = false;
-                continue;
+        }
+    }
+    auto inside_shim = [&](long pid) {
+        for (auto up = parent.find(pid); up != parent.end(); up = parent.find(up->second)) {
+            if (program_of.count(up->second) != 0 && program_of[up->second] == "systemctl") {
+                return true;
             }
-            if (shim.count(pid) != 0) {
-                continue;
-            }
-            ++footprint.programs;
-            ++footprint.by_program[program];
-            if (program == "systemctl") {
-                shim.insert(pid);
+        }
+        return false;
+    };
+    for (const auto& [child, by] : parent) {
+        if (!inside_shim(child)) {
+            ++footprint.processes;
+            if (program_of.count(child) != 0) {
+                ++footprint.programs;
+                ++footprint.by_program[program_of[child]];
             }
         }
     }
@@ -139,13 +148,16 @@ protected:
     }
 
     Footprint traced(const std::string& script) const {
-        const std::string trace = m_dir.path() + "/trace";
+        const std::string folder = m_dir.path() + "/trace-" + std::to_string(++m_traces);
+        std::filesystem::create_directories(folder);
         const ProcessResult run = m_lab->node_exec(
-            m_nodes[0], {"strace", "-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o",
-                         trace, "sh", "-eu", script});
+            m_nodes[0], {"strace", "-ff", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork",
+                         "-o", folder + "/t", "sh", "-eu", script});
         EXPECT_EQ(run.exit_code, 0) << run.err;
-        return footprint_of(read_text(trace));
+        return footprint_of(folder + "/t");
     }
+
+    mutable int m_traces = 0;
 
     double cpu(const std::string& script) const {
         const ProcessResult run =
