@@ -80,7 +80,7 @@ Footprint footprint_of(const std::string& prefix) {
     std::map<long, long> parent;
     std::map<long, std::string> program_of; // pid -> the program it runs (after execve)
     const std::regex spawn(R"(^(clone3?|v?fork)\((.*)\) += (\d+)$)");
-    const std::regex exec(R"(^execve\("([^"]+)".* = 0$)");
+    const std::regex exec(R"re(^execve\("([^"]+)".* = 0$)re");
     Footprint footprint;
     for (const auto& [pid, calls] : traces) {
         std::istringstream lines(calls);

@@ -229,6 +229,14 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
         EXPECT_EQ(refused.exit_code, 2) << bad << refused.err;
         EXPECT_NE(refused.err.find("runtime_socket"), std::string::npos) << refused.err;
     }
+    // A report cut by max_output is never read: its missing head could under-report.
+    const auto cut = by_node(
+        daemonset({"status", k_target, "--nodes", "node0001", "--max-output", "120"}));
+    EXPECT_EQ(cut.at("node0001")["outcome"], "failed");
+    EXPECT_EQ(cut.at("node0001")["reason"], "bad-report");
+    EXPECT_TRUE(cut.at("node0001")["pods"].empty());
+    EXPECT_NE(cut.at("node0001")["message"].get<std::string>().find("max_output"),
+              std::string::npos);
     EXPECT_EQ(nodes.at("node0003")["reason"], "runtime-not-running");
     EXPECT_NE(nodes.at("node0003")["message"].get<std::string>().find("socket"), std::string::npos);
     EXPECT_EQ(nodes.at("node0004")["reason"], "no-runtime");
