@@ -214,10 +214,15 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
     EXPECT_EQ(nodes.at("node0004")["facts"]["runtime"], "none");
     // --runtime-socket names the socket: found on node0005, missing on node0001 (a failure that
     // says which socket, not "no pods").
+    // --kubelet-unit names the unit reported (the lab's systemctl knows only kubelet: another
+    // unit is inactive, as systemd says of a unit it does not have).
     const auto by_flag = by_node(daemonset({"status", k_target, "--nodes", "node0001,node0005",
                                             "--runtime-socket",
-                                            "/run/k3s/containerd/containerd.sock"}));
+                                            "/run/k3s/containerd/containerd.sock",
+                                            "--kubelet-unit", "k3s-agent"}));
     EXPECT_EQ(by_flag.at("node0005")["outcome"], "running");
+    EXPECT_EQ(by_flag.at("node0005")["facts"]["kubelet_unit"], "k3s-agent");
+    EXPECT_EQ(by_flag.at("node0005")["facts"]["kubelet_state"], "inactive");
     EXPECT_EQ(by_flag.at("node0001")["reason"], "runtime-not-running");
     EXPECT_NE(by_flag.at("node0001")["message"].get<std::string>().find("(runtime_socket)"),
               std::string::npos)
