@@ -394,7 +394,14 @@ $_bg_tasks"
     case $_bg_id$_bg_extra in
       *[!0-9A-Za-z_.-]*) bg_ds_fail 5 "ctr containers ls printed '$_bg_id $_bg_extra', not a container ID"; return ;;
     esac
-    bg_ds_ctr_read containers info "$_bg_id" || return
+    # Deleted since the listing (the kubelet's garbage collection): gone, not unreadable.
+    if ! bg_ds_ctr_read containers info "$_bg_id" 2>/dev/null; then
+      case $_bg_out in
+        *"not found"*) continue ;;
+      esac
+      bg_ds_fail 5 "ctr containers info failed: $(printf '%s' "$_bg_out" | tr '\n' ' ')"
+      return
+    fi
     _bg_docs="$_bg_docs
 @bg info $_bg_id
 $_bg_out"

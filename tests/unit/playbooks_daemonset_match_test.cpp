@@ -73,6 +73,7 @@ case "$1 $2" in
   "tasks ls") cat "$BG_FIXTURE/tasks.txt" ;;
   "containers ls") cat "$BG_FIXTURE/ls.txt" ;;
   "containers info")
+    [ ! -f "$BG_FIXTURE/info/$3.error" ] || { cat "$BG_FIXTURE/info/$3.error" >&2; exit 1; }
     [ -f "$BG_FIXTURE/info/$3.json" ] ||
       { echo "ctr: container \"$3\" in namespace \"k8s.io\": not found" >&2; exit 1; }
     cat "$BG_FIXTURE/info/$3.json" ;;
@@ -315,10 +316,21 @@ TEST_F(DaemonSetMatchTest, AListingThatIsNotContainerIdsIsAFailure) {
     expect_unreadable(match(), "not a container ID");
 }
 
-TEST_F(DaemonSetMatchTest, ACtrErrorIsTheReason) {
+TEST_F(DaemonSetMatchTest, ACtrErrorIsTheReasonButAContainerDeletedSinceTheListingIsGone) {
+    use("1.7");
+    // Deleted between `ctr containers ls` and its info (the fake ctr says "not found").
+    fs::remove(info_of("c5" + std::string(62, '3')));
+    const ProcessResult gone = match();
+    EXPECT_EQ(gone.exit_code, 0) << gone.err;
+    EXPECT_EQ(gone.out.find("log-shipper"), std::string::npos) << gone.out;
+    EXPECT_NE(gone.out.find(" agent "), std::string::npos) << gone.out;
+    write_text(m_fixture / "tasks.txt", "");
+    expect_unreadable(match(), "unknown `ctr tasks ls` header");
     use("1.6-lab");
+    // A ctr that fails otherwise: its error is the reason.
     write_text(m_fixture / "ls.txt", "0000deadbeef\n");
-    expect_unreadable(match(), "ctr containers info failed: ctr: container \"0000deadbeef\"");
+    write_text(m_fixture / "info" / "0000deadbeef.error", "ctr: connection error: EOF\n");
+    expect_unreadable(match(), "ctr containers info failed: ctr: connection error: EOF");
 }
 
 TEST_F(DaemonSetMatchTest, NoMatchIsAnEmptyAnswerOnlyWhenContainerdListedNothing) {
