@@ -332,7 +332,7 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
     // Held: the stand-in does not bring them back, and a second stop has nothing to do.
     std::this_thread::sleep_for(3s);
     const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s"});
-    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
+    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}})) << again.dump();
     EXPECT_EQ(all_decoy_pids(), decoys_before);
     // What was seen above was seen while held (a state check, not a clock one: the machine
     // may be slow, e.g. under the sanitizers).
