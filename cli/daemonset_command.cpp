@@ -8,6 +8,7 @@
 #include "config/units.hpp"
 #include "containment/actions.hpp"
 #include "containment/daemonset_ref.hpp"
+#include "containment/runtime_settings.hpp"
 #include "inventory/node_set.hpp"
 
 #include <memory>
@@ -45,10 +46,26 @@ std::string seconds_of(const std::string& flag, const std::string& text, long mi
     return std::to_string(seconds);
 }
 
+// runtime_socket and kubelet_unit as parameters; a bad value is a usage error (exit 2) here,
+// before anything is sent.
+std::vector<std::string> runtime_params_or_refuse(const config::Settings& settings,
+                                                  bool with_unit) {
+    const std::string& socket = settings.text("runtime_socket");
+    const std::string& unit = settings.text("kubelet_unit");
+    if (auto checked = containment::check_runtime_socket(socket); !checked) {
+        throw Failure(ExitCode::usage, checked.error());
+    }
+    if (auto checked = containment::check_kubelet_unit(unit); with_unit && !checked) {
+        throw Failure(ExitCode::usage, checked.error());
+    }
+    return containment::runtime_params(socket, unit, with_unit);
+}
+
 // The shipped playbook's parameters: validated here for a clear error, and again by the
 // playbook's own patterns before anything is sent.
 std::vector<std::string> params_of(const DaemonSetRequest& request,
-                                   const containment::DaemonSetRef& daemonset) {
+                                   const containment::DaemonSetRef& daemonset,
+                                   const config::Settings& settings) {
     std::vector<std::string> params = {"ds_namespace=" + daemonset.name_space,
                                        "ds_name=" + daemonset.name};
     const containment::ActionSpec& action = *request.action;
@@ -63,6 +80,10 @@ std::vector<std::string> params_of(const DaemonSetRequest& request,
         params.push_back("hold_seconds=" +
                          seconds_of("--hold-for", request.hold_for, 10, 7 * 24 * 3600));
         params.push_back("grace_seconds=" + seconds_of("--grace", request.grace, 0, 300));
+    }
+    const bool touches_kubelet = action.kubelet_rule || action.command == "status";
+    for (std::string& param : runtime_params_or_refuse(settings, touches_kubelet)) {
+        params.push_back(std::move(param));
     }
     if (action.command == "isolate" && !request.destinations.empty()) {
         std::string joined;
@@ -82,7 +103,8 @@ void run_action(Context& context, const DaemonSetRequest& request) {
     }
     const PreparedPlaybookRun run =
         prepare_shipped_playbook_run(context, std::string(request.action->playbook),
-                                     params_of(request, *daemonset), request.selection);
+                                     params_of(request, *daemonset, context.settings()),
+                                     request.selection);
     DaemonSetOutput output(
         daemonset_format(request.output), *request.action, *daemonset, node_labels(run.selected),
         *context.out, *context.err,
@@ -116,6 +138,10 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
     }
     add_playbook_run_flags(*command, context, request->selection, request->connection,
                            request->output);
+    add_setting_flag(*command, context, "runtime_socket");
+    if (action.kubelet_rule || action.command == "status") {
+        add_setting_flag(*command, context, "kubelet_unit");
+    }
     command->callback([&context, request] { run_action(context, *request); });
 }
 

@@ -62,6 +62,22 @@ nlohmann::json changes_json(const std::vector<containment::StateChange>& changes
     return list;
 }
 
+// status's facts as reported, plus kubelet_held and kubelet_held_until (RFC 3339, or null).
+nlohmann::json facts_json(const containment::NodeReport& report) {
+    nlohmann::json facts = nlohmann::json::object();
+    for (const auto& [key, value] : report.facts) {
+        if (key != "kubelet_hold") {
+            facts[key] = value;
+        }
+    }
+    if (report.facts.count("kubelet_hold") != 0) {
+        const auto until = containment::kubelet_hold_until(report);
+        facts["kubelet_held"] = until.has_value();
+        facts["kubelet_held_until"] = until ? nlohmann::json(*until) : nlohmann::json();
+    }
+    return facts;
+}
+
 // "agent" for an ID a snapshot named, else the ID's first 12 characters.
 std::string name_of(const containment::NodeReport& report, const std::string& id) {
     auto known = report.names.find(id);
@@ -107,18 +123,21 @@ DaemonSetOutput::NodeOutcome DaemonSetOutput::judge(transport::NodeResult& resul
     outcome.exit_code = result.exit_code;
     outcome.via = result.via;
     bool ok = result.status == transport::NodeStatus::ok;
-    std::vector<std::string_view> outputs;
+    std::vector<containment::StepOutput> outputs;
     for (const transport::StepResult& step : result.steps) {
-        outputs.push_back(step.out.tail);
+        outputs.push_back({step.out.tail, step.out.dropped_bytes});
     }
-    if (auto report = containment::parse_node_report(outputs)) {
+    bool bad_report = false;
+    if (auto report = containment::parse_kept_report(outputs)) {
         outcome.report = std::move(*report);
     } else {
         ok = false;
+        bad_report = true;
         outcome.reason = "bad-report";
         outcome.message = "unreadable playbook output: " + report.error();
     }
-    if (result.status == transport::NodeStatus::failed && result.exit_code &&
+    // A report that could not be read stays bad-report: the exit status alone is not the story.
+    if (!bad_report && result.status == transport::NodeStatus::failed && result.exit_code &&
         (result.reason.empty() || result.reason == "exit-status")) {
         outcome.reason = std::string(containment::failure_reason(*result.exit_code));
         const std::string said =
@@ -182,6 +201,9 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
         }
     }
     line += '\n';
+    if (const std::string facts = containment::describe_facts(report); !facts.empty()) {
+        line += m_nodes[node].name + ": " + facts + '\n';
+    }
     for (const std::string& note : report.notes) {
         line += m_nodes[node].name + ": note: " + note + '\n';
     }
@@ -210,6 +232,7 @@ nlohmann::json DaemonSetOutput::node_json(std::size_t node) const {
         {"caveats", caveats_json(outcome.report.caveats)},
         {"remaining",
          outcome.report.remaining ? nlohmann::json(*outcome.report.remaining) : nlohmann::json()},
+        {"facts", facts_json(outcome.report)},
     };
     return document;
 }

@@ -1,10 +1,12 @@
 #include "cli/commands.hpp"
 #include "cli/daemonset_output.hpp"
+#include "cli/failure.hpp"
 #include "cli/fleet_run.hpp"
 #include "cli/playbook_run.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
 #include "containment/actions.hpp"
+#include "containment/runtime_settings.hpp"
 #include "inventory/node_set.hpp"
 
 #include <memory>
@@ -22,8 +24,14 @@ struct ReleaseRequest {
 
 void release(Context& context, const ReleaseRequest& request) {
     const containment::ActionSpec& action = containment::kubelet_release_action();
-    const PreparedPlaybookRun run =
-        prepare_shipped_playbook_run(context, std::string(action.playbook), {}, request.selection);
+    const std::string& unit = context.settings().text("kubelet_unit");
+    if (auto checked = containment::check_kubelet_unit(unit); !checked) {
+        throw Failure(ExitCode::usage, checked.error());
+    }
+    const PreparedPlaybookRun run = prepare_shipped_playbook_run(
+        context, std::string(action.playbook),
+        containment::runtime_params("", unit, true),
+        request.selection);
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";
@@ -46,6 +54,7 @@ void register_kubelet(CLI::App& app, Context& context) {
     auto request = std::make_shared<ReleaseRequest>();
     add_playbook_run_flags(*release_command, context, request->selection, request->connection,
                            request->output);
+    add_setting_flag(*release_command, context, "kubelet_unit");
     release_command->callback([&context, request] { release(context, *request); });
 }
 

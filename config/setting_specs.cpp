@@ -45,6 +45,13 @@ std::vector<SettingSpec> build_specs() {
         {"timeout", SettingType::duration, "per-command timeout (0: none)", fixed("5m")},
         {"deadline", SettingType::duration, "whole-run deadline (0: none)", fixed("0s")},
         {"max_output", SettingType::size, "output kept per node (the tail is kept)", fixed("1MiB")},
+        {"runtime_socket", SettingType::string,
+         "containerd's socket on the nodes (empty: /run/containerd/containerd.sock, else "
+         "/run/k3s/containerd/containerd.sock)",
+         fixed("")},
+        {"kubelet_unit", SettingType::string,
+         "the kubelet's systemd unit on the nodes (k3s-agent on k3s agents, rke2-agent on RKE2)",
+         fixed("kubelet")},
         {"stale_warn", SettingType::duration, "warn when the inventory is older than this",
          fixed("24h")},
         {"stale_refuse", SettingType::duration,

@@ -1,7 +1,9 @@
 #include "containment/node_report.hpp"
 
+#include <array>
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 
 namespace breakglass::containment {
 
@@ -40,6 +42,13 @@ std::optional<std::int64_t> number(std::string_view text) {
         return std::nullopt;
     }
     return value;
+}
+
+bool known_fact(std::string_view key) {
+    static constexpr std::array<std::string_view, 7> k_keys{
+        "cgroup",       "runtime",       "runtime_version", "runtime_socket",
+        "kubelet_unit", "kubelet_state", "kubelet_hold"};
+    return std::find(k_keys.begin(), k_keys.end(), key) != k_keys.end();
 }
 
 struct StepParser {
@@ -91,8 +100,14 @@ struct StepParser {
                                       std::string(fields[3]), split_list(fields[4])});
             return {};
         }
+        if (kind == "fact" && fields.size() == 3) {
+            if (known_fact(fields[1])) {
+                report.facts[std::string(fields[1])] = std::string(fields[2]);
+            }
+            return {};
+        }
         if (kind == "change" || kind == "unchanged" || kind == "remaining" || kind == "matched" ||
-            kind == "caveat") {
+            kind == "caveat" || kind == "fact") {
             return tl::unexpected("malformed " + std::string(kind) + " line");
         }
         return {}; // for humans only
@@ -144,6 +159,64 @@ parse_node_report(const std::vector<std::string_view>& steps) {
         }
     }
     return report;
+}
+
+tl::expected<NodeReport, std::string> parse_kept_report(const std::vector<StepOutput>& steps) {
+    std::vector<std::string_view> tails;
+    for (std::size_t step = 0; step < steps.size(); ++step) {
+        if (steps[step].dropped_bytes > 0) {
+            return tl::unexpected("step " + std::to_string(step + 1) + " printed more than max_output (" +
+                                  std::to_string(steps[step].dropped_bytes) +
+                                  " bytes cut): its report was not read");
+        }
+        tails.push_back(steps[step].tail);
+    }
+    return parse_node_report(tails);
+}
+
+std::optional<std::string> kubelet_hold_until(const NodeReport& report) {
+    auto hold = report.facts.find("kubelet_hold");
+    if (hold == report.facts.end()) {
+        return std::nullopt;
+    }
+    const std::optional<std::int64_t> epoch = number(hold->second);
+    if (!epoch) {
+        return std::nullopt;
+    }
+    const auto seconds = static_cast<std::time_t>(*epoch);
+    std::tm utc{};
+    if (::gmtime_r(&seconds, &utc) == nullptr) {
+        return std::nullopt;
+    }
+    std::array<char, 32> text{};
+    const std::size_t size = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text.data(), size);
+}
+
+std::string describe_facts(const NodeReport& report) {
+    if (report.facts.empty()) {
+        return "";
+    }
+    auto fact = [&](const char* key) {
+        auto found = report.facts.find(key);
+        return found == report.facts.end() ? std::string("?") : found->second;
+    };
+    std::string line = "cgroup " + fact("cgroup") + ", ";
+    const std::string runtime = fact("runtime");
+    if (runtime == "none") {
+        line += "no runtime found";
+    } else if (report.facts.count("runtime_socket") == 0) {
+        line += runtime + ", no runtime socket";
+    } else {
+        line += runtime + " (containerd " + fact("runtime_version") + ") at " + fact("runtime_socket");
+    }
+    line += ", kubelet unit " + fact("kubelet_unit") + " " + fact("kubelet_state");
+    if (auto until = kubelet_hold_until(report)) {
+        line += ", kubelet held until " + *until;
+    } else if (fact("kubelet_hold") == "none") {
+        line += ", no kubelet hold";
+    }
+    return line;
 }
 
 Presence presence_of(const NodeReport& report) {

@@ -23,6 +23,7 @@ namespace breakglass::containment {
 //   caveat    KIND POD CONTAINER WHY (the action holds, with a limit: KIND
 //             isolation-not-guaranteed, WHY comma-separated CAP_NET_ADMIN, CAP_NET_RAW or
 //             capabilities-unreadable; playbooks/lib/pod_isolation.sh)
+//   fact      KEY VALUE              (status: what the node is; see NodeReport::facts)
 // Other lines are ignored, so that a playbook may print more for humans.
 
 struct MatchedContainer {
@@ -66,7 +67,30 @@ struct NodeReport {
     /// Container and sandbox IDs of every snapshot, named ("agent", "sandbox of POD"), so that a
     /// change to something gone by the last snapshot can still be named.
     std::map<std::string, std::string> names;
+    /// daemonset-status's facts (playbooks/lib/daemonset_match.sh, bg_ds_facts): cgroup (v1, v2,
+    /// hybrid), runtime (ctr, crictl, none), runtime_version, runtime_socket, kubelet_unit,
+    /// kubelet_state (systemctl is-active's word), kubelet_hold (none, or the epoch second its
+    /// automatic release is due). Keys this version does not know are dropped.
+    std::map<std::string, std::string> facts;
 };
+
+/// One step's standard output as the transport kept it: the tail, and how much was cut.
+struct StepOutput {
+    std::string_view tail;
+    std::uint64_t dropped_bytes = 0;
+};
+
+/// parse_node_report over what was kept. A step whose output was cut (max_output) is an error,
+/// and nothing is read: a report missing its head could under-report.
+tl::expected<NodeReport, std::string> parse_kept_report(const std::vector<StepOutput>& steps);
+
+/// The facts in one line for humans: "cgroup v2, ctr (containerd 1.6.20) at SOCKET, kubelet
+/// unit kubelet active, no kubelet hold"; empty when the report has none.
+std::string describe_facts(const NodeReport& report);
+
+/// kubelet_hold's release time as RFC 3339 UTC ("2026-12-06T10:00:00Z"), or nullopt when no
+/// hold is in force (or none was reported).
+std::optional<std::string> kubelet_hold_until(const NodeReport& report);
 
 /// Parses the standard output of each step, in order. A snapshot (sandbox/container lines)
 /// printed by a later step replaces an earlier one. A malformed record is an error naming the

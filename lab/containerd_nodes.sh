@@ -43,10 +43,10 @@ make_rootfs() {
   done
 }
 
-write_containerd_config() {
+write_containerd_config() { # FILE SOCKET
   # Only what ctr needs: no CRI plugin (the kubelet stand-in drives containerd through ctr), no
   # listeners beyond the socket, nothing outside the node's bind-mounted folders.
-  cat >"$1" <<'CONF'
+  cat >"$1" <<CONF
 version = 2
 root = "/var/lib/containerd"
 state = "/run/containerd"
@@ -55,7 +55,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
   "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper",
   "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
 [grpc]
-  address = "/run/containerd/containerd.sock"
+  address = "$2"
 [debug]
   address = ""
 [metrics]
@@ -63,7 +63,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
 CONF
 }
 
-node_fault() { # NODE: none, no-socket, no-runtime or crictl-only
+node_fault() { # NODE: none, no-socket, no-runtime, crictl-only or k3s-socket
   local fault
   for fault in "${faults[@]}"; do
     [[ ${fault%%:*} == "$1" ]] && { echo "${fault#*:}"; return; }
@@ -77,8 +77,8 @@ up_containerd() {
     die "--containerd needs containerd, runc and busybox-static"
   local fault
   for fault in "${faults[@]}"; do
-    [[ $fault =~ ^node[0-9]+:(no-socket|no-runtime|crictl-only)$ ]] ||
-      die "--fault must be NODE:no-socket, NODE:no-runtime or NODE:crictl-only, got '$fault'"
+    [[ $fault =~ ^node[0-9]+:(no-socket|no-runtime|crictl-only|k3s-socket)$ ]] ||
+      die "--fault must be NODE:no-socket, NODE:no-runtime, NODE:crictl-only or NODE:k3s-socket, got '$fault'"
   done
   local params="nodes=$nodes containerd faults=${faults[*]}"
   if fleet_alive "$name" "$params"; then
@@ -96,7 +96,7 @@ up_containerd() {
   source "$NODE_SCRIPTS/pods.sh"
 
   local host_mnt_ns; host_mnt_ns=$(readlink /proc/self/ns/mnt)
-  local i k width=4 node_name addr nd started=()
+  local i k width=4 node_name addr nd socket started=()
   : >"$d/known_hosts"
   for ((i = 1; i <= nodes; i++)); do
     k=$((i - 1))
@@ -107,7 +107,10 @@ up_containerd() {
     ln -s "$d/bin" "$nd/bin"
     write_sshd_config "$d" "$k" 22 "$addr"
     echo "$addr $(cut -d' ' -f1,2 "$d/sshd-$k/ssh_host_ed25519_key.pub")" >>"$d/known_hosts"
-    write_containerd_config "$nd/containerd.toml"
+    # k3s-socket: containerd where k3s and RKE2 put it (lab/node/start mounts it there).
+    socket=/run/containerd/containerd.sock
+    [[ $(node_fault "$node_name") == k3s-socket ]] && socket=/run/k3s/containerd/containerd.sock
+    write_containerd_config "$nd/containerd.toml" "$socket"
     bglab_node_pods >"$nd/pods.tsv"
     cat >"$nd/node.env" <<ENV
 NODE_NAME=$node_name
@@ -116,6 +119,7 @@ CGROUP_PARENT=/bglab-$name/$node_name
 ROOTFS=$d/rootfs
 FAULT=$(node_fault "$node_name")
 LAB_CTR=$([[ $(node_fault "$node_name") == crictl-only ]] && echo /run/breakglass-node/ctr || echo ctr)
+LAB_CONTAINERD_ADDRESS=$socket
 SSHD_DIR=$d/sshd-$k
 POD_BRIDGE=$BGLAB_POD_BRIDGE
 POD_GATEWAY=$BGLAB_POD_GATEWAY
@@ -140,7 +144,7 @@ ENV
       ((++tries < 200)) || die "sshd of $node_name did not start; see $d/sshd-$((i - 1))/sshd.log"
       sleep 0.05
     done
-    [[ $(node_fault "$node_name") == none || $(node_fault "$node_name") == crictl-only ]] || continue
+    [[ $(node_fault "$node_name") =~ ^(none|crictl-only|k3s-socket)$ ]] || continue
     tries=0
     until [[ -f $nd/kubelet/synced ]]; do
       ((++tries < 1200)) || die "pods of $node_name did not start; see $nd/kubelet/kubelet.log"

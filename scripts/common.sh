@@ -7,6 +7,7 @@ readonly BREAKGLASS_PACKAGES=(
   googletest libgtest-dev
   openssh-server openssh-client iproute2 util-linux procps sudo
   containerd runc busybox-static iptables socat tmux
+  strace
   clang libclang-rt-14-dev
   prometheus pssh
 )

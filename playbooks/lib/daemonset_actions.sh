@@ -26,7 +26,14 @@
 bg_ds_snapshot() {
   bg_ds_check_runtime || return
   _bg_snapshot=$(bg_ds_match) || return
-  echo "matched $(printf '%s\n' "$_bg_snapshot" | grep -c '^sandbox ')"
+  # Counted by the shell: every program started costs the node (see daemonset_match.sh).
+  _bg_count=0
+  while read -r _bg_kind _bg_rest; do
+    [ "$_bg_kind" != sandbox ] || _bg_count=$((_bg_count + 1))
+  done <<BG_DS_COUNT
+$_bg_snapshot
+BG_DS_COUNT
+  echo "matched $_bg_count"
   [ -z "$_bg_snapshot" ] || printf '%s\n' "$_bg_snapshot"
 }
 
@@ -168,13 +175,17 @@ bg_ds_delete_one() {
 # (remove).
 bg_ds_verify() {
   bg_ds_snapshot || return
-  _bg_remaining=$(printf '%s\n' "$_bg_snapshot" | awk -v what="$1" '
-    $4 == "" { next }
-    what == "running" && $1 == "container" && ($5 == "running" || $5 == "pausing") { n++ }
-    what == "paused" && $1 == "container" && ($5 == "paused" || $5 == "pausing") { n++ }
-    what == "live" && ($5 == "running" || $5 == "paused" || $5 == "pausing" || $5 == "created") { n++ }
-    what == "any" { n++ }
-    END { print n + 0 }')
+  _bg_remaining=0
+  while read -r _bg_kind _bg_uid _bg_name _bg_id _bg_state _bg_rest; do
+    [ -n "$_bg_id" ] || continue
+    case $1:$_bg_kind:$_bg_state in
+      running:container:running | running:container:pausing | paused:container:paused | \
+        paused:container:pausing | live:*:running | live:*:paused | live:*:pausing | \
+        live:*:created | any:*) _bg_remaining=$((_bg_remaining + 1)) ;;
+    esac
+  done <<BG_DS_REMAINING
+$_bg_snapshot
+BG_DS_REMAINING
   echo "remaining $_bg_remaining"
   [ "$_bg_remaining" -eq 0 ] || bg_fail 8 "$_bg_remaining matched $( [ "$1" = any ] && echo objects || echo tasks) still $1 after the action"
 }

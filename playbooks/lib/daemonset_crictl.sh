@@ -6,11 +6,10 @@
 #
 # Input, besides daemonset_match.sh's variables:
 #   CRICTL                      optional, the crictl binary (default `crictl`)
-#   CONTAINER_RUNTIME_ENDPOINT  optional, the CRI endpoint (default
-#                               unix:///run/containerd/containerd.sock, the first of crictl's
-#                               defaultRuntimeEndpoints in cmd/crictl/main_unix.go); passed to
-#                               every call as --runtime-endpoint and --image-endpoint, so that
-#                               /etc/crictl.yaml cannot point crictl elsewhere than we checked.
+#   the CRI endpoint is unix://SOCKET, SOCKET found as for ctr (RUNTIME_SOCKET, else the standard
+#   path, which is the first of crictl's defaultRuntimeEndpoints in cmd/crictl/main_unix.go, else
+#   k3s's); passed to every call as --runtime-endpoint and --image-endpoint, so that
+#   /etc/crictl.yaml cannot point crictl elsewhere than we checked.
 #
 # What crictl offers, and how it maps onto the ctr path's records:
 #   - sandboxes: `crictl pods -q --label K=V` lists IDs (cmd/crictl/sandbox.go, listPodCommand;
@@ -30,43 +29,18 @@
 # purpose, and inspect's info holds a second copy of the labels (info.config.labels), so
 # bg_cri_flatten tokenizes it and values are looked up by their full path.
 
-# bg_cri_flatten: the JSON document on stdin as one line per scalar, `PATH<TAB>VALUE`. PATH is
-# the keys (as written, quotes included) and array indexes from the root, each after a `/`:
+# bg_cri_flatten: the JSON document on stdin as one line per scalar, `PATH<TAB>VALUE`, in
+# document order (daemonset_match.sh's BG_JSON_AWK reads it; PATH and VALUE as it describes):
 #   /"status"/"labels"/"io.kubernetes.pod.uid"<TAB>"3f0c..."   /"containers"/0/"id"<TAB>"ab..."
-# VALUE is the JSON token as written (a string keeps its quotes and escapes).
+# Output that is not exactly one JSON document is a failure (exit 5, the reason on stderr), never
+# an empty listing.
 bg_cri_flatten() {
-  awk '
-    function here() {
-      if (d == 0) { return "" }
-      if (kind[d] == "o") { return base[d] "/" key[d] }
-      return base[d] "/" idx[d]
-    }
-    { text = text $0 "\n" }
+  awk "$BG_JSON_AWK"'
+    BEGIN { bg_json_reset() }
+    { bg_json_line($0) }
     END {
-      n = length(text); d = 0
-      for (i = 1; i <= n; i++) {
-        c = substr(text, i, 1)
-        if (c == "{" || c == "[") {
-          p = here(); d++; base[d] = p; idx[d] = 0; key[d] = ""
-          kind[d] = (c == "[") ? "a" : "o"; want_key[d] = (c != "[")
-        } else if (c == "}" || c == "]") {
-          d--
-        } else if (c == ",") {
-          if (kind[d] == "a") { idx[d]++ } else { want_key[d] = 1 }
-        } else if (c == ":") {
-          want_key[d] = 0
-        } else if (c == "\"") {
-          for (j = i + 1; j <= n; j++) {
-            e = substr(text, j, 1)
-            if (e == "\\") { j++ } else if (e == "\"") { break }
-          }
-          token = substr(text, i, j - i + 1); i = j
-          if (d > 0 && kind[d] == "o" && want_key[d]) { key[d] = token } else { print here() "\t" token }
-        } else if (index(" \t\r\n", c) == 0) {
-          for (j = i; j <= n && index(",}] \t\r\n", substr(text, j, 1)) == 0; j++) { }
-          print here() "\t" substr(text, i, j - i); i = j - 1
-        }
-      }
+      if (!bg_json_end()) { print "daemonset_match: cannot read crictl output: " bg_err > "/dev/stderr"; exit 5 }
+      for (k = 1; k <= bg_n; k++) { print bg_order[k] "\t" bg_v[bg_order[k]] }
     }'
 }
 
@@ -192,7 +166,7 @@ bg_ds_cri_state() {
   case $1 in
     CONTAINER_RUNNING | CONTAINER_CREATED)
       _bg_json=$(bg_ds_crictl inspect "$2") || return
-      _bg_flat=$(printf '%s\n' "$_bg_json" | bg_cri_flatten)
+      _bg_flat=$(printf '%s\n' "$_bg_json" | bg_cri_flatten) || return
       _bg_pid=$(bg_cri_get '/"info"/"pid"')
       case $_bg_pid in "" | *[!0-9]*) _bg_pid=0 ;; esac
       if [ "$1" = CONTAINER_CREATED ]; then
@@ -226,14 +200,14 @@ bg_cri_containers() {
 
 # bg_ds_crictl_match: bg_ds_match's output through crictl (daemonset_match.sh has the rule).
 bg_ds_crictl_match() {
-  _bg_prefix=$(bg_ds_prefix "$DS_NAME")
+  bg_ds_prefix "$DS_NAME"
   # The namespace label narrows the listing; every label is checked again below.
   _bg_sandboxes=$(bg_ds_crictl pods -q --label "io.kubernetes.pod.namespace=$DS_NAMESPACE") || return
   _bg_found=""
   for _bg_id in $_bg_sandboxes; do
     case $_bg_id in *[!0-9A-Za-z_.-]*) continue ;; esac
     _bg_json=$(bg_ds_crictl inspectp "$_bg_id") || return
-    _bg_flat=$(printf '%s\n' "$_bg_json" | bg_cri_flatten)
+    _bg_flat=$(printf '%s\n' "$_bg_json" | bg_cri_flatten) || return
     _bg_l='/"status"/"labels"/'
     read -r _bg_ns _bg_pod _bg_uid _bg_rev _bg_gen _bg_state _bg_pid <<BG_DS_POD
 $(bg_cri_get "$_bg_l\"io.kubernetes.pod.namespace\"" "$_bg_l\"io.kubernetes.pod.name\"" "$_bg_l\"io.kubernetes.pod.uid\"" "$_bg_l\"controller-revision-hash\"" "$_bg_l\"pod-template-generation\"" '/"status"/"state"' '/"info"/"pid"')
@@ -254,7 +228,8 @@ BG_DS_POD
     [ -n "$_bg_id" ] || continue
     echo "sandbox $_bg_uid $_bg_pod $_bg_id $_bg_state $_bg_pid"
     _bg_json=$(bg_ds_crictl ps -a -o json --label "io.kubernetes.pod.uid=$_bg_uid") || return
-    _bg_named=$(printf '%s\n' "$_bg_json" | bg_cri_flatten | bg_cri_containers | sort)
+    _bg_flat=$(printf '%s\n' "$_bg_json" | bg_cri_flatten) || return
+    _bg_named=$(printf '%s\n' "$_bg_flat" | bg_cri_containers | sort)
     while read -r _bg_name _bg_cid _bg_cri; do
       [ -n "$_bg_cid" ] || continue
       case $_bg_cid in *[!0-9A-Za-z_.-]*) continue ;; esac

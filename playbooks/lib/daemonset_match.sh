@@ -1,13 +1,20 @@
 # daemonset_match.sh: which sandboxes and containers on THIS node belong to one DaemonSet.
 # The one matching rule of every DaemonSet playbook; the playbooks inline this file, so it is
 # POSIX sh that needs `ctr` (shipped with containerd) or, where ctr is missing, `crictl` (then
-# daemonset_crictl.sh, inlined after it, does the runtime calls), and sed/awk.
+# daemonset_crictl.sh, inlined after it, does the runtime calls), and awk.
 #
 # Input, as shell variables (never spliced into code):
-#   DS_NAMESPACE   the DaemonSet's namespace (a DNS-1123 label)
-#   DS_NAME        the DaemonSet's name (a DNS-1123 subdomain)
-#   CTR            optional, the ctr binary (default `ctr`)
-#   CONTAINERD_ADDRESS  optional, containerd's socket (default /run/containerd/containerd.sock)
+#   DS_NAMESPACE    the DaemonSet's namespace (a DNS-1123 label)
+#   DS_NAME         the DaemonSet's name (a DNS-1123 subdomain)
+#   RUNTIME_SOCKET  optional, containerd's socket; empty: the first that exists of
+#                   /run/containerd/containerd.sock (the standard path) and
+#                   /run/k3s/containerd/containerd.sock (k3s and RKE2)
+#   KUBELET_UNIT    optional, the kubelet's systemd unit (default kubelet; k3s-agent or
+#                   rke2-agent where the kubelet runs inside k3s/RKE2): facts and kubelet_hold.sh
+#   CTR             optional, the ctr binary (default `ctr`)
+# RUNTIME_SOCKET and KUBELET_UNIT are checked again here (bad input, exit 2): an absolute path of
+# letters, digits and `._-/` without `.` or `..` components; a unit name of letters, digits and
+# `_.@-` that starts with a letter or digit.
 #
 # bg_ds_match prints one line per match, fields separated by one space, sandboxes sorted by pod
 # name, each followed by its containers sorted by container name then ID:
@@ -18,7 +25,8 @@
 # It returns 0 when the runtime answered (also with no match), and otherwise prints one line
 # `daemonset_match: REASON` on stderr and returns 2 (bad input), 3 (neither ctr nor crictl: no
 # container runtime installed), 4 (no containerd socket, or no CRI socket for crictl: the runtime
-# is not running) or 5 (ctr or crictl failed).
+# is not running) or 5 (ctr or crictl failed, or printed anything this file cannot read: then
+# the reason says what, and nothing is reported as absent).
 #
 # The rule (the owner reference is not visible on a node, so this is all a node can tell):
 #   - the sandbox's io.kubernetes.pod.namespace equals DS_NAMESPACE;
@@ -30,10 +38,24 @@
 # Two DaemonSets of one namespace whose names agree on their first 57 characters share the
 # prefix and cannot be told apart on a node.
 #
+# How (ctr): containerd applies the rule's label tests itself (its filter syntax, regular
+# expressions included, is part of containerd's API), so one `ctr containers ls -q` returns only
+# the target's sandboxes and the containers of pods with its name shape; each is read with
+# `ctr containers info` and checked again here, its JSON read by a real tokenizer (BG_JSON_AWK:
+# any layout, any key order; labels looked up by their full path, never the OCI spec's copies).
+# A document that does not parse, or that contradicts the filter containerd applied, fails the
+# node. On a node with 110 pods this is `ctr` 3 + (pods matched x (1 + containers)) times and
+# one awk.
+#
 # ctr is preferred. Without it, crictl (not packaged in Debian 12; see daemonset_crictl.sh) gives
 # the same lines: the rule is applied to the CRI sandbox labels, which carry the same keys, and
 # paused/pausing is read from the container's cgroup freezer (CRI has no paused state). That path
 # is only tested here against the lab's stand-in for crictl (lab/node/crictl), not a real one.
+
+BG_DS_STANDARD_SOCKET=/run/containerd/containerd.sock
+BG_DS_K3S_SOCKET=/run/k3s/containerd/containerd.sock
+# The alphabet and length Kubernetes' generateName appends (apiserver names.SimpleNameGenerator).
+BG_DS_SUFFIX_ALPHABET=bcdfghjklmnpqrstvwxz2456789
 
 bg_ds_fail() {
   echo "daemonset_match: $2" >&2
@@ -54,9 +76,40 @@ bg_ds_valid_name() {
   [ "${#1}" -le "$2" ]
 }
 
-# bg_ds_prefix NAME: the generateName prefix of NAME's pods (NAME + "-", cut to 58 characters).
+# bg_ds_valid_socket PATH: an absolute path of [A-Za-z0-9._/-], no `.`/`..` component, no `//`.
+bg_ds_valid_socket() {
+  case $1 in
+    /*) ;;
+    *) return 1 ;;
+  esac
+  case $1 in
+    *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-]* | *//* | */./* | */../* | */. | */..) return 1 ;;
+  esac
+  [ "${#1}" -le 200 ]
+}
+
+# bg_ds_valid_unit NAME: a systemd unit name we accept: [A-Za-z0-9][A-Za-z0-9_.@-]*, at most 100.
+bg_ds_valid_unit() {
+  case $1 in
+    "" | [!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789]* | *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-]*) return 1 ;;
+  esac
+  [ "${#1}" -le 100 ]
+}
+
+# bg_ds_kubelet_unit: sets _bg_unit from KUBELET_UNIT (default kubelet), or fails (exit 2).
+bg_ds_kubelet_unit() {
+  _bg_unit=${KUBELET_UNIT:-kubelet}
+  bg_ds_valid_unit "$_bg_unit" ||
+    bg_ds_fail 2 "kubelet_unit '$_bg_unit' is not a systemd unit name ([A-Za-z0-9][A-Za-z0-9_.@-]*)"
+}
+
+# bg_ds_prefix NAME: sets _bg_prefix, the generateName prefix of NAME's pods (NAME + "-", cut to
+# 58 characters), without a subprocess.
 bg_ds_prefix() {
-  printf '%s-\n' "$1" | cut -c1-58
+  _bg_prefix="$1-"
+  while [ "${#_bg_prefix}" -gt 58 ]; do
+    _bg_prefix=${_bg_prefix%?}
+  done
 }
 
 # bg_ds_pod_name_matches PREFIX POD-NAME: POD-NAME is PREFIX plus 5 generateName characters.
@@ -71,46 +124,59 @@ bg_ds_pod_name_matches() {
   return 0
 }
 
-# bg_ds_label KEY: the value of label KEY in `ctr containers info` JSON read from stdin (only
-# the Labels object, never the OCI spec's annotations).
-bg_ds_label() {
-  sed -n '/^    "Labels": {$/,/^    }/p' | awk -v key="\"$1\":" '
-    $1 == key { v = $2; sub(/,$/, "", v); if (v ~ /^"[^"\\]*"$/) { print substr(v, 2, length(v) - 2) } exit }'
-}
-
-# bg_ds_executable NAME: its path when NAME is an executable file (bash's `command -v` also
+# bg_ds_executable NAME: sets _bg_path when NAME is an executable file (bash's `command -v` also
 # names a file it could not execute).
 bg_ds_executable() {
-  _bg_path=$(command -v "$1" 2>/dev/null) && [ -f "$_bg_path" ] && [ -x "$_bg_path" ] &&
-    printf '%s\n' "$_bg_path"
+  _bg_path=$(command -v "$1" 2>/dev/null) && [ -f "$_bg_path" ] && [ -x "$_bg_path" ]
 }
 
-# bg_ds_check_runtime: sets _bg_runtime (ctr or crictl) and what calling it needs.
-bg_ds_check_runtime() {
-  if _bg_ctr=$(bg_ds_executable "${CTR:-ctr}"); then
-    _bg_runtime=ctr
-    _bg_socket=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
+# bg_ds_find_socket WHAT: sets _bg_socket to RUNTIME_SOCKET when given, else to the first socket
+# that exists at the standard path, then the k3s/RKE2 path.
+bg_ds_find_socket() {
+  if [ -n "${RUNTIME_SOCKET:-}" ]; then
+    bg_ds_valid_socket "$RUNTIME_SOCKET" ||
+      { bg_ds_fail 2 "runtime_socket '$RUNTIME_SOCKET' is not an absolute path of letters, digits and '._-/'"; return; }
+    _bg_socket=$RUNTIME_SOCKET
     [ -S "$_bg_socket" ] ||
-      { bg_ds_fail 4 "containerd socket $_bg_socket is missing: containerd is not running"; return; }
+      { bg_ds_fail 4 "$1 socket $_bg_socket (runtime_socket) is missing: the runtime is not running there"; return; }
     return 0
   fi
-  _bg_crictl=$(bg_ds_executable "${CRICTL:-crictl}") ||
-    { bg_ds_fail 3 "neither ctr nor crictl found: no container runtime is installed on this node"; return; }
-  _bg_runtime=crictl
-  _bg_endpoint=${CONTAINER_RUNTIME_ENDPOINT:-unix:///run/containerd/containerd.sock}
-  case $_bg_endpoint in
-    unix:///*) _bg_socket=${_bg_endpoint#unix://} ;;
-    *) bg_ds_fail 2 "CONTAINER_RUNTIME_ENDPOINT '$_bg_endpoint' is not a unix:/// socket"; return ;;
-  esac
-  [ -S "$_bg_socket" ] ||
-    { bg_ds_fail 4 "CRI socket $_bg_socket is missing: the container runtime is not running (crictl)"; return; }
+  for _bg_socket in "$BG_DS_STANDARD_SOCKET" "$BG_DS_K3S_SOCKET"; do
+    [ -S "$_bg_socket" ] && return 0
+  done
+  bg_ds_fail 4 "$1 socket missing at $BG_DS_STANDARD_SOCKET and $BG_DS_K3S_SOCKET: the runtime is not running (or give runtime_socket)"
 }
 
-# bg_ds_ctr ARGS...: ctr in namespace k8s.io; its error becomes the reason (exit 5).
+# bg_ds_check_runtime: sets _bg_runtime (ctr or crictl), _bg_socket and what calling it needs.
+bg_ds_check_runtime() {
+  if bg_ds_executable "${CTR:-ctr}"; then
+    _bg_ctr=$_bg_path
+    _bg_runtime=ctr
+    bg_ds_find_socket containerd
+    return
+  fi
+  bg_ds_executable "${CRICTL:-crictl}" ||
+    { bg_ds_fail 3 "neither ctr nor crictl found: no container runtime is installed on this node"; return; }
+  _bg_crictl=$_bg_path
+  _bg_runtime=crictl
+  bg_ds_find_socket CRI || return
+  _bg_endpoint=unix://$_bg_socket
+}
+
+# bg_ds_ctr ARGS...: ctr in namespace k8s.io, for actions; its error becomes the reason (exit 5).
 bg_ds_ctr() {
   _bg_out=$("$_bg_ctr" --address "$_bg_socket" -n k8s.io "$@" 2>&1) ||
     { bg_ds_fail 5 "ctr $1 $2 failed: $(printf '%s' "$_bg_out" | tr '\n' ' ')"; return; }
   printf '%s\n' "$_bg_out"
+}
+
+# bg_ds_ctr_read ARGS...: a read-only ctr call; sets _bg_out to its standard output alone (a
+# warning on standard error must not reach the parser). On failure the call is repeated once to
+# read its error, which becomes the reason (exit 5).
+bg_ds_ctr_read() {
+  _bg_out=$("$_bg_ctr" --address "$_bg_socket" -n k8s.io "$@" 2>/dev/null) && return 0
+  _bg_out=$("$_bg_ctr" --address "$_bg_socket" -n k8s.io "$@" 2>&1 >/dev/null)
+  bg_ds_fail 5 "ctr $1 $2 failed: $(printf '%s' "$_bg_out" | tr '\n' ' ')"
 }
 
 # bg_ds_task_state ID: "STATE PID" of ID's task in $_bg_tasks (`ctr tasks ls` output).
@@ -118,6 +184,231 @@ bg_ds_task_state() {
   printf '%s\n' "$_bg_tasks" | awk -v id="$1" '
     NR > 1 && $1 == id { print tolower($3), $2; found = 1; exit }
     END { if (!found) { print "stopped 0" } }'
+}
+
+# BG_JSON_AWK: awk functions that read one JSON document (RFC 8259), a line at a time
+# (bg_json_line; strings and tokens never span lines), and check its grammar as they go:
+#   bg_json_reset()        starts a document
+#   bg_json_line(LINE)     reads one more line of it
+#   bg_json_end()          1 when it was exactly one complete document, else 0 with bg_err set
+# Every scalar is kept in bg_v[PATH] = TOKEN, in document order in bg_order[1..bg_n]. PATH is
+# the keys (as written, quotes included) and array indexes from the root, each after a `/`:
+#   /"Labels"/"io.kubernetes.pod.uid"   /"containers"/0/"id"
+# TOKEN is the JSON token as written (a string keeps its quotes and escapes). A key repeated in
+# one object is an error (which copy would a reader believe?). Shared by the ctr path and
+# daemonset_crictl.sh.
+BG_JSON_AWK='
+function bg_json_reset() {
+  bg_d = 0; bg_state[0] = "value"; bg_err = ""; bg_n = 0
+  split("", bg_v); split("", bg_seen); split("", bg_order)
+}
+function bg_json_here() {
+  if (bg_d == 0) { return "" }
+  if (bg_kind[bg_d] == "{") { return bg_base[bg_d] "/" bg_key[bg_d] }
+  return bg_base[bg_d] "/" bg_idx[bg_d]
+}
+function bg_json_wants_value() {
+  if (bg_d == 0) { return bg_state[0] == "value" }
+  return bg_state[bg_d] == "value" || bg_state[bg_d] == "value_or_end"
+}
+function bg_json_after_value() {
+  if (bg_d == 0) { bg_state[0] = "end" } else { bg_state[bg_d] = "comma_or_end" }
+}
+function bg_json_scalar(token,    path) {
+  path = bg_json_here()
+  bg_v[path] = token; bg_order[++bg_n] = path
+  bg_json_after_value()
+}
+function bg_json_line(line,    rest, c, token, path) {
+  rest = line
+  while (bg_err == "") {
+    sub(/^[ \t\r]+/, "", rest)
+    if (rest == "") { return }
+    c = substr(rest, 1, 1)
+    if (c == "{" || c == "[") {
+      if (!bg_json_wants_value()) { bg_err = "unexpected " c; return }
+      path = bg_json_here(); bg_d++
+      bg_base[bg_d] = path; bg_kind[bg_d] = c; bg_idx[bg_d] = 0; bg_key[bg_d] = ""
+      bg_state[bg_d] = (c == "{") ? "key_or_end" : "value_or_end"
+      rest = substr(rest, 2)
+    } else if (c == "}" || c == "]") {
+      if (bg_d == 0 || (c == "}") != (bg_kind[bg_d] == "{") ||
+          (bg_state[bg_d] != "comma_or_end" && bg_state[bg_d] != (c == "}" ? "key_or_end" : "value_or_end"))) {
+        bg_err = "unexpected " c; return
+      }
+      bg_d--; bg_json_after_value()
+      rest = substr(rest, 2)
+    } else if (c == ",") {
+      if (bg_d == 0 || bg_state[bg_d] != "comma_or_end") { bg_err = "unexpected ,"; return }
+      if (bg_kind[bg_d] == "[") { bg_idx[bg_d]++; bg_state[bg_d] = "value" } else { bg_state[bg_d] = "key" }
+      rest = substr(rest, 2)
+    } else if (c == ":") {
+      if (bg_d == 0 || bg_state[bg_d] != "colon") { bg_err = "unexpected :"; return }
+      bg_state[bg_d] = "value"
+      rest = substr(rest, 2)
+    } else if (c == "\"") {
+      if (!match(rest, /^"([^"\\]|\\.)*"/)) { bg_err = "unterminated string"; return }
+      token = substr(rest, 1, RLENGTH); rest = substr(rest, RLENGTH + 1)
+      if (bg_d > 0 && (bg_state[bg_d] == "key_or_end" || bg_state[bg_d] == "key")) {
+        path = bg_base[bg_d] "/" token
+        if (path in bg_seen) { bg_err = "duplicate key " token; return }
+        bg_seen[path] = 1; bg_key[bg_d] = token; bg_state[bg_d] = "colon"
+      } else if (bg_json_wants_value()) {
+        bg_json_scalar(token)
+      } else {
+        bg_err = "unexpected string"; return
+      }
+    } else {
+      if (!match(rest, /^[-+.0-9A-Za-z]+/)) { bg_err = "unexpected character " c; return }
+      token = substr(rest, 1, RLENGTH); rest = substr(rest, RLENGTH + 1)
+      if (token !~ /^(true|false|null|-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?)$/) {
+        bg_err = "not a JSON value: " substr(token, 1, 20); return
+      }
+      if (!bg_json_wants_value()) { bg_err = "unexpected " substr(token, 1, 20); return }
+      bg_json_scalar(token)
+    }
+  }
+}
+function bg_json_end() {
+  if (bg_err == "" && bg_d == 0 && bg_state[0] == "value") { bg_err = "no JSON document" }
+  if (bg_err == "" && bg_state[0] != "end") { bg_err = "truncated JSON document" }
+  return bg_err == ""
+}
+function bg_json_plain(path,    v) {
+  if (!(path in bg_v)) { return "" }
+  v = bg_v[path]
+  if (v ~ /^"[^"\\]*"$/) { return substr(v, 2, length(v) - 2) }
+  return ""
+}
+'
+
+# BG_DS_MATCH_AWK: the ctr path's reader. Input: `@bg tasks` and `ctr tasks ls` output, then for
+# every listed ID `@bg info ID` and `ctr containers info ID` (marker lines cannot occur inside a
+# JSON document: strings hold no raw newline). Variables ns and prefix. Prints bg_ds_match's
+# lines, or one `daemonset_match:` line on stderr and exits 5.
+BG_DS_MATCH_AWK='
+function fail(why) {
+  if (!failed) { print "daemonset_match: " why > "/dev/stderr" }
+  failed = 1; exit 5
+}
+function label(key) { return bg_json_plain("/\"Labels\"/\"" key "\"") }
+function has_label(key) { return ("/\"Labels\"/\"" key "\"") in bg_v }
+function name_matches(pod,    suffix) {
+  if (length(pod) != length(prefix) + 5 || substr(pod, 1, length(prefix)) != prefix) { return 0 }
+  suffix = substr(pod, length(prefix) + 1)
+  return suffix ~ /^[bcdfghjklmnpqrstvwxz2456789]+$/
+}
+function dns_label(text) { return length(text) <= 63 && text ~ /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/ }
+function state_of(id) { return (id in task_state) ? task_state[id] " " task_pid[id] : "stopped 0" }
+function flush_info(    kind, pod, uid, what) {
+  if (section != "info") { return }
+  section = ""
+  if (!bg_json_end()) { fail("cannot read `ctr containers info " want "`: " bg_err) }
+  if (bg_json_plain("/\"ID\"") != want) { fail("`ctr containers info " want "` describes another container") }
+  kind = label("io.cri-containerd.kind"); pod = label("io.kubernetes.pod.name")
+  uid = label("io.kubernetes.pod.uid")
+  what = "containerd listed " substr(want, 1, 12) " for the label filter, but its info shows "
+  if (label("io.kubernetes.pod.namespace") != ns) { fail(what "another namespace") }
+  if (!name_matches(pod)) { fail(what "pod name \"" pod "\"") }
+  if (!dns_label(uid)) { fail(what "no readable pod uid") }
+  if (kind == "sandbox") {
+    if (!has_label("controller-revision-hash") || !has_label("pod-template-generation")) {
+      fail(what "no DaemonSet labels")
+    }
+    sandboxes++; sb_id[sandboxes] = want; sb_pod[sandboxes] = pod; sb_uid[sandboxes] = uid
+    matched_uid[uid] = 1
+  } else if (kind == "container") {
+    containers++; c_id[containers] = want; c_uid[containers] = uid
+    c_name[containers] = label("io.kubernetes.container.name")
+    if (c_name[containers] == "") { c_name[containers] = "?" }
+  } else {
+    fail(what "kind \"" kind "\"")
+  }
+}
+/^@bg tasks$/ { flush_info(); section = "tasks"; header = 1; next }
+/^@bg info / { flush_info(); section = "info"; want = $3; bg_json_reset(); next }
+section == "tasks" {
+  if (header) {
+    header = 0
+    if ($1 != "TASK" || $2 != "PID" || $3 != "STATUS") { fail("unknown `ctr tasks ls` header: " substr($0, 1, 60)) }
+    next
+  }
+  if (NF == 0) { next }
+  if (NF != 3 || $2 !~ /^[0-9]+$/ || $3 !~ /^[A-Z]+$/) { fail("unreadable `ctr tasks ls` line: " substr($0, 1, 80)) }
+  task_state[$1] = tolower($3); task_pid[$1] = $2
+  next
+}
+section == "info" { bg_json_line($0); next }
+END {
+  if (failed) { exit 5 }
+  flush_info()
+  if (failed) { exit 5 }
+  # Sandboxes by pod name; each followed by its containers by name, then ID (insertion sorts:
+  # a handful of entries).
+  for (i = 2; i <= sandboxes; i++) {
+    for (j = i; j > 1 && sb_pod[j - 1] > sb_pod[j]; j--) {
+      t = sb_pod[j]; sb_pod[j] = sb_pod[j - 1]; sb_pod[j - 1] = t
+      t = sb_id[j]; sb_id[j] = sb_id[j - 1]; sb_id[j - 1] = t
+      t = sb_uid[j]; sb_uid[j] = sb_uid[j - 1]; sb_uid[j - 1] = t
+    }
+  }
+  for (i = 2; i <= containers; i++) {
+    for (j = i; j > 1 && (c_name[j - 1] > c_name[j] || (c_name[j - 1] == c_name[j] && c_id[j - 1] > c_id[j])); j--) {
+      t = c_name[j]; c_name[j] = c_name[j - 1]; c_name[j - 1] = t
+      t = c_id[j]; c_id[j] = c_id[j - 1]; c_id[j - 1] = t
+      t = c_uid[j]; c_uid[j] = c_uid[j - 1]; c_uid[j - 1] = t
+    }
+  }
+  for (i = 1; i <= sandboxes; i++) {
+    print "sandbox", sb_uid[i], sb_pod[i], sb_id[i], state_of(sb_id[i])
+    for (j = 1; j <= containers; j++) {
+      if (c_uid[j] == sb_uid[i]) { print "container", c_uid[j], c_name[j], c_id[j], state_of(c_id[j]) }
+    }
+  }
+}
+'
+
+# bg_ds_ctr_match: bg_ds_match through ctr (see "How" above).
+bg_ds_ctr_match() {
+  bg_ds_prefix "$DS_NAME"
+  # The prefix as a Go regular expression: `.` is the only metacharacter a name can hold.
+  _bg_rest=$_bg_prefix
+  _bg_re=""
+  while :; do
+    case $_bg_rest in
+      *.*) _bg_re="$_bg_re${_bg_rest%%.*}[.]"; _bg_rest=${_bg_rest#*.} ;;
+      *) _bg_re="$_bg_re$_bg_rest"; break ;;
+    esac
+  done
+  _bg_pod='labels."io.kubernetes.pod.namespace"=="'$DS_NAMESPACE'",labels."io.kubernetes.pod.name"~="^'$_bg_re'['$BG_DS_SUFFIX_ALPHABET']{5}$"'
+  bg_ds_ctr_read tasks ls || return
+  _bg_tasks=$_bg_out
+  bg_ds_ctr_read containers ls -q \
+    'labels."io.cri-containerd.kind"=="sandbox",'"$_bg_pod"',labels."controller-revision-hash",labels."pod-template-generation"' \
+    'labels."io.cri-containerd.kind"=="container",'"$_bg_pod" || return
+  _bg_ids=$_bg_out
+  _bg_docs="@bg tasks
+$_bg_tasks"
+  while read -r _bg_id _bg_extra; do
+    [ -n "$_bg_id" ] || continue
+    case $_bg_id$_bg_extra in
+      *[!0-9A-Za-z_.-]*) bg_ds_fail 5 "ctr containers ls printed '$_bg_id $_bg_extra', not a container ID"; return ;;
+    esac
+    # Deleted since the listing (the kubelet's garbage collection): gone, not unreadable.
+    if ! bg_ds_ctr_read containers info "$_bg_id" 2>/dev/null; then
+      case $_bg_out in
+        *"not found"*) continue ;;
+      esac
+      bg_ds_fail 5 "ctr containers info failed: $(printf '%s' "$_bg_out" | tr '\n' ' ')"
+      return
+    fi
+    _bg_docs="$_bg_docs
+@bg info $_bg_id
+$_bg_out"
+  done <<BG_DS_IDS
+$_bg_ids
+BG_DS_IDS
+  printf '%s\n' "$_bg_docs" | awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" "$BG_JSON_AWK$BG_DS_MATCH_AWK"
 }
 
 bg_ds_match() {
@@ -133,41 +424,85 @@ bg_ds_match() {
     bg_ds_crictl_match
     return
   fi
-  _bg_prefix=$(bg_ds_prefix "$DS_NAME")
-  _bg_tasks=$(bg_ds_ctr tasks ls) || return
-  _bg_sandboxes=$(bg_ds_ctr containers ls -q "labels.\"io.cri-containerd.kind\"==sandbox,labels.\"io.kubernetes.pod.namespace\"==$DS_NAMESPACE,labels.\"controller-revision-hash\",labels.\"pod-template-generation\"") || return
-  _bg_found=""
-  for _bg_id in $_bg_sandboxes; do
-    _bg_info=$(bg_ds_ctr containers info "$_bg_id") || return
-    _bg_pod=$(printf '%s\n' "$_bg_info" | bg_ds_label io.kubernetes.pod.name)
-    _bg_uid=$(printf '%s\n' "$_bg_info" | bg_ds_label io.kubernetes.pod.uid)
-    bg_ds_pod_name_matches "$_bg_prefix" "$_bg_pod" || continue
-    bg_ds_valid_name "$_bg_uid" 63 || continue
-    _bg_found="$_bg_found$_bg_pod $_bg_uid $_bg_id
-"
-  done
-  # Sorted by pod name, each sandbox followed by its containers (here-documents, not pipes, so
-  # that a failing ctr ends the function).
-  _bg_found=$(printf '%s' "$_bg_found" | sort)
-  while read -r _bg_pod _bg_uid _bg_id; do
-    [ -n "$_bg_id" ] || continue
-    echo "sandbox $_bg_uid $_bg_pod $_bg_id $(bg_ds_task_state "$_bg_id")"
-    _bg_containers=$(bg_ds_ctr containers ls -q "labels.\"io.cri-containerd.kind\"==container,labels.\"io.kubernetes.pod.uid\"==$_bg_uid") || return
-    _bg_named=""
-    for _bg_cid in $_bg_containers; do
-      _bg_info=$(bg_ds_ctr containers info "$_bg_cid") || return
-      _bg_name=$(printf '%s\n' "$_bg_info" | bg_ds_label io.kubernetes.container.name)
-      _bg_named="$_bg_named${_bg_name:-?} $_bg_cid
-"
-    done
-    _bg_named=$(printf '%s' "$_bg_named" | sort)
-    while read -r _bg_name _bg_cid; do
-      [ -n "$_bg_cid" ] || continue
-      echo "container $_bg_uid $_bg_name $_bg_cid $(bg_ds_task_state "$_bg_cid")"
-    done <<BG_DS_CONTAINERS
-$_bg_named
-BG_DS_CONTAINERS
-  done <<BG_DS_SANDBOXES
-$_bg_found
-BG_DS_SANDBOXES
+  bg_ds_ctr_match
+}
+
+# bg_ds_facts: what a responder needs to know of this node, as `fact KEY VALUE` lines
+# (containment/node_report.hpp): cgroup (v1, v2 or hybrid), runtime (ctr, crictl or none),
+# runtime_version (containerd's, as the runtime reports it), runtime_socket, kubelet_unit,
+# kubelet_state (systemctl is-active's word, or no-systemctl), kubelet_hold (none, or the epoch
+# second its automatic release is due: kubelet_hold.sh's record). Two processes at most:
+# `ctr version` (or `crictl version`) and `systemctl is-active`.
+bg_ds_facts() {
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    echo "fact cgroup v2"
+  elif [ -d /sys/fs/cgroup/unified ]; then
+    echo "fact cgroup hybrid"
+  else
+    echo "fact cgroup v1"
+  fi
+  if bg_ds_kubelet_unit 2>/dev/null; then
+    echo "fact kubelet_unit $_bg_unit"
+    if command -v systemctl >/dev/null 2>&1; then
+      _bg_state=$(systemctl is-active "$_bg_unit" 2>/dev/null) || :
+      echo "fact kubelet_state ${_bg_state:-unknown}"
+    else
+      echo "fact kubelet_state no-systemctl"
+    fi
+  fi
+  _bg_until=none
+  if [ -f /run/breakglass/kubelet-hold ]; then
+    while IFS='=' read -r _bg_key _bg_value; do
+      case $_bg_key:$_bg_value in
+        until:*[!0-9]* | until:) ;;
+        until:*) _bg_until=$_bg_value ;;
+      esac
+    done </run/breakglass/kubelet-hold
+  fi
+  echo "fact kubelet_hold $_bg_until"
+}
+
+# bg_ds_runtime_facts: the runtime's facts, once bg_ds_check_runtime succeeded.
+bg_ds_runtime_facts() {
+  echo "fact runtime $_bg_runtime"
+  echo "fact runtime_socket $_bg_socket"
+  _bg_version=unknown
+  if [ "$_bg_runtime" = ctr ]; then
+    # `ctr version`: a Client: block, then a Server: block, each with "  Version:  X".
+    if bg_ds_ctr_read version; then
+      _bg_in=""
+      while read -r _bg_key _bg_value _bg_extra; do
+        case $_bg_key in
+          Server:) _bg_in=server ;;
+          Version:) [ "$_bg_in" != server ] || [ -z "$_bg_value" ] || _bg_version=$_bg_value ;;
+        esac
+      done <<BG_DS_VERSION
+$_bg_out
+BG_DS_VERSION
+    fi 2>/dev/null
+  elif _bg_out=$("$_bg_crictl" --runtime-endpoint "$_bg_endpoint" --image-endpoint "$_bg_endpoint" version 2>/dev/null); then
+    # `crictl version`: "RuntimeName: containerd" and "RuntimeVersion: v1.7.x" lines.
+    while read -r _bg_key _bg_value _bg_extra; do
+      [ "$_bg_key" != RuntimeVersion: ] || [ -z "$_bg_value" ] || _bg_version=$_bg_value
+    done <<BG_DS_VERSION
+$_bg_out
+BG_DS_VERSION
+  fi
+  case $_bg_version in *[!A-Za-z0-9._~+-]*) _bg_version=unknown ;; esac
+  echo "fact runtime_version $_bg_version"
+}
+
+# The whole of daemonset-status: the node's facts, then bg_ds_match's lines. The facts that need
+# no runtime are printed even when the runtime check fails.
+bg_ds_status() {
+  bg_ds_facts
+  _bg_runtime=""
+  if ! bg_ds_check_runtime 2>/dev/null; then
+    # ctr or crictl without a socket, or none at all; bg_ds_match says why.
+    echo "fact runtime ${_bg_runtime:-none}"
+    bg_ds_match
+    return
+  fi
+  bg_ds_runtime_facts
+  bg_ds_match
 }

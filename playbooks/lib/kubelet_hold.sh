@@ -1,5 +1,6 @@
 # kubelet_hold.sh: keep the kubelet from restarting what a playbook stops, for a bounded time.
-# POSIX sh; needs systemctl. Used by daemonset-stop/-remove (bg_kubelet_guard) and
+# POSIX sh; needs systemctl and daemonset_match.sh (inlined before it: KUBELET_UNIT, the unit
+# that runs the kubelet, default kubelet; k3s-agent or rke2-agent on k3s/RKE2). Used by daemonset-stop/-remove (bg_kubelet_guard) and
 # kubelet-release (bg_kubelet_release). Prints the records of daemonset_actions.sh:
 #   change kubelet kubelet active held | change kubelet kubelet held active | unchanged ...
 #
@@ -12,7 +13,7 @@
 # A reboot also ends it: --runtime masks live in /run.
 #
 # Record: /run/breakglass/kubelet-hold, lines key=value: held_at, until (epoch seconds),
-# release (systemd-timer or process), pid, by.
+# release (systemd-timer or process), pid, by, unit.
 # Exit statuses: 6 the kubelet would restart what is stopped (no hold asked for), 9 the hold
 # could not be taken or released.
 
@@ -20,23 +21,25 @@ BG_HOLD_DIR=/run/breakglass
 BG_HOLD_RECORD=$BG_HOLD_DIR/kubelet-hold
 BG_RELEASE_UNIT=breakglass-kubelet-release
 
-bg_kubelet_active() { systemctl is-active --quiet kubelet; }
+bg_kubelet_active() { systemctl is-active --quiet "$_bg_unit"; }
 
-# The release itself, for the timer or the detached process: no parameters are spliced in.
-BG_RELEASE_SCRIPT='systemctl unmask --runtime kubelet; systemctl start kubelet; rm -f /run/breakglass/kubelet-hold'
+# The release itself, for the timer or the detached process: no parameters are spliced in (the
+# unit is its $1).
+BG_RELEASE_SCRIPT='systemctl unmask --runtime "$1"; systemctl start "$1"; rm -f /run/breakglass/kubelet-hold'
 
 bg_kubelet_schedule_release() { # SECONDS
   if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
     # (Not exercised by the lab, which has no systemd: see the man page.)
     systemctl stop "$BG_RELEASE_UNIT.timer" >/dev/null 2>&1 || :
     systemd-run --quiet --unit "$BG_RELEASE_UNIT" --on-active="${1}s" \
-      --timer-property=AccuracySec=1s /bin/sh -c "$BG_RELEASE_SCRIPT" >/dev/null ||
+      --timer-property=AccuracySec=1s /bin/sh -c "$BG_RELEASE_SCRIPT" breakglass-kubelet-release \
+      "$_bg_unit" >/dev/null ||
       return
     _bg_release=systemd-timer
     _bg_release_pid=0
   else
     # setsid without a fork (we are no group leader): $! is the sleeper's own PID.
-    setsid /bin/sh -c 'sleep "$1"; '"$BG_RELEASE_SCRIPT" breakglass-kubelet-release "$1" \
+    setsid /bin/sh -c 'sleep "$2"; '"$BG_RELEASE_SCRIPT" breakglass-kubelet-release "$_bg_unit" "$1" \
       </dev/null >/dev/null 2>&1 &
     _bg_release=process
     _bg_release_pid=$!
@@ -59,18 +62,19 @@ bg_kubelet_cancel_release() {
 # bg_kubelet_hold SECONDS: stop and mask the kubelet until now + SECONDS (a second hold moves
 # the release to the new deadline).
 bg_kubelet_hold() {
+  bg_ds_kubelet_unit || return
   command -v systemctl >/dev/null 2>&1 || { bg_fail 9 "no systemctl: cannot hold the kubelet"; return; }
   mkdir -p "$BG_HOLD_DIR" || { bg_fail 9 "cannot create $BG_HOLD_DIR"; return; }
   _bg_was=held
   bg_kubelet_active && _bg_was=active
-  systemctl stop kubelet >/dev/null 2>&1 || { bg_fail 9 "systemctl stop kubelet failed"; return; }
-  systemctl mask --runtime kubelet >/dev/null 2>&1 ||
-    { bg_fail 9 "systemctl mask --runtime kubelet failed"; return; }
+  systemctl stop "$_bg_unit" >/dev/null 2>&1 || { bg_fail 9 "systemctl stop $_bg_unit failed"; return; }
+  systemctl mask --runtime "$_bg_unit" >/dev/null 2>&1 ||
+    { bg_fail 9 "systemctl mask --runtime $_bg_unit failed"; return; }
   bg_kubelet_cancel_release
   bg_kubelet_schedule_release "$1" || { bg_fail 9 "cannot schedule the automatic release"; return; }
   _bg_now=$(date +%s)
-  printf 'held_at=%s\nuntil=%s\nrelease=%s\npid=%s\nby=%s\n' "$_bg_now" "$((_bg_now + $1))" \
-    "$_bg_release" "$_bg_release_pid" "${SUDO_USER:-$(id -un)}" >"$BG_HOLD_RECORD"
+  printf 'held_at=%s\nuntil=%s\nrelease=%s\npid=%s\nby=%s\nunit=%s\n' "$_bg_now" "$((_bg_now + $1))" \
+    "$_bg_release" "$_bg_release_pid" "${SUDO_USER:-$(id -un)}" "$_bg_unit" >"$BG_HOLD_RECORD"
   if [ "$_bg_was" = active ]; then
     echo "change kubelet kubelet active held"
   else
@@ -82,6 +86,7 @@ bg_kubelet_hold() {
 # bg_kubelet_guard MODE SECONDS: before stopping containers. MODE is the playbook's `kubelet`
 # parameter: refuse (default), hold, accept-restart.
 bg_kubelet_guard() {
+  bg_ds_kubelet_unit || return
   case $1 in
     hold) bg_kubelet_hold "$2" ;;
     accept-restart)
@@ -102,8 +107,9 @@ bg_kubelet_guard() {
 
 # bg_kubelet_release: undo a hold (ours, or a runtime mask left behind).
 bg_kubelet_release() {
+  bg_ds_kubelet_unit || return
   command -v systemctl >/dev/null 2>&1 || { bg_fail 9 "no systemctl: cannot release the kubelet"; return; }
-  if [ ! -f "$BG_HOLD_RECORD" ] && [ "$(systemctl is-enabled kubelet 2>/dev/null)" != masked-runtime ]; then
+  if [ ! -f "$BG_HOLD_RECORD" ] && [ "$(systemctl is-enabled "$_bg_unit" 2>/dev/null)" != masked-runtime ]; then
     if bg_kubelet_active; then
       echo "unchanged kubelet kubelet active"
     else
@@ -113,14 +119,15 @@ bg_kubelet_release() {
     return 0
   fi
   bg_kubelet_cancel_release
-  systemctl unmask --runtime kubelet >/dev/null 2>&1 || { bg_fail 9 "systemctl unmask --runtime kubelet failed"; return; }
-  systemctl start kubelet >/dev/null 2>&1 || { bg_fail 9 "systemctl start kubelet failed"; return; }
+  systemctl unmask --runtime "$_bg_unit" >/dev/null 2>&1 || { bg_fail 9 "systemctl unmask --runtime $_bg_unit failed"; return; }
+  systemctl start "$_bg_unit" >/dev/null 2>&1 || { bg_fail 9 "systemctl start $_bg_unit failed"; return; }
   rm -f "$BG_HOLD_RECORD"
   echo "change kubelet kubelet held active"
 }
 
 # bg_kubelet_verify_released: remaining 1 while held.
 bg_kubelet_verify_released() {
+  bg_ds_kubelet_unit || return
   if [ -f "$BG_HOLD_RECORD" ] || ! bg_kubelet_active; then
     echo "remaining 1"
     bg_fail 8 "the kubelet is still held or not running"

@@ -145,13 +145,14 @@ std::string proc_state(long pid) {
 }
 
 TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARuntime) {
-    start(4, {"node0003:no-socket", "node0004:no-runtime"});
+    // node0005's containerd listens where k3s and RKE2 put it.
+    start(5, {"node0003:no-socket", "node0004:no-runtime", "node0005:k3s-socket"});
     int exit_code = -1;
     const auto document = daemonset({"status", k_target}, &exit_code);
     EXPECT_EQ(exit_code, 1); // two nodes failed
-    EXPECT_EQ(document["summary"], nlohmann::json({{"running", 2}, {"failed", 2}}));
+    EXPECT_EQ(document["summary"], nlohmann::json({{"running", 3}, {"failed", 2}}));
     const auto nodes = by_node(document);
-    for (const std::string node : {"node0001", "node0002"}) {
+    for (const std::string node : {"node0001", "node0002", "node0005"}) {
         std::set<std::string> expected;
         for (const auto& pod : m_lab->pods()["nodes"][node]) {
             if (pod["role"] == "target") {
@@ -191,6 +192,56 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
         EXPECT_EQ(truncated.at(node)["pods"][0]["name"], expected);
         EXPECT_EQ(expected.size(), 63U); // 58 + 5
     }
+    // What each node is, for the responder (the lab: cgroup v1 with a v2 hierarchy, no systemd
+    // but its systemctl stand-in for unit kubelet).
+    for (const std::string node : {"node0001", "node0005"}) {
+        const auto& facts = nodes.at(node)["facts"];
+        EXPECT_EQ(facts["runtime"], "ctr") << facts;
+        EXPECT_EQ(facts["runtime_version"].get<std::string>().rfind("1.6.", 0), 0U) << facts;
+        EXPECT_EQ(facts["kubelet_unit"], "kubelet");
+        EXPECT_EQ(facts["kubelet_state"], "active");
+        EXPECT_EQ(facts["kubelet_held"], false);
+        EXPECT_TRUE(facts["kubelet_held_until"].is_null());
+        EXPECT_TRUE(facts["cgroup"] == "hybrid" || facts["cgroup"] == "v1" || facts["cgroup"] == "v2")
+            << facts;
+    }
+    EXPECT_EQ(nodes.at("node0001")["facts"]["runtime_socket"], "/run/containerd/containerd.sock");
+    EXPECT_EQ(nodes.at("node0005")["facts"]["runtime_socket"],
+              "/run/k3s/containerd/containerd.sock");
+    // Failed nodes still say what they are.
+    EXPECT_EQ(nodes.at("node0003")["facts"]["runtime"], "ctr"); // installed, no socket
+    EXPECT_EQ(nodes.at("node0003")["facts"]["kubelet_unit"], "kubelet");
+    EXPECT_EQ(nodes.at("node0004")["facts"]["runtime"], "none");
+    // --runtime-socket names the socket: found on node0005, missing on node0001 (a failure that
+    // says which socket, not "no pods").
+    // --kubelet-unit names the unit reported (the lab's systemctl knows only kubelet: another
+    // unit is inactive, as systemd says of a unit it does not have).
+    const auto by_flag = by_node(daemonset({"status", k_target, "--nodes", "node0001,node0005",
+                                            "--runtime-socket",
+                                            "/run/k3s/containerd/containerd.sock",
+                                            "--kubelet-unit", "k3s-agent"}));
+    EXPECT_EQ(by_flag.at("node0005")["outcome"], "running");
+    EXPECT_EQ(by_flag.at("node0005")["facts"]["kubelet_unit"], "k3s-agent");
+    EXPECT_EQ(by_flag.at("node0005")["facts"]["kubelet_state"], "inactive");
+    EXPECT_EQ(by_flag.at("node0001")["reason"], "runtime-not-running");
+    EXPECT_NE(by_flag.at("node0001")["message"].get<std::string>().find("(runtime_socket)"),
+              std::string::npos)
+        << by_flag.at("node0001");
+    for (const std::string bad : {"run/containerd.sock", "/run/../x.sock", "/run/x.sock;reboot"}) {
+        std::vector<std::string> args{"daemonset", "status", k_target, "--runtime-socket", bad};
+        args.insert(args.end(), m_flags.begin(), m_flags.end());
+        const auto refused = m_lab->breakglass(args);
+        EXPECT_EQ(refused.exit_code, 2) << bad << refused.err;
+        EXPECT_NE(refused.err.find("runtime_socket"), std::string::npos) << refused.err;
+    }
+    // A report cut by max_output is never read: its missing head could under-report.
+    const auto cut = by_node(
+        daemonset({"status", k_target, "--nodes", "node0001", "--max-output", "120"}));
+    EXPECT_EQ(cut.at("node0001")["outcome"], "failed");
+    EXPECT_EQ(cut.at("node0001")["reason"], "bad-report");
+    EXPECT_TRUE(cut.at("node0001")["pods"].empty());
+    EXPECT_NE(cut.at("node0001")["message"].get<std::string>().find("max_output"),
+              std::string::npos);
     EXPECT_EQ(nodes.at("node0003")["reason"], "runtime-not-running");
     EXPECT_NE(nodes.at("node0003")["message"].get<std::string>().find("socket"), std::string::npos);
     EXPECT_EQ(nodes.at("node0004")["reason"], "no-runtime");
@@ -283,7 +334,7 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
     // Held: the stand-in is not running (the state above), so nothing brings them back, and a
     // second stop has nothing to do.
     const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s"});
-    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}}));
+    EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}})) << again.dump();
     EXPECT_EQ(all_decoy_pids(), decoys_before);
     // What was seen above was seen while held (a state check, not a clock one: the machine
     // may be slow, e.g. under the sanitizers).

@@ -110,5 +110,42 @@ TEST(ActionOutcome, NamesWhatHappenedToANode) {
     EXPECT_FALSE(find_action("freeze")->kubelet_rule);
 }
 
+TEST(NodeReport, ACutReportIsNeverRead) {
+    // The head of the snapshot was cut: what is left would say one container, all paused.
+    auto cut = parse_kept_report({{"container u1 log-shipper c2 paused 102\n", 4096}});
+    ASSERT_FALSE(cut);
+    EXPECT_NE(cut.error().find("step 1 printed more than max_output (4096 bytes cut)"),
+              std::string::npos)
+        << cut.error();
+    auto whole = parse_kept_report({{k_status, 0}});
+    ASSERT_TRUE(whole) << whole.error();
+    EXPECT_EQ(whole->pods.size(), 1U);
+}
+
+TEST(NodeReport, StatusFactsAreReadAndDescribed) {
+    auto report = parse_node_report({"fact cgroup v2\nfact runtime ctr\n"
+                                     "fact runtime_version 1.6.20~ds1\n"
+                                     "fact runtime_socket /run/k3s/containerd/containerd.sock\n"
+                                     "fact kubelet_unit k3s-agent\nfact kubelet_state inactive\n"
+                                     "fact kubelet_hold 1796551200\nfact future_fact x\n" +
+                                     std::string(k_status)});
+    ASSERT_TRUE(report) << report.error();
+    EXPECT_EQ(report->facts.size(), 7U); // future_fact is dropped
+    EXPECT_EQ(report->pods.size(), 1U);
+    EXPECT_EQ(kubelet_hold_until(*report), "2026-12-06T10:00:00Z");
+    EXPECT_EQ(describe_facts(*report),
+              "cgroup v2, ctr (containerd 1.6.20~ds1) at /run/k3s/containerd/containerd.sock, "
+              "kubelet unit k3s-agent inactive, kubelet held until 2026-12-06T10:00:00Z");
+    report->facts["kubelet_hold"] = "none";
+    EXPECT_EQ(kubelet_hold_until(*report), std::nullopt);
+    EXPECT_NE(describe_facts(*report).find(", no kubelet hold"), std::string::npos);
+    report->facts.erase("runtime_socket");
+    EXPECT_NE(describe_facts(*report).find("cgroup v2, ctr, no runtime socket, kubelet unit"),
+              std::string::npos)
+        << describe_facts(*report);
+    EXPECT_FALSE(parse_node_report({"fact cgroup\n"}));
+    EXPECT_EQ(describe_facts(*parse_node_report({k_status})), "");
+}
+
 } // namespace
 } // namespace breakglass::containment
