@@ -319,7 +319,7 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
         target_pids[name].push_back(node["pods"][0]["sandbox"]["pid"].get<long>());
     }
     const auto stopped =
-        daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s", "--grace", "2s"});
+        daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "45s", "--grace", "2s"});
     EXPECT_EQ(stopped["summary"], nlohmann::json({{"contained", 2}}));
     for (const auto& [name, node] : by_node(stopped)) {
         EXPECT_EQ(node["remaining"], 0);
@@ -333,7 +333,7 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
     }
     // Held: the stand-in is not running (the state above), so nothing brings them back, and a
     // second stop has nothing to do.
-    const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "20s"});
+    const auto again = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "45s"});
     EXPECT_EQ(again["summary"], nlohmann::json({{"already_contained", 2}})) << again.dump();
     EXPECT_EQ(all_decoy_pids(), decoys_before);
     // What was seen above was seen while held (a state check, not a clock one: the machine
@@ -343,9 +343,9 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
     }
     // The hold ends by itself (nobody runs `kubelet release`): the kubelet restarts the pods.
     for (const auto& name : m_nodes) {
-        EXPECT_TRUE(eventually(35s, [&] { return kubelet_state(name) == "active\n"; })) << name;
+        EXPECT_TRUE(eventually(90s, [&] { return kubelet_state(name) == "active\n"; })) << name;
     }
-    EXPECT_TRUE(eventually(15s, [&] {
+    EXPECT_TRUE(eventually(60s, [&] {
         return daemonset({"status", k_target})["summary"] == nlohmann::json({{"running", 2}});
     }));
     for (const auto& name : m_nodes) {
