@@ -23,7 +23,8 @@ struct ReleaseRequest {
 void release(Context& context, const ReleaseRequest& request) {
     const containment::ActionSpec& action = containment::kubelet_release_action();
     const PreparedPlaybookRun run =
-        prepare_shipped_playbook_run(context, std::string(action.playbook), {}, request.selection);
+        prepare_shipped_playbook_run(context, std::string(action.playbook), {}, request.selection,
+                                     {policy::RunCommand::kubelet_release, {}, false});
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";

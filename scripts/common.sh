@@ -9,6 +9,7 @@ readonly BREAKGLASS_PACKAGES=(
   containerd runc busybox-static iptables socat tmux
   clang libclang-rt-14-dev
   prometheus pssh
+  strace
 )
 
 phase_started=0
