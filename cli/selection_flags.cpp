@@ -60,8 +60,8 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                            const SelectionFlags& flags, InventoryUse use) {
     const std::string& path = settings.text("inventory");
     CheckedInventory loaded = load_checked_inventory(settings, path);
-    SelectedFleet fleet{std::move(loaded.inventory), {}};
-    fleet.signature = std::move(loaded.signature);
+    SelectedFleet fleet{std::move(loaded.inventory), {}, transport::BecomeMethod::sudo,
+                        std::move(loaded.signature)};
     policy::InventoryVerdict verdict{true, ""};
     if (use != InventoryUse::listing) {
         verdict = policy::decide_inventory_use(fleet.signature, use == InventoryUse::mutating_run,

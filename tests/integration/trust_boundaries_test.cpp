@@ -4,6 +4,7 @@
 // and no run talks to anything but the inventory's nodes (under strace).
 #include "tests/integration/support/lab_fleet.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -69,15 +70,20 @@ protected:
         std::ofstream(m_inventory, std::ios::trunc) << document.dump(2);
     }
 
-    // breakglass in the fleet's namespace with the lab's client key and signers, plus `env`.
+    // `breakglass ARGS` with the inventory, the lab's client key and signers (before any `--`).
+    std::vector<std::string> command(std::vector<std::string> args) const {
+        auto end = std::find(args.begin(), args.end(), "--");
+        args.insert(end, {"-i", m_inventory, "--identity", lab()["client_key"].get<std::string>(),
+                          "--allowed-signers", lab()["allowed_signers"].get<std::string>()});
+        args.insert(args.begin(), breakglass_binary());
+        return args;
+    }
+
+    // breakglass in the fleet's namespace (see command), with `env` added.
     ProcessResult breakglass(std::vector<std::string> args,
                              const std::vector<std::string>& env = {}) const {
-        std::vector<std::string> argv{breakglass_binary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        argv.insert(argv.end(), {"-i", m_inventory, "--identity",
-                                 lab()["client_key"].get<std::string>(), "--allowed-signers",
-                                 lab()["allowed_signers"].get<std::string>()});
-        return run_process(s_fleet->in_namespace(argv), std::chrono::seconds(120), "", env);
+        return run_process(s_fleet->in_namespace(command(std::move(args))),
+                           std::chrono::seconds(120), "", env);
     }
 
     // exec of a command that leaves the marker on whichever node runs it.
@@ -334,16 +340,16 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
     }
     const std::regex inet_connect(
         R"re(connect\(\d+, \{sa_family=AF_INET6?, sin6?_port=htons\((\d+)\), .*?inet_(?:addr|pton)\((?:AF_INET6?, )?"([^"]+)")re");
+    // The only local socket: nscd, asked by the C library for the user's passwd entry (no hosts
+    // lookup: nothing is resolved, as the resolv.conf check below shows).
+    const std::regex unix_connect(R"re(connect\(\d+, \{sa_family=AF_UNIX, sun_path="([^"]+)")re");
     for (const auto& args : runs) {
         SCOPED_TRACE(args[0]);
         const std::string trace = m_dir.path() + "/strace-" + args[0];
         std::vector<std::string> argv{"strace", "-f", "-qq", "-o", trace, "-e",
-                                      "trace=connect,sendto,sendmsg,openat,open,stat,newfstatat",
-                                      breakglass_binary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        argv.insert(argv.end(), {"-i", m_inventory, "--identity",
-                                 lab()["client_key"].get<std::string>(), "--allowed-signers",
-                                 lab()["allowed_signers"].get<std::string>()});
+                                      "trace=connect,sendto,sendmsg,openat,open,stat,newfstatat"};
+        const std::vector<std::string> traced = command(args);
+        argv.insert(argv.end(), traced.begin(), traced.end());
         auto result = run_process(s_fleet->in_namespace(argv), std::chrono::seconds(120), "", env);
         EXPECT_FALSE(result.timed_out);
         EXPECT_NE(result.exit_code, 2) << result.err;
@@ -359,6 +365,10 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
                 ++connects;
                 EXPECT_TRUE(allowed.contains(match[2].str() + ":" + match[1].str())) << line;
             }
+            if (std::regex_search(line, match, unix_connect)) {
+                EXPECT_EQ(match[1].str(), "/var/run/nscd/socket") << line;
+            }
+            EXPECT_EQ(line.find("AF_INET6"), std::string::npos) << line;
             EXPECT_EQ(line.find("htons(53)"), std::string::npos) << "DNS: " << line;
             EXPECT_EQ(line.find("resolv.conf"), std::string::npos) << "resolver: " << line;
             EXPECT_EQ(line.find(".kube"), std::string::npos) << "kubeconfig: " << line;
