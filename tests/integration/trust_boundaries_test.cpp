@@ -377,3 +377,32 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
         EXPECT_GE(connects, allowed.size()) << "every node was reached: " << log.substr(0, 2000);
     }
 }
+
+TEST_F(TrustBoundaries, ImportSignsWithAKeyHeldOnlyInAnAgent) {
+    const std::string socket = m_dir.path() + "/agent.sock";
+    auto agent = run_process({"ssh-agent", "-a", socket});
+    ASSERT_EQ(agent.exit_code, 0) << agent.err;
+    const std::string pid = agent.out.substr(agent.out.find("SSH_AGENT_PID=") + 14);
+    const std::vector<std::string> env{"SSH_AUTH_SOCK=" + socket};
+    const std::string signer = lab()["signer_key"].get<std::string>();
+    ASSERT_EQ(run_process({"ssh-add", "-q", signer}, std::chrono::seconds(10), "", env).exit_code,
+              0);
+    // Only the public half on disk where breakglass is told to look.
+    const std::string public_key = m_dir.path() + "/agent-signer.pub";
+    std::filesystem::copy_file(signer + ".pub", public_key);
+    auto imported = run_process({breakglass_binary(), "inventory", "import", "--lab",
+                                 s_fleet->description_path(), "-O", m_inventory, "--sign-with",
+                                 public_key},
+                                std::chrono::seconds(30), "", env);
+    run_process({"kill", pid.substr(0, pid.find(';'))});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    auto verified = breakglass({"inventory", "verify"});
+    EXPECT_EQ(verified.exit_code, 0) << verified.err;
+    // Without the agent the same key cannot sign: a config error, and no signature is left.
+    auto without = run_process({breakglass_binary(), "inventory", "import", "--lab",
+                                s_fleet->description_path(), "-O", m_inventory, "--sign-with",
+                                public_key},
+                               std::chrono::seconds(30), "", env); // the agent is gone
+    EXPECT_EQ(without.exit_code, 4) << without.err;
+    EXPECT_FALSE(std::filesystem::exists(m_inventory + ".sig"));
+}
