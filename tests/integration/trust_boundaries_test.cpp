@@ -70,11 +70,15 @@ protected:
         std::ofstream(m_inventory, std::ios::trunc) << document.dump(2);
     }
 
-    // `breakglass ARGS` with the inventory, the lab's client key and signers (before any `--`).
+    // `breakglass ARGS` with the inventory and the lab's signers, and for commands that log in
+    // the lab's client key (all before any `--`).
     std::vector<std::string> command(std::vector<std::string> args) const {
         auto end = std::find(args.begin(), args.end(), "--");
-        args.insert(end, {"-i", m_inventory, "--identity", lab()["client_key"].get<std::string>(),
-                          "--allowed-signers", lab()["allowed_signers"].get<std::string>()});
+        end = args.insert(end, {"-i", m_inventory, "--allowed-signers",
+                                lab()["allowed_signers"].get<std::string>()});
+        if (args.front() != "inventory") {
+            args.insert(end, {"--identity", lab()["client_key"].get<std::string>()});
+        }
         args.insert(args.begin(), breakglass_binary());
         return args;
     }
@@ -334,9 +338,10 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
          "--state-dir", state, "-o", "json"},
     };
     std::set<std::string> allowed;
-    for (const auto& node : inventory()["nodes"]) {
+    const json fleet = inventory();
+    for (const auto& node : fleet["nodes"]) {
         allowed.insert(node["address"].get<std::string>() + ":" +
-                       std::to_string(node.value("port", inventory()["defaults"]["port"].get<int>())));
+                       std::to_string(node.value("port", fleet["defaults"]["port"].get<int>())));
     }
     const std::regex inet_connect(
         R"re(connect\(\d+, \{sa_family=AF_INET6?, sin6?_port=htons\((\d+)\), .*?inet_(?:addr|pton)\((?:AF_INET6?, )?"([^"]+)")re");
