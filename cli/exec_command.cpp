@@ -34,8 +34,8 @@ ExecFormat format_of(const ExecRequest& request) {
 
 void run_exec(Context& context, const ExecRequest& request) {
     const config::Settings settings = context.settings();
-    const bool mutating = policy::run_mutates(
-        {policy::RunCommand::exec, {}, request.read_only}, nullptr);
+    const bool mutating =
+        policy::run_mutates({policy::RunCommand::exec, {}, request.read_only}, nullptr);
     const SelectedFleet selected =
         select_fleet(context, settings, request.selection,
                      mutating ? InventoryUse::mutating_run : InventoryUse::read_only_run);

@@ -65,7 +65,9 @@ void add_connection_flags(CLI::App& command, Context& context, ConnectionFlags& 
     command
         .add_option_function<std::vector<std::string>>(
             "--become-method",
-            [&context](const std::vector<std::string>& values) { context.flags["become"] = values; },
+            [&context](const std::vector<std::string>& values) {
+                context.flags["become"] = values;
+            },
             "become method for logins other than root: sudo or none (default sudo)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -96,8 +98,7 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
         const transport::BecomeMethod node_become =
             user == "root" ? transport::BecomeMethod::none : selected.become;
         targets.push_back({node.name, node.address, fleet.port_of(node), std::move(user),
-                           node.host_keys, node_become,
-                           jump_chain(settings, fleet, node)});
+                           node.host_keys, node_become, jump_chain(settings, fleet, node)});
     }
 
     // Credentials last: every input above is checked before a key file is read.

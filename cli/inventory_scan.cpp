@@ -126,12 +126,11 @@ Outcome compare_and_record(inventory::Node& node,
     }
     outcome.error.clear();
     const auto pinned = [&](const std::string& key) {
-        return std::find(node.host_keys.begin(), node.host_keys.end(), key) !=
-               node.host_keys.end();
+        return std::find(node.host_keys.begin(), node.host_keys.end(), key) != node.host_keys.end();
     };
     if (accept_changed) {
         outcome.change = describe_change(node.host_keys, outcome.keys);
-        outcome.status = node.host_keys.empty() ? KeyStatus::added
+        outcome.status = node.host_keys.empty()   ? KeyStatus::added
                          : outcome.change.empty() ? KeyStatus::unchanged
                                                   : KeyStatus::changed;
         node.host_keys = outcome.keys;

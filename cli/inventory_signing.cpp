@@ -6,14 +6,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <optional>
-#include <vector>
-
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 extern char** environ; // NOLINT(readability-redundant-declaration): posix_spawnp passes it on
 
@@ -42,15 +41,13 @@ std::pair<int, std::string> run_quietly(const std::vector<std::string>& argv) {
     }
     raw.push_back(nullptr);
     pid_t pid = 0;
-    const int spawned =
-        ::posix_spawnp(&pid, raw[0], &actions, nullptr, raw.data(), environ);
+    const int spawned = ::posix_spawnp(&pid, raw[0], &actions, nullptr, raw.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipe_fds[1]);
     std::string output;
     char buffer[4096];
     ssize_t got = 0;
-    while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 ||
-           (got < 0 && errno == EINTR)) {
+    while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
         if (got > 0 && output.size() < 4096) {
             output.append(buffer, static_cast<std::size_t>(got));
         }
@@ -72,8 +69,7 @@ std::string first_line(const std::string& text) {
 
 } // namespace
 
-CheckedInventory load_checked_inventory(const config::Settings& settings,
-                                        const std::string& path) {
+CheckedInventory load_checked_inventory(const config::Settings& settings, const std::string& path) {
     const std::string signature_path = policy::inventory_signature_path(path);
     std::error_code error;
     if (!std::filesystem::exists(signature_path, error)) {
@@ -114,8 +110,8 @@ CheckedInventory load_checked_inventory(const config::Settings& settings,
 
 void sign_inventory(const std::string& path, const std::string& key) {
     drop_stale_signature(path);
-    std::vector<std::string> argv{"ssh-keygen", "-q", "-Y", "sign",
-                                  "-n", std::string(policy::k_inventory_namespace)};
+    std::vector<std::string> argv{"ssh-keygen", "-q", "-Y",
+                                  "sign",       "-n", std::string(policy::k_inventory_namespace)};
     if (key.size() > 4 && key.ends_with(".pub")) {
         argv.emplace_back("-U"); // the private half is in ssh-agent
     }

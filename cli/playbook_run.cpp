@@ -35,12 +35,10 @@ void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags&
     add_output_flag(command, output, {"human", "json", "jsonl"});
 }
 
-PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
-                                         const std::string& signature,
-                                         const std::vector<std::string>& params,
-                                         const SelectionFlags& selection,
-                                         const policy::RunDescription& run,
-                                         std::string_view bound_name) {
+PreparedPlaybookRun
+prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
+                     const std::vector<std::string>& params, const SelectionFlags& selection,
+                     const policy::RunDescription& run, std::string_view bound_name) {
     const auto started = std::chrono::system_clock::now();
     LoadedPlaybook loaded = load_verified_playbook(context.settings(), file, signature, started);
     const playbooks::Playbook& playbook = loaded.playbook;

@@ -30,9 +30,10 @@ transport::BecomeMethod become_method(const config::Settings& settings,
     }
     auto method = transport::parse_become_method(settings.text("become"));
     if (!method) {
-        const ExitCode code = setting.source == config::Source::flag       ? ExitCode::usage
-                              : setting.source == config::Source::playbook ? ExitCode::playbook_refused
-                                                                           : ExitCode::config_or_state;
+        const ExitCode code = setting.source == config::Source::flag ? ExitCode::usage
+                              : setting.source == config::Source::playbook
+                                  ? ExitCode::playbook_refused
+                                  : ExitCode::config_or_state;
         const std::string origin =
             setting.source == config::Source::flag ? "--become-method" : setting.origin;
         throw Failure(code, origin + ": become: " + method.error());
@@ -60,7 +61,9 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                            const SelectionFlags& flags, InventoryUse use) {
     const std::string& path = settings.text("inventory");
     CheckedInventory loaded = load_checked_inventory(settings, path);
-    SelectedFleet fleet{std::move(loaded.inventory), {}, transport::BecomeMethod::sudo,
+    SelectedFleet fleet{std::move(loaded.inventory),
+                        {},
+                        transport::BecomeMethod::sudo,
                         std::move(loaded.signature)};
     policy::InventoryVerdict verdict{true, ""};
     if (use != InventoryUse::listing) {

@@ -135,19 +135,18 @@ TEST_F(TrustBoundaries, BecomeCarryingACommandIsRefusedFromEverySource) {
     EXPECT_EQ(read_only.exit_code, 3) << read_only.err;
 
     s_fleet->import_inventory(m_inventory);
-    auto from_env =
-        breakglass({"exec", "--user", sudo_user, "--become", "--", "id -u"},
-                   {"BREAKGLASS_BECOME=" + payload});
+    auto from_env = breakglass({"exec", "--user", sudo_user, "--become", "--", "id -u"},
+                               {"BREAKGLASS_BECOME=" + payload});
     EXPECT_EQ(from_env.exit_code, 4) << from_env.err;
     EXPECT_NE(from_env.err.find("BREAKGLASS_BECOME"), std::string::npos) << from_env.err;
     const std::string config = m_dir.path() + "/config.json";
     std::ofstream(config) << json{{"become", payload}}.dump();
-    auto from_config = breakglass(
-        {"--config", config, "exec", "--user", sudo_user, "--become", "--", "id -u"});
+    auto from_config =
+        breakglass({"--config", config, "exec", "--user", sudo_user, "--become", "--", "id -u"});
     EXPECT_EQ(from_config.exit_code, 4) << from_config.err;
     EXPECT_NE(from_config.err.find(config), std::string::npos) << from_config.err;
-    auto from_flag = breakglass({"exec", "--user", sudo_user, "--become", "--become-method",
-                                 "sudo -n", "--", "id -u"});
+    auto from_flag = breakglass(
+        {"exec", "--user", sudo_user, "--become", "--become-method", "sudo -n", "--", "id -u"});
     EXPECT_EQ(from_flag.exit_code, 2) << from_flag.err;
     EXPECT_NE(from_flag.err.find("--become-method"), std::string::npos) << from_flag.err;
 
@@ -212,11 +211,10 @@ TEST_F(TrustBoundaries, ARenamedSignedPlaybookIsRefusedByTheCommandItPretendsToB
 
     // `run FILE` keeps taking a path as given, with no name to match: the file is loaded and
     // judged as what it is (here refused only for its missing parameters, before any session).
-    auto as_file = breakglass({"run", folder + "/daemonset-status.json", "--state-dir",
-                               m_dir.path() + "/state"});
+    auto as_file = breakglass(
+        {"run", folder + "/daemonset-status.json", "--state-dir", m_dir.path() + "/state"});
     EXPECT_EQ(as_file.exit_code, 5) << as_file.err;
-    EXPECT_NE(as_file.err.find("playbook daemonset-isolate refused (parameter)"),
-              std::string::npos)
+    EXPECT_NE(as_file.err.find("playbook daemonset-isolate refused (parameter)"), std::string::npos)
         << as_file.err;
 }
 
@@ -233,8 +231,7 @@ TEST_F(TrustBoundaries, UnsignedTamperedOrMisnamespacedInventoriesServeOnlyReadO
         std::function<void()> prepare;
     };
     const std::vector<Case> cases{
-        {"unsigned", "is not signed",
-         [&] { std::filesystem::remove(m_inventory + ".sig"); }},
+        {"unsigned", "is not signed", [&] { std::filesystem::remove(m_inventory + ".sig"); }},
         {"tampered", "bad_signature",
          [&] {
              json document = json::parse(original);
@@ -282,8 +279,8 @@ TEST_F(TrustBoundaries, AScanThatMeetsANewKeyTypeOnAPinnedNodeRecordsNothingUnle
     ASSERT_EQ(run_process({"ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", key}).exit_code, 0);
     const std::string pid_file = m_dir.path() + "/mitm.pid";
     auto started = run_process(s_fleet->in_namespace(
-        {"/usr/sbin/sshd", "-f", "/dev/null", "-h", key, "-o", "ListenAddress=127.0.0.1",
-         "-o", "Port=40022", "-o", "PidFile=" + pid_file, "-o", "UsePAM=no"}));
+        {"/usr/sbin/sshd", "-f", "/dev/null", "-h", key, "-o", "ListenAddress=127.0.0.1", "-o",
+         "Port=40022", "-o", "PidFile=" + pid_file, "-o", "UsePAM=no"}));
     ASSERT_EQ(started.exit_code, 0) << started.err;
     // sshd writes its pid file once it listens: wait on that state (bounded).
     for (int i = 0; i < 500 && !std::filesystem::exists(pid_file); ++i) {
@@ -298,8 +295,8 @@ TEST_F(TrustBoundaries, AScanThatMeetsANewKeyTypeOnAPinnedNodeRecordsNothingUnle
     document["nodes"][0]["port"] = 40022;
     write_inventory(document);
 
-    auto scan = breakglass({"inventory", "scan-host-keys", "-w", "node0001", "-o", "json",
-                            "--connect-timeout", "2s"});
+    auto scan = breakglass(
+        {"inventory", "scan-host-keys", "-w", "node0001", "-o", "json", "--connect-timeout", "2s"});
     EXPECT_EQ(scan.exit_code, 1) << scan.out << scan.err;
     const json report = json::parse(scan.out);
     EXPECT_EQ(report["nodes"][0]["status"], "unreachable") << scan.out;
@@ -325,7 +322,8 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
                                    "    server: https://kubernetes.default.svc:6443\n  name: c\n";
     std::ofstream(home + "/.kube/config") << kubeconfig;
     std::ofstream(m_dir.path() + "/kubeconfig") << kubeconfig;
-    const std::vector<std::string> env{"HOME=" + home, "KUBECONFIG=" + m_dir.path() + "/kubeconfig"};
+    const std::vector<std::string> env{"HOME=" + home,
+                                       "KUBECONFIG=" + m_dir.path() + "/kubeconfig"};
 
     const std::string signed_dir = m_dir.path() + "/signed";
     sign_shipped("daemonset-status", signed_dir);
@@ -351,7 +349,12 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
     for (const auto& args : runs) {
         SCOPED_TRACE(args[0]);
         const std::string trace = m_dir.path() + "/strace-" + args[0];
-        std::vector<std::string> argv{"strace", "-f", "-qq", "-o", trace, "-e",
+        std::vector<std::string> argv{"strace",
+                                      "-f",
+                                      "-qq",
+                                      "-o",
+                                      trace,
+                                      "-e",
                                       "trace=connect,sendto,sendmsg,openat,open,stat,newfstatat"};
         const std::vector<std::string> traced = command(args);
         argv.insert(argv.end(), traced.begin(), traced.end());
@@ -395,19 +398,19 @@ TEST_F(TrustBoundaries, ImportSignsWithAKeyHeldOnlyInAnAgent) {
     // Only the public half on disk where breakglass is told to look.
     const std::string public_key = m_dir.path() + "/agent-signer.pub";
     std::filesystem::copy_file(signer + ".pub", public_key);
-    auto imported = run_process({breakglass_binary(), "inventory", "import", "--lab",
-                                 s_fleet->description_path(), "-O", m_inventory, "--sign-with",
-                                 public_key},
-                                std::chrono::seconds(30), "", env);
+    auto imported =
+        run_process({breakglass_binary(), "inventory", "import", "--lab",
+                     s_fleet->description_path(), "-O", m_inventory, "--sign-with", public_key},
+                    std::chrono::seconds(30), "", env);
     run_process({"kill", pid.substr(0, pid.find(';'))});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     auto verified = breakglass({"inventory", "verify"});
     EXPECT_EQ(verified.exit_code, 0) << verified.err;
     // Without the agent the same key cannot sign: a config error, and no signature is left.
-    auto without = run_process({breakglass_binary(), "inventory", "import", "--lab",
-                                s_fleet->description_path(), "-O", m_inventory, "--sign-with",
-                                public_key},
-                               std::chrono::seconds(30), "", env); // the agent is gone
+    auto without =
+        run_process({breakglass_binary(), "inventory", "import", "--lab",
+                     s_fleet->description_path(), "-O", m_inventory, "--sign-with", public_key},
+                    std::chrono::seconds(30), "", env); // the agent is gone
     EXPECT_EQ(without.exit_code, 4) << without.err;
     EXPECT_FALSE(std::filesystem::exists(m_inventory + ".sig"));
 }

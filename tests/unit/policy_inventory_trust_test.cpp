@@ -1,5 +1,5 @@
-#include "policy/inventory_trust.hpp"
 #include "playbooks_test_fixtures.hpp"
+#include "policy/inventory_trust.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,9 +24,8 @@ InventorySignature with_state(InventorySignature::State state) {
 TEST(InventoryTrust, APlaybookSignatureNeverVouchesForAnInventory) {
     // A real breakglass-playbook signature by a key trusted for every namespace.
     const std::string allowed = "alice@example.com " + public_key_line("ed25519") + "\n";
-    auto checked =
-        check_inventory_signature(fixture("playbook.yaml"), fixture("playbook.ed25519.sha512.sig"),
-                                  allowed, "", k_2026_06);
+    auto checked = check_inventory_signature(
+        fixture("playbook.yaml"), fixture("playbook.ed25519.sha512.sig"), allowed, "", k_2026_06);
     EXPECT_EQ(checked.state, InventorySignature::State::refused);
     EXPECT_TRUE(checked.problem.starts_with("namespace:")) << checked.problem;
 }
