@@ -94,7 +94,10 @@ int main(int argc, char** argv) {
         return 1;
     }
     const std::string inventory = fleet + "/bench-inventory.json";
-    run({binary, "inventory", "import", "--lab", fleet + "/fleet.json", "-O", inventory}, 1);
+    // Signed, as a real fleet's should be: runs then pay for the signature check they need.
+    run({binary, "inventory", "import", "--lab", fleet + "/fleet.json", "-O", inventory,
+         "--sign-with", fleet + "/signer_ed25519"},
+        1);
     // pssh's host file: address:port, one per line.
     {
         std::ifstream known_hosts(fleet + "/known_hosts");
@@ -118,6 +121,8 @@ int main(int argc, char** argv) {
                                         std::to_string(parallel),
                                         "--rate",
                                         "0",
+                                        "--allowed-signers",
+                                        fleet + "/allowed_signers",
                                         "--",
                                         "true"};
     const std::vector<std::string> pssh{"nsenter", netns,
@@ -157,12 +162,14 @@ int main(int argc, char** argv) {
         1);
     const std::string wide_inventory = "/run/breakglass-lab/" + wide_name + "/inventory.json";
     run({binary, "inventory", "import", "--lab", "/run/breakglass-lab/" + wide_name + "/fleet.json",
-         "-O", wide_inventory},
+         "-O", wide_inventory, "--sign-with",
+         "/run/breakglass-lab/" + wide_name + "/signer_ed25519"},
         1);
     std::vector<std::string> wide_run = ours;
     wide_run[1] = "--net=/var/run/netns/bglab-" + wide_name;
     wide_run[6] = wide_inventory;
     wide_run[10] = std::to_string(wide);
+    wide_run[14] = "/run/breakglass-lab/" + wide_name + "/allowed_signers";
     Sample w = run(wide_run, nodes);
     run({source + "/lab/fleet", "down", "--name", wide_name}, 1);
 

@@ -101,10 +101,10 @@ void run_action(Context& context, const DaemonSetRequest& request) {
         throw Failure(ExitCode::usage, "daemonset " + std::string(request.action->command) + ": " +
                                            daemonset.error());
     }
-    const PreparedPlaybookRun run =
-        prepare_shipped_playbook_run(context, std::string(request.action->playbook),
-                                     params_of(request, *daemonset, context.settings()),
-                                     request.selection);
+    const PreparedPlaybookRun run = prepare_shipped_playbook_run(
+        context, std::string(request.action->playbook),
+        params_of(request, *daemonset, context.settings()), request.selection,
+        policy::RunDescription{policy::RunCommand::daemonset, request.action->command, false});
     DaemonSetOutput output(
         daemonset_format(request.output), *request.action, *daemonset, node_labels(run.selected),
         *context.out, *context.err,

@@ -4,6 +4,7 @@
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
 #include "inventory/node_set.hpp"
+#include "policy/mutation.hpp"
 
 #include <memory>
 
@@ -16,6 +17,7 @@ struct ExecRequest {
     std::string output = "human";
     bool gather = false;
     bool become = false;
+    bool read_only = false;
     SelectionFlags selection;
     ConnectionFlags connection;
 };
@@ -32,7 +34,11 @@ ExecFormat format_of(const ExecRequest& request) {
 
 void run_exec(Context& context, const ExecRequest& request) {
     const config::Settings settings = context.settings();
-    const SelectedFleet selected = select_fleet(context, settings, request.selection);
+    const bool mutating =
+        policy::run_mutates({policy::RunCommand::exec, {}, request.read_only}, nullptr);
+    const SelectedFleet selected =
+        select_fleet(context, settings, request.selection,
+                     mutating ? InventoryUse::mutating_run : InventoryUse::read_only_run);
     std::string command;
     for (const std::string& word : request.command_words) {
         command += command.empty() ? word : " " + word;
@@ -52,11 +58,15 @@ void register_exec(CLI::App& app, Context& context) {
     auto request = std::make_shared<ExecRequest>();
     add_selection_flags(*command, request->selection);
     add_connection_flags(*command, context, request->connection);
+    add_setting_flag(*command, context, "allowed_signers");
     add_output_flag(*command, request->output, {"human", "json", "jsonl"});
     command->add_flag("-b,--gather", request->gather,
                       "gather identical outputs under folded node sets (like clush -b)");
     command->add_flag("--become", request->become,
-                      "run through the become command (default 'sudo -n')");
+                      "run through the become method (the become setting, default sudo)");
+    command->add_flag("--read-only", request->read_only,
+                      "declare that the command changes nothing: an unsigned inventory is then "
+                      "accepted with a warning");
     command->add_option("command", request->command_words, "the command (after --)")
         ->required()
         ->expected(1, -1);

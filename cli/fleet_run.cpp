@@ -61,6 +61,16 @@ void add_connection_flags(CLI::App& command, Context& context, ConnectionFlags& 
         add_setting_flag(command, context, key,
                          name == "parallel" ? "-p" : (name == "jump" ? "-J" : ""));
     }
+    // The become setting's flag: exec's --become already says whether to use it at all.
+    command
+        .add_option_function<std::vector<std::string>>(
+            "--become-method",
+            [&context](const std::vector<std::string>& values) {
+                context.flags["become"] = values;
+            },
+            "become method for logins other than root: sudo or none (default sudo)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     command.add_flag("--accept-new-host-keys", flags.accept_new_host_keys,
                      "trust and record unknown host keys in known_hosts (never changed ones)");
 }
@@ -78,22 +88,17 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
                   const transport::NodeJob& job, const ConnectionFlags& flags,
                   FleetOutput& output) {
     const inventory::Inventory& fleet = selected.inventory;
-    // become: a setting given by flag, environment or config file, else the inventory's, else
-    // the built-in "sudo -n"; never for root, who needs none.
-    const std::string become =
-        settings.get("become").source == config::Source::built_in && !fleet.defaults.become.empty()
-            ? fleet.defaults.become
-            : settings.text("become");
 
     std::vector<transport::NodeTarget> targets;
     targets.reserve(selected.indices.size());
     for (std::size_t index : selected.indices) {
         const inventory::Node& node = fleet.nodes[index];
         std::string user = login_user(settings, fleet, node, context.env);
-        std::string node_become = user == "root" ? "none" : become;
+        // Root needs no become; everyone else gets the method select_fleet resolved.
+        const transport::BecomeMethod node_become =
+            user == "root" ? transport::BecomeMethod::none : selected.become;
         targets.push_back({node.name, node.address, fleet.port_of(node), std::move(user),
-                           node.host_keys, std::move(node_become),
-                           jump_chain(settings, fleet, node)});
+                           node.host_keys, node_become, jump_chain(settings, fleet, node)});
     }
 
     // Credentials last: every input above is checked before a key file is read.

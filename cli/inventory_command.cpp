@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
 #include "cli/inventory_scan.hpp"
+#include "cli/inventory_signing.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
 #include "inventory/cache_format.hpp"
@@ -31,6 +32,7 @@ struct ImportFlags {
     std::string known_hosts;
     std::string captured_at;
     std::string out;
+    std::string sign_with;
 };
 
 inventory::TimePoint captured_time(const std::string& text) {
@@ -93,6 +95,11 @@ void run_import(const Context& context, const ImportFlags& flags) {
     if (auto saved = inventory::save_inventory(imported->inventory, out); !saved) {
         throw Failure(ExitCode::inventory, saved.error());
     }
+    if (!flags.sign_with.empty()) {
+        sign_inventory(out, flags.sign_with);
+    } else {
+        drop_stale_signature(out); // it signed other bytes: leave no doubt that this is unsigned
+    }
     const inventory::Inventory& fleet = imported->inventory;
     std::size_t pinned = 0;
     for (const inventory::Node& node : fleet.nodes) {
@@ -100,7 +107,35 @@ void run_import(const Context& context, const ImportFlags& flags) {
     }
     *context.out << "imported " << fleet.nodes.size() << " nodes (" << pinned
                  << " with pinned host keys) of cluster " << fleet.cluster << " into " << out
-                 << ", captured " << inventory::format_rfc3339(fleet.captured_at) << '\n';
+                 << ", captured " << inventory::format_rfc3339(fleet.captured_at)
+                 << (flags.sign_with.empty() ? ", unsigned" : ", signed into " + out + ".sig")
+                 << '\n';
+}
+
+// `inventory verify`: exit 0 only for an inventory signed for breakglass-inventory by a key
+// allowed_signers trusts; 3 for an unsigned or badly signed one.
+void run_verify(const Context& context) {
+    const config::Settings settings = context.settings();
+    const std::string& path = settings.text("inventory");
+    const CheckedInventory checked = load_checked_inventory(settings, path);
+    using State = policy::InventorySignature::State;
+    switch (checked.signature.state) {
+    case State::verified:
+        *context.out << "inventory " << path << " (cluster " << checked.inventory.cluster << ", "
+                     << checked.inventory.nodes.size() << " nodes): signed by "
+                     << checked.signature.signer.principal << " ("
+                     << checked.signature.signer.fingerprint << "), allowed_signers "
+                     << settings.text("allowed_signers") << " line "
+                     << checked.signature.signer.allowed_signers_line << '\n';
+        return;
+    case State::missing:
+        throw Failure(ExitCode::inventory, "inventory " + path + " is not signed (no " +
+                                               policy::inventory_signature_path(path) + ")");
+    case State::refused:
+        break;
+    }
+    throw Failure(ExitCode::inventory,
+                  "inventory " + path + " is badly signed (" + checked.signature.problem + ")");
 }
 
 std::string joined_labels(const inventory::Inventory& fleet, const inventory::Node& node) {
@@ -201,6 +236,9 @@ void register_inventory(CLI::App& app, Context& context) {
                        "RFC 3339 time the source was captured (default now)");
     import->add_option("-O,--out", import_flags->out,
                        "file to write (default: the inventory setting)");
+    import->add_option("--sign-with", import_flags->sign_with,
+                       "sign the written inventory with this key (ssh-keygen -Y sign -n "
+                       "breakglass-inventory; a .pub file signs with its key in ssh-agent)");
     import->callback([&context, import_flags] { run_import(context, *import_flags);
 });
 
@@ -210,6 +248,11 @@ auto* list = command->add_subcommand("list", "print the selected nodes");
 add_selection_flags(*list, *list_flags);
 add_output_flag(*list, *format, {"table", "json"});
 list->callback([&context, list_flags, format] { run_list(context, *list_flags, *format); });
+
+auto* verify = command->add_subcommand(
+    "verify", "check the inventory's signature (PATH.sig) against allowed_signers");
+add_setting_flag(*verify, context, "allowed_signers");
+verify->callback([&context] { run_verify(context); });
 
 register_inventory_scan(*command, context);
 } // namespace breakglass::cli

@@ -29,9 +29,8 @@ void release(Context& context, const ReleaseRequest& request) {
         throw Failure(ExitCode::usage, checked.error());
     }
     const PreparedPlaybookRun run = prepare_shipped_playbook_run(
-        context, std::string(action.playbook),
-        containment::runtime_params("", unit, true),
-        request.selection);
+        context, std::string(action.playbook), containment::runtime_params("", unit, true),
+        request.selection, {policy::RunCommand::kubelet_release, {}, false});
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";

@@ -55,6 +55,14 @@ std::filesystem::path locate_playbook(const config::Settings& settings, const st
     if (file.find('/') != std::string::npos || std::filesystem::exists(file)) {
         return file;
     }
+    return locate_shipped_playbook(settings, file);
+}
+
+std::filesystem::path locate_shipped_playbook(const config::Settings& settings,
+                                              const std::string& file) {
+    if (file.find('/') != std::string::npos || file.empty() || file[0] == '.') {
+        throw Failure(ExitCode::playbook_refused, "playbook name '" + file + "' is not a name");
+    }
     std::vector<std::filesystem::path> dirs;
     if (!settings.text("playbooks").empty()) {
         dirs.emplace_back(settings.text("playbooks"));

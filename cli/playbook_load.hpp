@@ -23,6 +23,11 @@ tl::expected<std::string, std::string> read_bounded(const std::string& path, std
 /// directory. Throws Failure 5 when nothing is found.
 std::filesystem::path locate_playbook(const config::Settings& settings, const std::string& file);
 
+/// NAME, else NAME.json, in the playbooks setting's directory, /etc/breakglass/playbooks, the
+/// shipped directory; never the current directory, never a path. Throws Failure 5 when absent.
+std::filesystem::path locate_shipped_playbook(const config::Settings& settings,
+                                              const std::string& name);
+
 /// A playbook whose signature, schema and validity window were checked.
 struct LoadedPlaybook {
     std::filesystem::path path;

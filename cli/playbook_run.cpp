@@ -6,6 +6,7 @@
 #include "playbooks/playbook_checks.hpp"
 #include "playbooks/render.hpp"
 #include "playbooks/version_state.hpp"
+#include "policy/playbook_binding.hpp"
 
 #include <ostream>
 
@@ -34,17 +35,26 @@ void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags&
     add_output_flag(command, output, {"human", "json", "jsonl"});
 }
 
-PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
-                                         const std::string& signature,
-                                         const std::vector<std::string>& params,
-                                         const SelectionFlags& selection) {
+PreparedPlaybookRun
+prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
+                     const std::vector<std::string>& params, const SelectionFlags& selection,
+                     const policy::RunDescription& run, std::string_view bound_name) {
     const auto started = std::chrono::system_clock::now();
     LoadedPlaybook loaded = load_verified_playbook(context.settings(), file, signature, started);
     const playbooks::Playbook& playbook = loaded.playbook;
+    if (!bound_name.empty()) {
+        if (auto bound = policy::check_playbook_binding(playbook, bound_name); !bound) {
+            throw Failure(ExitCode::playbook_refused,
+                          "playbook " + loaded.path.string() + " refused (name): " + bound.error());
+        }
+    }
     const auto bound = bind_or_refuse(playbook, params);
     // The rollout block's values rank below flags, environment and config file.
     config::Settings settings = context.settings(playbook.rollout, loaded.path.string());
-    SelectedFleet selected = select_fleet(context, settings, selection);
+    SelectedFleet selected =
+        select_fleet(context, settings, selection,
+                     policy::run_mutates(run, &playbook) ? InventoryUse::mutating_run
+                                                         : InventoryUse::read_only_run);
     if (auto in_scope = playbooks::check_scope(playbook, selected.inventory.cluster); !in_scope) {
         throw Failure(ExitCode::playbook_refused,
                       "playbook " + playbook.name + " refused (scope): " + in_scope.error());
@@ -71,9 +81,11 @@ PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& fi
 
 PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
                                                  const std::vector<std::string>& params,
-                                                 const SelectionFlags& selection) {
+                                                 const SelectionFlags& selection,
+                                                 const policy::RunDescription& run) {
+    std::filesystem::path path;
     try {
-        locate_playbook(context.settings(), name);
+        path = locate_shipped_playbook(context.settings(), name);
     } catch (const Failure& failure) {
         throw Failure(failure.code(),
                       std::string(failure.what()) +
@@ -81,7 +93,7 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                           "playbooks/sign-shipped --key KEY --cluster NAME --out DIR, then "
                           "--playbooks DIR (see README)");
     }
-    return prepare_playbook_run(context, name, "", params, selection);
+    return prepare_playbook_run(context, path.string(), "", params, selection, run, name);
 }
 
 } // namespace breakglass::cli

@@ -5,6 +5,7 @@
 #include "cli/playbook_load.hpp"
 #include "cli/selection_flags.hpp"
 #include "config/settings.hpp"
+#include "policy/mutation.hpp"
 #include "transport/node_session.hpp"
 
 #include <string>
@@ -26,17 +27,23 @@ struct PreparedPlaybookRun {
 };
 
 /// Everything `run` checks before the first connection, in order: signature, schema and
-/// validity, parameters, selection, scope, version (raised only once all passed). Every refusal
-/// throws Failure with one line; nothing has been sent when it does.
+/// validity, the name the command is bound to (`bound_name`, when not empty), parameters,
+/// selection with the inventory's signature (judged as `run` with this playbook mutates, see
+/// policy::run_mutates), scope, version (raised only once all passed). Every refusal throws
+/// Failure with one line; nothing has been sent when it does.
 PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
                                          const std::string& signature,
                                          const std::vector<std::string>& params,
-                                         const SelectionFlags& selection);
+                                         const SelectionFlags& selection,
+                                         const policy::RunDescription& run,
+                                         std::string_view bound_name = {});
 
-/// prepare_playbook_run for a shipped playbook by NAME; when no signed copy is found, the error
-/// says how to make one (playbooks/sign-shipped).
+/// prepare_playbook_run for the shipped-action playbook NAME (see locate_shipped_playbook: never
+/// the current directory), which must be signed with metadata.name NAME (Failure 5 naming both
+/// otherwise); when no copy is found, the error says how to make one (playbooks/sign-shipped).
 PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
                                                  const std::vector<std::string>& params,
-                                                 const SelectionFlags& selection);
+                                                 const SelectionFlags& selection,
+                                                 const policy::RunDescription& run);
 
 } // namespace breakglass::cli

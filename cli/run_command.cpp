@@ -30,8 +30,9 @@ ExecFormat format_of(const std::string& output) {
 }
 
 void run_playbook(Context& context, const RunRequest& request) {
-    const PreparedPlaybookRun run = prepare_playbook_run(context, request.file, request.signature,
-                                                         request.params, request.selection);
+    const PreparedPlaybookRun run = prepare_playbook_run(
+        context, request.file, request.signature, request.params, request.selection,
+        policy::RunDescription{policy::RunCommand::run, {}, false});
     const playbooks::Playbook& playbook = run.loaded.playbook;
     ExecOutput output(format_of(request.output), node_labels(run.selected),
                       "playbook " + playbook.name + " v" + std::to_string(playbook.version),

@@ -1,6 +1,7 @@
 #include "cli/selection_flags.hpp"
 
 #include "cli/failure.hpp"
+#include "cli/inventory_signing.hpp"
 #include "config/units.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/inventory_loader.hpp"
@@ -10,6 +11,37 @@
 #include <ostream>
 
 namespace breakglass::cli {
+
+namespace {
+
+// The become method: a flag, environment variable or config file names one, else the
+// inventory's, else sudo. Only a method name is accepted from any of them, and the error names
+// where the bad value came from.
+transport::BecomeMethod become_method(const config::Settings& settings,
+                                      const inventory::Inventory& fleet, const std::string& path) {
+    const config::ResolvedSetting& setting = settings.get("become");
+    if (setting.source == config::Source::built_in && !fleet.defaults.become.empty()) {
+        auto method = transport::parse_become_method(fleet.defaults.become);
+        if (!method) {
+            throw Failure(ExitCode::inventory,
+                          "inventory " + path + ": defaults.become: " + method.error());
+        }
+        return *method;
+    }
+    auto method = transport::parse_become_method(settings.text("become"));
+    if (!method) {
+        const ExitCode code = setting.source == config::Source::flag ? ExitCode::usage
+                              : setting.source == config::Source::playbook
+                                  ? ExitCode::playbook_refused
+                                  : ExitCode::config_or_state;
+        const std::string origin =
+            setting.source == config::Source::flag ? "--become-method" : setting.origin;
+        throw Failure(code, origin + ": become: " + method.error());
+    }
+    return *method;
+}
+
+} // namespace
 
 void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
     command.add_option("-l,--selector", flags.selector,
@@ -22,16 +54,28 @@ void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
                      "a -w/-x range that covers names the inventory lacks is an error");
     command.add_flag("--allow-stale", flags.allow_stale,
                      "use an inventory older than stale_refuse");
+    command.add_flag("--allow-unsigned-inventory", flags.allow_unsigned_inventory,
+                     "let a run that changes nodes use an inventory without a valid "
+                     "breakglass-inventory signature (the run header says so)");
 }
 
 SelectedFleet select_fleet(const Context& context, const config::Settings& settings,
-                           const SelectionFlags& flags) {
+                           const SelectionFlags& flags, InventoryUse use) {
     const std::string& path = settings.text("inventory");
-    auto loaded = inventory::load_inventory(path);
-    if (!loaded) {
-        throw Failure(ExitCode::inventory, loaded.error());
+    CheckedInventory loaded = load_checked_inventory(settings, path);
+    SelectedFleet fleet{std::move(loaded.inventory),
+                        {},
+                        transport::BecomeMethod::sudo,
+                        std::move(loaded.signature)};
+    policy::InventoryVerdict verdict{true, ""};
+    if (use != InventoryUse::listing) {
+        verdict = policy::decide_inventory_use(fleet.signature, use == InventoryUse::mutating_run,
+                                               flags.allow_unsigned_inventory);
+        if (!verdict.allowed) {
+            throw Failure(ExitCode::inventory, "inventory " + path + " " + verdict.message);
+        }
     }
-    SelectedFleet fleet{std::move(*loaded), {}};
+    fleet.become = become_method(settings, fleet.inventory, path);
 
     const auto stale_warn = settings.duration("stale_warn");
     const auto stale_refuse = settings.duration("stale_refuse");
@@ -51,12 +95,21 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                      << inventory::format_rfc3339(fleet.inventory.captured_at) << ", "
                      << (staleness.age.count() < 0 ? age : age + " ago")
                      << (staleness.level == inventory::Staleness::Level::fresh ? "" : " (STALE)")
+                     << (fleet.signature.state == policy::InventorySignature::State::verified
+                             ? ", signed by " + fleet.signature.signer.principal + " (" +
+                                   fleet.signature.signer.fingerprint + ")"
+                             : "")
                      << '\n';
         if (staleness.level == inventory::Staleness::Level::warn) {
             *context.err << "breakglass: warning: inventory " << path << " is " << age
                          << " old, past stale_warn (" << config::format_duration(stale_warn)
                          << "); refresh it with 'breakglass inventory import' while you can\n";
         }
+    }
+
+    // Even under -q: whoever reads the log must see that the map was not vouched for.
+    if (!verdict.message.empty()) {
+        *context.err << "breakglass: warning: inventory " << path << " " << verdict.message << '\n';
     }
 
     inventory::SelectionRequest request{flags.selector, flags.nodes, flags.exclude, flags.limit,

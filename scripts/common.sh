@@ -10,6 +10,7 @@ readonly BREAKGLASS_PACKAGES=(
   strace
   clang libclang-rt-14-dev
   prometheus pssh
+  strace
 )
 
 phase_started=0

@@ -69,7 +69,7 @@ void BastionPool::connect(Bastion& bastion, const std::string& user, Clock::time
     // Bastions are checked like nodes: their keys come from known_hosts (never trusted on first
     // use unless --accept-new-host-keys), and they authenticate with the run's credentials.
     NodeTarget target{
-        describe(bastion.host), bastion.host.address, bastion.host.port, user, {}, "", {}};
+        describe(bastion.host), bastion.host.address, bastion.host.port, user, {}, BecomeMethod::none, {}};
     bastion.session =
         std::make_unique<NodeSession>(std::numeric_limits<std::size_t>::max(), std::move(target),
                                       m_job, m_settings, now, bastion.parent);

@@ -17,11 +17,31 @@ std::string shell_quote(std::string_view text) {
     return quoted;
 }
 
-std::string with_become(const std::string& command, const std::string& become) {
-    if (become.empty() || become == "none") {
-        return command;
+tl::expected<BecomeMethod, std::string> parse_become_method(std::string_view text) {
+    if (text == "sudo") {
+        return BecomeMethod::sudo;
     }
-    return become + " sh -c " + shell_quote(command);
+    if (text == "none") {
+        return BecomeMethod::none;
+    }
+    return tl::unexpected("'" + std::string(text) +
+                          "' is not a become method (one of: sudo, none; a command line is "
+                          "never accepted)");
+}
+
+std::string_view to_string(BecomeMethod method) {
+    return method == BecomeMethod::sudo ? "sudo" : "none";
+}
+
+std::string with_become(const std::string& command, BecomeMethod method) {
+    switch (method) {
+    case BecomeMethod::sudo:
+        // -n: never prompt; a node that wants a password fails as become-denied.
+        return "sudo -n sh -c " + shell_quote(command);
+    case BecomeMethod::none:
+        break;
+    }
+    return command;
 }
 
 void classify_become_denied(StepResult& result) {

@@ -9,7 +9,15 @@ std::vector<ScannedHostKey> scan_host_keys(const std::vector<HostKeyTarget>& tar
     std::vector<NodeTarget> nodes;
     nodes.reserve(targets.size());
     for (const HostKeyTarget& target : targets) {
-        nodes.push_back({target.address, target.address, target.port, "", {}, "", {}});
+        // Only the types of "pinned" keys count here: a scan records what it is shown
+        // (check_host_key's record_only) but asks for those types alone.
+        nodes.push_back({target.address,
+                         target.address,
+                         target.port,
+                         "",
+                         target.key_types,
+                         BecomeMethod::none,
+                         {}});
     }
     NodeJob job;
     job.scan_host_key_only = true;

@@ -11,6 +11,9 @@ namespace breakglass::transport {
 struct HostKeyTarget {
     std::string address; // an IP literal: names are resolved at import, never during a run
     std::uint16_t port = 22;
+    /// Key types to ask for ("ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"), or pinned keys
+    /// whose types count; empty: any type the server prefers.
+    std::vector<std::string> key_types;
 };
 
 /// What one node presented during key exchange, or why it could not be asked.
@@ -24,8 +27,6 @@ struct HostKeyScanOptions {
     int parallel = 64;
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds handshake_timeout{60000};
-    /// Host key algorithm to ask for; OpenSSH servers offer ed25519 unless configured otherwise.
-    std::string host_key_algorithms = "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
 };
 
 /// Key exchange only, no login (like ssh-keyscan): returns one result per target, same order.

@@ -420,7 +420,7 @@ void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
     if (m_settings.on_step_end) {
         m_settings.on_step_end(m_index);
     }
-    if (step.become && !m_target.become.empty() && m_target.become != "none") {
+    if (step.become && m_target.become != BecomeMethod::none) {
         classify_become_denied(result);
     }
     m_result.timings.exec += result.duration;

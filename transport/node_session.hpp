@@ -1,6 +1,7 @@
 #pragma once
 
 #include "transport/bastion.hpp"
+#include "transport/become.hpp"
 #include "transport/channel_pump.hpp"
 #include "transport/identity.hpp"
 #include "transport/jump_host.hpp"
@@ -29,7 +30,7 @@ struct NodeTarget {
     std::uint16_t port = 22;
     std::string user;
     std::vector<std::string> pinned_host_keys; // OpenSSH "type base64"; empty: use known_hosts
-    std::string become; // escalation command for this node ("sudo -n"); empty or "none": none
+    BecomeMethod become = BecomeMethod::none; // how a become step runs on this node
     std::vector<JumpHost> jumps; // bastions to go through, outermost first; empty: direct
 };
 

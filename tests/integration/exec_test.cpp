@@ -37,8 +37,10 @@ protected:
         return nlohmann::json::parse(stream);
     }
 
+    // Writes the edited inventory and signs it again, as its owner would.
     void save_inventory(const nlohmann::json& document) const {
         std::ofstream(m_inventory) << document.dump(2);
+        m_fleet->sign_inventory(m_inventory);
     }
 
     ProcessResult exec(std::vector<std::string> args,
@@ -280,7 +282,8 @@ TEST_F(ExecTest, SshAgentAuthenticatesWhenNoIdentityFileIsGiven) {
               0);
     auto result =
         run_process(m_fleet->in_namespace({breakglass::testing::breakglass_binary(), "exec", "-i",
-                                           m_inventory, "-o", "json", "--", "true"}),
+                                           m_inventory, "-o", "json", "--read-only", "--",
+                                           "true"}),
                     std::chrono::seconds(60), "", env);
     run_process({"kill", pid.substr(0, pid.find(';'))});
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;

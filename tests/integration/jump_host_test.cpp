@@ -50,6 +50,8 @@ protected:
             "exec",
             "-i",
             m_inventory,
+            "--allowed-signers",
+            fleet()["allowed_signers"].get<std::string>(),
             "--known-hosts",
             known_hosts.empty() ? fleet()["known_hosts"].get<std::string>() : known_hosts};
         argv.insert(argv.end(), args.begin(), args.end());
@@ -246,8 +248,8 @@ TEST(JumpHostParse, NameInsteadOfAddressIsAUsageError) {
                              << "2099-01-01T00:00:00Z"
                              << R"(","source":"test","defaults":{},"nodes":[)"
                              << R"({"name":"n1","address":"127.0.0.1"}]})";
-    auto result = run_process({breakglass::testing::breakglass_binary(), "exec", "-i", inventory,
-                               "-J", "root@bastion.example:22", "--", "true"});
+    auto result = run_process({breakglass::testing::breakglass_binary(), "exec", "--read-only",
+                               "-i", inventory, "-J", "root@bastion.example:22", "--", "true"});
     EXPECT_EQ(result.exit_code, 2) << result.err;
     EXPECT_NE(result.err.find("not an IP address"), std::string::npos) << result.err;
 }

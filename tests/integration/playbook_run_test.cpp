@@ -56,7 +56,8 @@ protected:
         m_inventory = m_dir.path() + "/inventory.json";
         auto imported =
             run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
-                         m_fleet->description_path(), "-O", m_inventory});
+                         m_fleet->description_path(), "-O", m_inventory, "--sign-with",
+                         m_fleet->description()["signer_key"].get<std::string>()});
         ASSERT_EQ(imported.exit_code, 0) << imported.err;
     }
 

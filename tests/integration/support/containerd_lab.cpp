@@ -184,13 +184,17 @@ ProcessResult ContainerdLab::breakglass(const std::vector<std::string>& args,
         "nsenter", "--net=/var/run/netns/" + m_description.at("netns").get<std::string>(), "--",
         breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, timeout);
+    // The lab's signer vouches for its inventories too; a test's own flag overrides this.
+    return run_process(argv, timeout, "",
+                       {"BREAKGLASS_ALLOWED_SIGNERS=" +
+                        m_description.at("allowed_signers").get<std::string>()});
 }
 
 std::vector<std::string> ContainerdLab::shipped_playbook_flags(const std::string& dir) const {
     const std::string inventory = dir + "/inventory.json";
     auto imported = run_process(
-        {breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O", inventory});
+        {breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O", inventory,
+         "--sign-with", m_description.at("signer_key").get<std::string>()});
     if (imported.exit_code != 0) {
         throw std::runtime_error("inventory import failed: " + imported.err);
     }

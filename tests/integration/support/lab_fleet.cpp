@@ -1,6 +1,7 @@
 #include "tests/integration/support/lab_fleet.hpp"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <unistd.h>
@@ -57,10 +58,20 @@ std::string LabFleet::description_path() const {
 }
 
 void LabFleet::import_inventory(const std::string& path) const {
-    auto imported = run_process(
-        {breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O", path});
+    auto imported = run_process({breakglass_binary(), "inventory", "import", "--lab",
+                                 description_path(), "-O", path, "--sign-with",
+                                 m_description.at("signer_key").get<std::string>()});
     if (imported.exit_code != 0) {
         throw std::runtime_error("inventory import --lab failed: " + imported.err);
+    }
+}
+
+void LabFleet::sign_inventory(const std::string& path) const {
+    std::filesystem::remove(path + ".sig");
+    auto signed_ = run_process({"ssh-keygen", "-q", "-Y", "sign", "-n", "breakglass-inventory",
+                                "-f", m_description.at("signer_key").get<std::string>(), path});
+    if (signed_.exit_code != 0) {
+        throw std::runtime_error("ssh-keygen -Y sign failed: " + signed_.err);
     }
 }
 
@@ -74,7 +85,9 @@ ProcessResult LabFleet::breakglass(const std::vector<std::string>& args,
                                    std::chrono::milliseconds timeout) const {
     std::vector<std::string> argv{breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(in_namespace(argv), timeout);
+    return run_process(in_namespace(argv), timeout, "",
+                       {"BREAKGLASS_ALLOWED_SIGNERS=" +
+                        m_description.at("allowed_signers").get<std::string>()});
 }
 
 std::string LabFleet::missing_prerequisite() {

@@ -27,11 +27,16 @@ public:
     /// argv prefixed so that it runs inside the fleet's network namespace.
     std::vector<std::string> in_namespace(const std::vector<std::string>& argv) const;
 
-    /// Imports the fleet with `breakglass inventory import --lab` (the path users take) into
-    /// `path`; throws when the import fails.
+    /// Imports the fleet with `breakglass inventory import --lab --sign-with` the lab's signer
+    /// (the path users take) into `path`, signed into PATH.sig; throws when the import fails.
     void import_inventory(const std::string& path) const;
 
-    /// Runs `breakglass ARGS...` inside the fleet's namespace.
+    /// Signs (again) an inventory a test edited, as the lab's signer would: `ssh-keygen -Y sign
+    /// -n breakglass-inventory`; throws when ssh-keygen fails.
+    void sign_inventory(const std::string& path) const;
+
+    /// Runs `breakglass ARGS...` inside the fleet's namespace, trusting the lab's
+    /// allowed_signers (BREAKGLASS_ALLOWED_SIGNERS) unless ARGS name another.
     ProcessResult breakglass(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
 
