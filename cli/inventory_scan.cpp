@@ -1,3 +1,4 @@
+#include "base/terminal_escape.hpp"
 #include "cli/inventory_scan.hpp"
 
 #include "cli/failure.hpp"
@@ -126,17 +127,17 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
         out << node.name << "  " << node.address << ':' << fleet.port_of(node) << "  ";
         switch (outcome.status) {
         case KeyStatus::unreachable:
-            out << "unreachable  " << outcome.error << '\n';
+            out << "unreachable  " << base::escape_terminal_line(outcome.error) << '\n';
             break;
         case KeyStatus::changed:
-            out << "CHANGED  now " << outcome.key << (accepted ? " (recorded)" : " (NOT recorded)")
+            out << "CHANGED  now " << base::escape_terminal_line(outcome.key) << (accepted ? " (recorded)" : " (NOT recorded)")
                 << '\n';
             for (const std::string& pinned : outcome.pinned) {
-                out << "    was " << pinned << '\n';
+                out << "    was " << base::escape_terminal_line(pinned) << '\n';
             }
             break;
         default:
-            out << machine_name(outcome.status) << "  " << outcome.key << '\n';
+            out << machine_name(outcome.status) << "  " << base::escape_terminal_line(outcome.key) << '\n';
         }
     }
     out << outcomes.size() << " nodes: " << counts[0] << " new, " << counts[1] << " unchanged, "
