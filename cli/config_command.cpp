@@ -31,7 +31,7 @@ void show(const Context& context, const std::string& format) {
         *context.out << document.dump(2) << '\n';
         return;
     }
-    *context.out << "config file: " << base::escape_terminal_line(config_path.string()) << (exists ? "" : " (absent)") << "\n\n";
+    *context.out << "config file: " << base::escape_terminal_line(config_path) << (exists ? "" : " (absent)") << "\n\n";
     std::size_t key_width = 0;
     std::size_t value_width = 0;
     for (const config::ResolvedSetting& setting : settings.all()) {

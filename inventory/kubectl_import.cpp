@@ -175,13 +175,14 @@ tl::expected<ImportResult, std::string> import_kubectl(std::istream& json,
                  is_bulky(parsed.get_ref<const std::string&>()));
     };
     // Read whole: the text is checked for repeated keys before it is parsed.
-    const std::string text{std::istreambuf_iterator<char>(json), std::istreambuf_iterator<char>()};
-    if (auto repeated = base::find_duplicate_json_key(text)) {
+    const std::string source{std::istreambuf_iterator<char>(json),
+                             std::istreambuf_iterator<char>()};
+    if (auto repeated = base::find_duplicate_json_key(source)) {
         return tl::unexpected(*repeated + ": key appears twice");
     }
     Json document;
     try {
-        document = Json::parse(text, drop_bulky);
+        document = Json::parse(source, drop_bulky);
     } catch (const Json::exception& error) {
         std::string text = error.what();
         if (auto bracket = text.find("] "); bracket != std::string::npos) {
