@@ -3,8 +3,10 @@
 // ambiguous files are refused before anything runs.
 #include "tests/integration/support/lab_fleet.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <poll.h>
 #include <pty.h>

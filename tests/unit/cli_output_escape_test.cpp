@@ -98,11 +98,15 @@ TEST(CliOutputEscape, DaemonSetReportFieldsAndMessagesAreEscaped) {
     reported.out.tail = report;
     reported.steps.push_back({"snapshot", transport::NodeStatus::ok, 0, "", {report, 0, 0}, {}, {}});
     output.on_finished(0, std::move(reported));
-    output.on_finished(1, failed_with("", "lost\r\x1b[2Kn2: contained"));
+    // A failing step's last stderr line becomes the node's message.
+    transport::NodeResult failed = failed_with("", "exit 3");
+    failed.steps.back().err.tail = "bad\n\x1b[2K\rn2: contained\r\n";
+    output.on_finished(1, std::move(failed));
     output.finish(std::chrono::milliseconds(5));
     EXPECT_FALSE(has_raw_control(out.str())) << out.str();
     EXPECT_FALSE(has_raw_control(err.str())) << err.str();
     EXPECT_NE(out.str().find("agent-\\x1b[8mx"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("n1: note: \\x1b]52;c;eA==\\x07 clipboard"), std::string::npos)
         << out.str();
+    EXPECT_NE(out.str().find("): \\x1b[2K\\rn2: contained\n"), std::string::npos) << out.str();
 }
