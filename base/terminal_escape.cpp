@@ -130,4 +130,19 @@ std::string escape_terminal_line(std::string_view text) {
     return escape(text, Newlines::escape);
 }
 
+std::size_t incomplete_utf8_suffix(std::string_view text) {
+    for (std::size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+        const unsigned char byte = byte_at(text, text.size() - back);
+        if (byte >= 0x80 && byte <= 0xBF) {
+            continue; // a continuation byte: its lead is further back
+        }
+        const std::size_t needed = byte >= 0xF0 && byte <= 0xF4   ? 4
+                                   : byte >= 0xE0 && byte <= 0xEF ? 3
+                                   : byte >= 0xC2 && byte <= 0xDF ? 2
+                                                                  : 1;
+        return needed > back ? back : 0;
+    }
+    return 0;
+}
+
 } // namespace breakglass::base

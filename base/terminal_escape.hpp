@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,10 @@ std::string escape_terminal_text(std::string_view text);
 /// One line (a message, a name, a summary line): as escape_terminal_text(), but a newline
 /// (and the CR of a CRLF) is escaped too, so one line can never print as two.
 std::string escape_terminal_line(std::string_view text);
+
+/// How many bytes at the end of `text` begin a UTF-8 character that is not complete yet (0 to
+/// 3). Output cut at an arbitrary byte keeps them for its next piece, so that a character split
+/// by a read is shown as itself and not as invalid bytes.
+std::size_t incomplete_utf8_suffix(std::string_view text);
 
 } // namespace breakglass::base

@@ -89,7 +89,12 @@ void ExecOutput::on_output(std::size_t node, std::string_view data, bool is_stde
     partial.erase(0, start);
     // A node printing one endless line must not grow memory without bound.
     if (partial.size() > 65536) {
+        // A character cut by the read stays for the next piece instead of showing as bytes.
+        const std::size_t cut = base::incomplete_utf8_suffix(partial);
+        std::string rest = partial.substr(partial.size() - cut);
+        partial.resize(partial.size() - cut);
         flush_partial_line(node, is_stderr);
+        partial = std::move(rest);
     }
 }
 

@@ -4,6 +4,7 @@
 
 using breakglass::base::escape_terminal_line;
 using breakglass::base::escape_terminal_text;
+using breakglass::base::incomplete_utf8_suffix;
 
 namespace {
 
@@ -77,4 +78,17 @@ TEST(BaseTerminalEscape, OutputIsAlreadySafe) {
             }
         }
     }
+}
+
+TEST(BaseTerminalEscape, IncompleteUtf8Suffix) {
+    EXPECT_EQ(incomplete_utf8_suffix(""), 0U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok"), 0U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xc3"), 1U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xc3\xa9"), 0U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xe2\x9c"), 2U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xe2\x9c\x93"), 0U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xf0\x9f\x94"), 3U);
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xf0\x9f\x94\x91"), 0U);
+    EXPECT_EQ(incomplete_utf8_suffix("\x9c\x93"), 0U) << "no lead byte: nothing to wait for";
+    EXPECT_EQ(incomplete_utf8_suffix("ok\xff"), 0U) << "never valid: nothing to wait for";
 }

@@ -65,6 +65,17 @@ TEST(CliOutputEscape, ExecStreamEscapesLinesSplitAnywhere) {
     EXPECT_FALSE(has_raw_control(err.str()));
 }
 
+TEST(CliOutputEscape, ExecStreamKeepsACharacterCutByAnEndlessLine) {
+    std::ostringstream out;
+    std::ostringstream err;
+    cli::ExecOutput output(cli::ExecFormat::stream, {{"n1", "127.0.0.1"}}, "x", out, err, join);
+    // A line longer than the 64 KiB kept per node is printed in pieces; the cut must not split
+    // the check mark into bytes.
+    output.on_output(0, std::string(70000, 'x') + "\xe2\x9c", false);
+    output.on_output(0, "\x93 done\n", false);
+    EXPECT_EQ(out.str(), "n1: " + std::string(70000, 'x') + "\nn1: \xe2\x9c\x93 done\n");
+}
+
 TEST(CliOutputEscape, ExecGatherEscapesTheSharedText) {
     std::ostringstream out;
     std::ostringstream err;
