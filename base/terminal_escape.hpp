@@ -11,10 +11,10 @@ namespace breakglass::base {
 // cannot move the cursor, rewrite lines (`\r`, CSI), set the clipboard (OSC 52) or reorder text.
 //
 // The text is decoded as UTF-8. Valid characters pass unchanged, except controls:
-//   C0 controls (other than tab and, in text, newline) and DEL  ->  \xNN  (\r for a carriage return)
-//   C1 controls in UTF-8 form (U+0080..U+009F) and the bidirectional
-//   embedding/override/isolate controls (U+202A..U+202E, U+2066..U+2069)  ->  \uNNNN
-//   every byte that is not part of a valid, shortest-form UTF-8 sequence  ->  \xNN
+//   C0 controls (but tab and, in text, newline) and DEL   ->  \xNN (\r for a carriage return)
+//   C1 controls in UTF-8 form (U+0080..U+009F) and the
+//   bidi embedding/override/isolate controls (U+202A..U+202E, U+2066..U+2069)  ->  \uNNNN
+//   every byte not part of a valid, shortest-form UTF-8 sequence  ->  \xNN
 // A backslash is not doubled: a node printing "\x1b" as text can only show those four
 // characters, which is harmless.
 

@@ -125,7 +125,8 @@ void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
         flush_partial_line(node, true);
         if (result.status != transport::NodeStatus::ok) {
             m_err << base::escape_terminal_line(
-                         m_nodes[node].name + ": " + std::string(transport::to_string(result.status)) +
+                         m_nodes[node].name + ": " +
+                         std::string(transport::to_string(result.status)) +
                          (result.reason.empty() ? "" : " (" + result.reason + ")") + ": " +
                          result.message)
                   << '\n';

@@ -100,9 +100,10 @@ void run_import(const Context& context, const ImportFlags& flags) {
         pinned += node.host_keys.empty() ? 0U : 1U;
     }
     *context.out << "imported " << fleet.nodes.size() << " nodes (" << pinned
-                 << " with pinned host keys) of cluster " << base::escape_terminal_line(fleet.cluster) << " into "
-                 << base::escape_terminal_line(out)
-                 << ", captured " << inventory::format_rfc3339(fleet.captured_at) << '\n';
+                 << " with pinned host keys) of cluster "
+                 << base::escape_terminal_line(fleet.cluster) << " into "
+                 << base::escape_terminal_line(out) << ", captured "
+                 << inventory::format_rfc3339(fleet.captured_at) << '\n';
 }
 
 std::string joined_labels(const inventory::Inventory& fleet, const inventory::Node& node) {

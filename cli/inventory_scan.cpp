@@ -1,6 +1,6 @@
-#include "base/terminal_escape.hpp"
 #include "cli/inventory_scan.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
@@ -130,14 +130,15 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
             out << "unreachable  " << base::escape_terminal_line(outcome.error) << '\n';
             break;
         case KeyStatus::changed:
-            out << "CHANGED  now " << base::escape_terminal_line(outcome.key) << (accepted ? " (recorded)" : " (NOT recorded)")
-                << '\n';
+            out << "CHANGED  now " << base::escape_terminal_line(outcome.key)
+                << (accepted ? " (recorded)" : " (NOT recorded)") << '\n';
             for (const std::string& pinned : outcome.pinned) {
                 out << "    was " << base::escape_terminal_line(pinned) << '\n';
             }
             break;
         default:
-            out << machine_name(outcome.status) << "  " << base::escape_terminal_line(outcome.key) << '\n';
+            out << machine_name(outcome.status) << "  " << base::escape_terminal_line(outcome.key)
+                << '\n';
         }
     }
     out << outcomes.size() << " nodes: " << counts[0] << " new, " << counts[1] << " unchanged, "

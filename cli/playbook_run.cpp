@@ -63,8 +63,9 @@ PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& fi
         }
         throw Failure(ExitCode::config_or_state, recorded.error().message);
     }
-    *context.err << "playbook: " << base::escape_terminal_line(playbook.name) << " version " << playbook.version
-                 << ", signed by " << base::escape_terminal_line(loaded.signer.principal) << " ("
+    *context.err << "playbook: " << base::escape_terminal_line(playbook.name) << " version "
+                 << playbook.version << ", signed by "
+                 << base::escape_terminal_line(loaded.signer.principal) << " ("
                  << loaded.signer.fingerprint << ")\n";
     transport::NodeJob job = job_of(playbooks::render_steps(playbook, bound));
     return {std::move(loaded), std::move(settings), std::move(selected), std::move(job)};

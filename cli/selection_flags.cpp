@@ -52,8 +52,9 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                      << (staleness.level == inventory::Staleness::Level::fresh ? "" : " (STALE)")
                      << '\n';
         if (staleness.level == inventory::Staleness::Level::warn) {
-            *context.err << "breakglass: warning: inventory " << base::escape_terminal_line(path) << " is " << age
-                         << " old, past stale_warn (" << config::format_duration(stale_warn)
+            *context.err << "breakglass: warning: inventory " << base::escape_terminal_line(path)
+                         << " is " << age << " old, past stale_warn ("
+                         << config::format_duration(stale_warn)
                          << "); refresh it with 'breakglass inventory import' while you can\n";
         }
     }

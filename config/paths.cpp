@@ -77,8 +77,8 @@ tl::expected<void, std::string> make_private_dirs(const std::filesystem::path& d
     for (const std::filesystem::path& part : dir) {
         prefix /= part;
         if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
-            return tl::unexpected(dir.string() + ": cannot create directory: " +
-                                  system_reason(errno));
+            return tl::unexpected(dir.string() +
+                                  ": cannot create directory: " + system_reason(errno));
         }
     }
     return {};

@@ -111,8 +111,8 @@ protected:
     static std::vector<std::string> exec_args(const std::vector<std::string>& extra) {
         std::vector<std::string> args{"exec", "-i", s_inventory};
         args.insert(args.end(), extra.begin(), extra.end());
-        args.insert(args.end(),
-                    {"--", std::string(k_hostile_printf) + "; " + k_hostile_printf + " >&2; exit 3"});
+        args.insert(args.end(), {"--", std::string(k_hostile_printf) + "; " + k_hostile_printf +
+                                           " >&2; exit 3"});
         return args;
     }
 
@@ -143,15 +143,14 @@ TEST_F(HostileNodeOutputTest, HumanOutputToAPipeShowsControlsEscapedAndUtf8Intac
 
 TEST_F(HostileNodeOutputTest, HumanOutputUnderAPseudoTerminalShowsControlsEscaped) {
     int exit_code = -1;
-    const std::string seen = run_in_pty(
-        s_fleet->in_namespace([] {
-            std::vector<std::string> argv{breakglass_binary()};
-            for (std::string& arg : exec_args({})) {
-                argv.push_back(std::move(arg));
-            }
-            return argv;
-        }()),
-        exit_code);
+    const std::string seen = run_in_pty(s_fleet->in_namespace([] {
+        std::vector<std::string> argv{breakglass_binary()};
+        for (std::string& arg : exec_args({})) {
+            argv.push_back(std::move(arg));
+        }
+        return argv;
+    }()),
+                                        exit_code);
     EXPECT_EQ(exit_code, 1) << seen;
     // The terminal got the escaped line twice (stdout and stderr), each ending "\r\n" from the
     // line discipline, and not one control byte from the node.

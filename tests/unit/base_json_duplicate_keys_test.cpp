@@ -6,9 +6,8 @@ using breakglass::base::find_duplicate_json_key;
 
 TEST(BaseJsonDuplicateKeys, NamesThePathOfTheRepeatedKey) {
     EXPECT_EQ(find_duplicate_json_key(R"({"a":1,"a":2})"), "a");
-    EXPECT_EQ(find_duplicate_json_key(
-                  R"({"steps":[{"name":"x","run":"true"},{"name":"y"},)"
-                  R"({"name":"z","run":"true","run":"rm -rf /"}]})"),
+    EXPECT_EQ(find_duplicate_json_key(R"({"steps":[{"name":"x","run":"true"},{"name":"y"},)"
+                                      R"({"name":"z","run":"true","run":"rm -rf /"}]})"),
               "steps[2].run");
     EXPECT_EQ(find_duplicate_json_key(R"({"params":{"NAME":{"pattern":"a","pattern":"b"}}})"),
               "params.NAME.pattern");

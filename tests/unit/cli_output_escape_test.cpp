@@ -57,9 +57,10 @@ TEST(CliOutputEscape, ExecStreamEscapesLinesSplitAnywhere) {
     EXPECT_EQ(out.str(), "node0001: a\\x1b[2Kb\n"
                          "node0001: split \xe2\x9c\x93 ok\\x9b\n"
                          "node0001: last\\rline\n");
-    EXPECT_NE(err.str().find("node0001: failed (exit-status): exit 3\\x1b]52;c;eA==\\x07\\nnode0002: "
-                             "contained\n"),
-              std::string::npos)
+    EXPECT_NE(
+        err.str().find("node0001: failed (exit-status): exit 3\\x1b]52;c;eA==\\x07\\nnode0002: "
+                       "contained\n"),
+        std::string::npos)
         << err.str();
     EXPECT_FALSE(has_raw_control(out.str()));
     EXPECT_FALSE(has_raw_control(err.str()));
@@ -79,8 +80,8 @@ TEST(CliOutputEscape, ExecStreamKeepsACharacterCutByAnEndlessLine) {
 TEST(CliOutputEscape, ExecGatherEscapesTheSharedText) {
     std::ostringstream out;
     std::ostringstream err;
-    cli::ExecOutput output(cli::ExecFormat::gather, {{"n1", "127.0.0.1"}, {"n2", "127.0.0.2"}},
-                           "x", out, err, join);
+    cli::ExecOutput output(cli::ExecFormat::gather, {{"n1", "127.0.0.1"}, {"n2", "127.0.0.2"}}, "x",
+                           out, err, join);
     for (std::size_t node : {0U, 1U}) {
         output.on_finished(node, failed_with("\x1b[31mred\r\n\xc2\x85", "exit 3"));
     }
@@ -107,7 +108,8 @@ TEST(CliOutputEscape, DaemonSetReportFieldsAndMessagesAreEscaped) {
                                "container uid1 agent\x07 c1 running 11\n"
                                "note \x1b]52;c;eA==\x07 clipboard\r\n";
     reported.out.tail = report;
-    reported.steps.push_back({"snapshot", transport::NodeStatus::ok, 0, "", {report, 0, 0}, {}, {}});
+    reported.steps.push_back(
+        {"snapshot", transport::NodeStatus::ok, 0, "", {report, 0, 0}, {}, {}});
     output.on_finished(0, std::move(reported));
     // A failing step's last stderr line becomes the node's message.
     transport::NodeResult failed = failed_with("", "exit 3");
