@@ -13,6 +13,8 @@ TEST(CliLogging, MessagesAreEscapedForTheTerminal) {
     char path[] = "/tmp/bg-log-XXXXXX";
     const int capture = ::mkstemp(path);
     ASSERT_GE(capture, 0);
+    // Put the default logger back afterwards: libraries under test log through it.
+    const auto previous = spdlog::default_logger();
     const int saved = ::dup(2);
     ::dup2(capture, 2);
     breakglass::cli::init_logging(0);
@@ -22,6 +24,7 @@ TEST(CliLogging, MessagesAreEscapedForTheTerminal) {
     ::close(saved);
     ::close(capture);
     spdlog::drop("breakglass");
+    spdlog::set_default_logger(previous);
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
