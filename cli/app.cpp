@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
 #include "cli/logging.hpp"
@@ -20,7 +21,8 @@ constexpr Registration k_commands[] = {
 };
 
 int fail(ExitCode code, const std::string& message) {
-    std::cerr << "breakglass: " << message << '\n';
+    // Messages quote files and nodes: escaped, and always one line.
+    std::cerr << "breakglass: " << base::escape_terminal_line(message) << '\n';
     return static_cast<int>(code);
 }
 

@@ -1,3 +1,4 @@
+#include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
 #include "cli/setting_flags.hpp"
@@ -30,12 +31,14 @@ void show(const Context& context, const std::string& format) {
         *context.out << document.dump(2) << '\n';
         return;
     }
-    *context.out << "config file: " << config_path << (exists ? "" : " (absent)") << "\n\n";
+    *context.out << "config file: " << base::escape_terminal_line(config_path)
+                 << (exists ? "" : " (absent)") << "\n\n";
     std::size_t key_width = 0;
     std::size_t value_width = 0;
     for (const config::ResolvedSetting& setting : settings.all()) {
         key_width = std::max(key_width, setting.spec->key.size());
-        value_width = std::max(value_width, config::display_value(setting).size());
+        value_width = std::max(value_width,
+                               base::escape_terminal_line(config::display_value(setting)).size());
     }
     for (const config::ResolvedSetting& setting : settings.all()) {
         std::string origin = config::to_string(setting.source);
@@ -43,8 +46,9 @@ void show(const Context& context, const std::string& format) {
             origin += " " + setting.origin;
         }
         *context.out << std::left << std::setw(int(key_width + 2)) << setting.spec->key
-                     << std::setw(int(value_width + 2)) << config::display_value(setting) << origin
-                     << '\n';
+                     << std::setw(int(value_width + 2))
+                     << base::escape_terminal_line(config::display_value(setting))
+                     << base::escape_terminal_line(origin) << '\n';
     }
 }
 
@@ -53,7 +57,8 @@ void check(const Context& context) {
     if (auto writable = config::ensure_writable_dir(settings.text("state_dir")); !writable) {
         throw Failure(ExitCode::config_or_state, "state directory " + writable.error());
     }
-    *context.out << "config ok; state directory " << settings.text("state_dir") << " is writable\n";
+    *context.out << "config ok; state directory "
+                 << base::escape_terminal_line(settings.text("state_dir")) << " is writable\n";
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "cli/daemonset_output.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "containment/caveats.hpp"
 
 #include <map>
@@ -160,7 +161,7 @@ DaemonSetOutput::NodeOutcome DaemonSetOutput::judge(transport::NodeResult& resul
 void DaemonSetOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
     m_outcomes[node] = judge(result);
     if (m_format == DaemonSetFormat::human) {
-        m_out << human_line(node) << std::flush;
+        m_out << base::escape_terminal_text(human_line(node)) << std::flush;
     } else if (m_format == DaemonSetFormat::jsonl) {
         nlohmann::json line = node_json(node);
         line["schema_version"] = 1;
@@ -177,7 +178,7 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
     }
     if (outcome.outcome == "failed") {
         line += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) +
-                "): " + outcome.message;
+                "): " + base::escape_terminal_line(outcome.message);
     } else if (!report.changes.empty()) {
         std::string sep = ": ";
         for (const containment::StateChange& change : report.changes) {
@@ -306,7 +307,7 @@ void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
     }
     m_out << '\n';
     for (const auto& [key, names] : by_outcome) {
-        m_out << "  " << key << ": " << m_fold(names) << '\n';
+        m_out << "  " << base::escape_terminal_line(key + ": " + m_fold(names)) << '\n';
     }
     m_err << "elapsed " << elapsed.count() / 1000 << "." << (elapsed.count() % 1000) / 100 << "s\n";
 }

@@ -1,5 +1,7 @@
 #include "cli/exec_output.hpp"
 
+#include "base/terminal_escape.hpp"
+
 #include <map>
 #include <ostream>
 
@@ -79,21 +81,28 @@ void ExecOutput::on_output(std::size_t node, std::string_view data, bool is_stde
     std::size_t start = 0;
     for (std::size_t newline = partial.find('\n'); newline != std::string::npos;
          newline = partial.find('\n', start)) {
-        stream << m_nodes[node].name << ": "
-               << std::string_view(partial).substr(start, newline - start + 1);
+        stream << base::escape_terminal_line(m_nodes[node].name) << ": "
+               << base::escape_terminal_text(
+                      std::string_view(partial).substr(start, newline - start + 1));
         start = newline + 1;
     }
     partial.erase(0, start);
     // A node printing one endless line must not grow memory without bound.
     if (partial.size() > 65536) {
+        // A character cut by the read stays for the next piece instead of showing as bytes.
+        const std::size_t cut = base::incomplete_utf8_suffix(partial);
+        std::string rest = partial.substr(partial.size() - cut);
+        partial.resize(partial.size() - cut);
         flush_partial_line(node, is_stderr);
+        partial = std::move(rest);
     }
 }
 
 void ExecOutput::flush_partial_line(std::size_t node, bool is_stderr) {
     std::string& partial = is_stderr ? m_partial_err[node] : m_partial_out[node];
     if (!partial.empty()) {
-        (is_stderr ? m_err : m_out) << m_nodes[node].name << ": " << partial << '\n';
+        (is_stderr ? m_err : m_out) << base::escape_terminal_line(m_nodes[node].name) << ": "
+                                    << base::escape_terminal_text(partial) << '\n';
         partial.clear();
     }
 }
@@ -115,9 +124,12 @@ void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
         flush_partial_line(node, false);
         flush_partial_line(node, true);
         if (result.status != transport::NodeStatus::ok) {
-            m_err << m_nodes[node].name << ": " << transport::to_string(result.status)
-                  << (result.reason.empty() ? "" : " (" + result.reason + ")") << ": "
-                  << result.message << '\n';
+            m_err << base::escape_terminal_line(
+                         m_nodes[node].name + ": " +
+                         std::string(transport::to_string(result.status)) +
+                         (result.reason.empty() ? "" : " (" + result.reason + ")") + ": " +
+                         result.message)
+                  << '\n';
         }
     }
     if (m_format == ExecFormat::jsonl) {
@@ -179,9 +191,10 @@ void ExecOutput::finish(std::chrono::milliseconds elapsed) {
         }
         for (const auto& [text, names] : groups) {
             const std::string header = m_fold(names) + " (" + std::to_string(names.size()) + ")";
+            const std::string shown = base::escape_terminal_text(text);
             m_out << "---------------\n"
-                  << header << "\n---------------\n"
-                  << text << (text.empty() || text.back() == '\n' ? "" : "\n");
+                  << base::escape_terminal_line(header) << "\n---------------\n"
+                  << shown << (shown.empty() || shown.back() == '\n' ? "" : "\n");
         }
     }
     print_summary();
@@ -204,7 +217,9 @@ void ExecOutput::print_summary() {
         by_outcome[outcome].push_back(m_nodes[i].name);
     }
     for (const auto& [outcome, names] : by_outcome) {
-        m_err << outcome << ": " << names.size() << " " << m_fold(names) << '\n';
+        m_err << base::escape_terminal_line(outcome + ": " + std::to_string(names.size()) + " " +
+                                            m_fold(names))
+              << '\n';
     }
     // Nodes behind bastions, grouped by bastion chain: a dead bastion shows as one line.
     std::map<std::string, std::map<std::string, std::size_t>> by_bastion;
@@ -214,7 +229,7 @@ void ExecOutput::print_summary() {
         }
     }
     for (const auto& [via, counts] : by_bastion) {
-        m_err << "via " << via << ":";
+        m_err << "via " << base::escape_terminal_line(via) << ":";
         for (const auto& [status, count] : counts) {
             m_err << " " << status << " " << count;
         }

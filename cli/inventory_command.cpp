@@ -1,3 +1,4 @@
+#include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
 #include "cli/inventory_scan.hpp"
@@ -69,7 +70,7 @@ void run_import(const Context& context, const ImportFlags& flags) {
         }
         known_hosts = std::make_unique<inventory::KnownHosts>(std::move(*loaded));
         for (const std::string& warning : known_hosts->warnings) {
-            *context.err << "breakglass: warning: " << warning << '\n';
+            *context.err << "breakglass: warning: " << base::escape_terminal_line(warning) << '\n';
         }
     }
     if (!flags.kubectl.empty()) {
@@ -90,7 +91,7 @@ void run_import(const Context& context, const ImportFlags& flags) {
         throw Failure(ExitCode::inventory, imported.error());
     }
     for (const std::string& warning : imported->warnings) {
-        *context.err << "breakglass: warning: " << warning << '\n';
+        *context.err << "breakglass: warning: " << base::escape_terminal_line(warning) << '\n';
     }
     if (auto saved = inventory::save_inventory(imported->inventory, out); !saved) {
         throw Failure(ExitCode::inventory, saved.error());
@@ -106,8 +107,10 @@ void run_import(const Context& context, const ImportFlags& flags) {
         pinned += node.host_keys.empty() ? 0U : 1U;
     }
     *context.out << "imported " << fleet.nodes.size() << " nodes (" << pinned
-                 << " with pinned host keys) of cluster " << fleet.cluster << " into " << out
-                 << ", captured " << inventory::format_rfc3339(fleet.captured_at)
+                 << " with pinned host keys) of cluster "
+                 << base::escape_terminal_line(fleet.cluster) << " into "
+                 << base::escape_terminal_line(out) << ", captured "
+                 << inventory::format_rfc3339(fleet.captured_at)
                  << (flags.sign_with.empty() ? ", unsigned" : ", signed into " + out + ".sig")
                  << '\n';
 }

@@ -1,5 +1,6 @@
 #include "cli/inventory_scan.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/inventory_signing.hpp"
 #include "cli/selection_flags.hpp"
@@ -192,22 +193,22 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
         out << node.name << "  " << node.address << ':' << fleet.port_of(node) << "  ";
         switch (outcome.status) {
         case KeyStatus::unreachable:
-            out << "unreachable  " << outcome.error << '\n';
+            out << "unreachable  " << base::escape_terminal_line(outcome.error) << '\n';
             break;
         case KeyStatus::changed:
             out << "CHANGED" << (outcome.change.empty() ? "" : " (" + outcome.change + ")")
                 << (accepted ? " (recorded)" : " (NOT recorded)") << '\n';
             for (const std::string& key : outcome.keys) {
-                out << "    now " << key << '\n';
+                out << "    now " << base::escape_terminal_line(key) << '\n';
             }
             for (const std::string& pinned : outcome.pinned) {
-                out << "    was " << pinned << '\n';
+                out << "    was " << base::escape_terminal_line(pinned) << '\n';
             }
             break;
         default:
             for (std::size_t i = 0; i < outcome.keys.size(); ++i) {
                 out << (i == 0 ? std::string(machine_name(outcome.status)) + "  " : "    ")
-                    << outcome.keys[i] << '\n';
+                    << base::escape_terminal_line(outcome.keys[i]) << '\n';
             }
         }
     }

@@ -1,3 +1,4 @@
+#include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
 #include "cli/playbook_load.hpp"
@@ -89,21 +90,23 @@ void verify(const Context& context, const VerifyOptions& options) {
         *context.out << document.dump(2) << '\n';
         return;
     }
-    *context.out << path << ": good signature\n"
-                 << "principal:   " << verified.principal << '\n'
+    *context.out << base::escape_terminal_line(path) << ": good signature\n"
+                 << "principal:   " << base::escape_terminal_line(verified.principal) << '\n'
                  << "fingerprint: " << verified.fingerprint << '\n'
                  << "key type:    " << verified.key_type << " (" << verified.signature_algorithm
                  << ")\n"
                  << "namespace:   " << verified.name_space << '\n'
                  << "hash:        " << verified.hash_algorithm << '\n'
-                 << "trusted by:  " << loaded.allowed_signers_path << ':'
-                 << verified.allowed_signers_line << '\n'
-                 << "playbook:    " << playbook.name << " version " << playbook.version << '\n'
+                 << "trusted by:  " << base::escape_terminal_line(loaded.allowed_signers_path)
+                 << ':' << verified.allowed_signers_line << '\n'
+                 << "playbook:    " << base::escape_terminal_line(playbook.name) << " version "
+                 << playbook.version << '\n'
                  << "valid:       " << playbooks::format_rfc3339(playbook.issued_at) << " to "
                  << playbooks::format_rfc3339(playbook.expires) << '\n'
                  << "scope:       "
-                 << (cluster ? "inventory cluster " + *cluster + " in scope"
-                             : "not checked (no readable inventory)")
+                 << (cluster
+                         ? "inventory cluster " + base::escape_terminal_line(*cluster) + " in scope"
+                         : "not checked (no readable inventory)")
                  << '\n';
 }
 
@@ -113,9 +116,10 @@ void show(const Context& context, const ShowOptions& options) {
     const playbooks::Playbook playbook = load_unverified_playbook(settings, options.file);
     const auto params = bind_or_refuse(playbook, options.params);
     for (const playbooks::RenderedStep& step : playbooks::render_steps(playbook, params)) {
-        *context.out << "# step " << step.name << (step.become ? " (become)" : "") << '\n'
+        *context.out << "# step " << base::escape_terminal_line(step.name)
+                     << (step.become ? " (become)" : "") << '\n'
                      << "# command: sh -euc SCRIPT\n"
-                     << step.script << '\n';
+                     << base::escape_terminal_text(step.script) << '\n';
     }
 }
 

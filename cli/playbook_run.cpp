@@ -1,5 +1,6 @@
 #include "cli/playbook_run.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/setting_flags.hpp"
 #include "config/paths.hpp"
@@ -62,7 +63,7 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
     check_version_or_refuse(settings, playbook);
     const std::filesystem::path state_file = version_state_file(settings);
     if (auto writable = config::ensure_writable_dir(state_file.parent_path()); !writable) {
-        throw Failure(ExitCode::config_or_state, writable.error());
+        throw Failure(ExitCode::config_or_state, "state directory " + writable.error());
     }
     if (auto recorded = playbooks::record_version(state_file, playbook); !recorded) {
         if (recorded.error().rollback) {
@@ -72,9 +73,10 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
         }
         throw Failure(ExitCode::config_or_state, recorded.error().message);
     }
-    *context.err << "playbook: " << playbook.name << " version " << playbook.version
-                 << ", signed by " << loaded.signer.principal << " (" << loaded.signer.fingerprint
-                 << ")\n";
+    *context.err << "playbook: " << base::escape_terminal_line(playbook.name) << " version "
+                 << playbook.version << ", signed by "
+                 << base::escape_terminal_line(loaded.signer.principal) << " ("
+                 << loaded.signer.fingerprint << ")\n";
     transport::NodeJob job = job_of(playbooks::render_steps(playbook, bound));
     return {std::move(loaded), std::move(settings), std::move(selected), std::move(job)};
 }

@@ -1,5 +1,6 @@
 #include "cli/selection_flags.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/inventory_signing.hpp"
 #include "config/units.hpp"
@@ -90,7 +91,7 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
     }
     // The age goes with every run: the map may be older than what the responder remembers.
     if (context.verbosity >= 0) {
-        *context.err << "inventory: " << fleet.inventory.cluster << " ("
+        *context.err << "inventory: " << base::escape_terminal_line(fleet.inventory.cluster) << " ("
                      << fleet.inventory.nodes.size() << " nodes), captured "
                      << inventory::format_rfc3339(fleet.inventory.captured_at) << ", "
                      << (staleness.age.count() < 0 ? age : age + " ago")
@@ -101,8 +102,9 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                              : "")
                      << '\n';
         if (staleness.level == inventory::Staleness::Level::warn) {
-            *context.err << "breakglass: warning: inventory " << path << " is " << age
-                         << " old, past stale_warn (" << config::format_duration(stale_warn)
+            *context.err << "breakglass: warning: inventory " << base::escape_terminal_line(path)
+                         << " is " << age << " old, past stale_warn ("
+                         << config::format_duration(stale_warn)
                          << "); refresh it with 'breakglass inventory import' while you can\n";
         }
     }

@@ -1,9 +1,41 @@
 #include "config/config_file.hpp"
 
+#include "base/json_duplicate_keys.hpp"
+
 #include <fstream>
 #include <sstream>
 
 namespace breakglass::config {
+
+namespace {
+
+// Offset of the first (or last) `"key"` followed by a colon: a member name, not a value.
+std::size_t find_member(const std::string& text, const std::string& key, bool last) {
+    const std::string quoted = "\"" + key + "\"";
+    std::size_t found = std::string::npos;
+    for (std::size_t at = text.find(quoted); at != std::string::npos;
+         at = text.find(quoted, at + 1)) {
+        std::size_t after = text.find_first_not_of(" \t\r\n", at + quoted.size());
+        if (after != std::string::npos && text[after] == ':') {
+            found = at;
+            if (!last) {
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+std::string location(const std::filesystem::path& path, const std::string& text,
+                     std::size_t offset) {
+    if (offset == std::string::npos) {
+        return path.string();
+    }
+    auto [line, column] = line_and_column(text, offset);
+    return path.string() + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+} // namespace
 
 std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t offset) {
     std::size_t line = 1;
@@ -20,21 +52,17 @@ std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std
 }
 
 std::string ConfigFile::location_of(const std::string& key) const {
-    const std::string quoted = "\"" + key + "\"";
-    std::size_t at = text.find(quoted);
-    while (at != std::string::npos) {
-        std::size_t after = text.find_first_not_of(" \t\r\n", at + quoted.size());
-        if (after != std::string::npos && text[after] == ':') {
-            auto [line, column] = line_and_column(text, at);
-            return path.string() + ":" + std::to_string(line) + ":" + std::to_string(column);
-        }
-        at = text.find(quoted, at + 1);
-    }
-    return path.string();
+    return location(path, text, find_member(text, key, false));
 }
 
 tl::expected<ConfigFile, std::string> parse_config_text(const std::filesystem::path& path,
                                                         std::string text) {
+    // A repeated key: nlohmann would keep the last, a reader may believe the first.
+    if (auto repeated = base::find_duplicate_json_key(text)) {
+        const std::string key = repeated->substr(repeated->rfind('.') + 1);
+        return tl::unexpected(location(path, text, find_member(text, key, true)) + ": key '" +
+                              *repeated + "' appears twice");
+    }
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(text);

@@ -1,8 +1,10 @@
 #include "config/paths.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace breakglass::config {
@@ -62,26 +64,66 @@ std::filesystem::path shipped_playbooks_dir() {
 
 namespace breakglass::config {
 
-tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path& dir) {
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) {
-        return tl::unexpected(dir.string() + ": cannot create directory: " + error.message());
+namespace {
+
+std::string system_reason(int error) {
+    return std::error_code(error, std::generic_category()).message();
+}
+
+// mkdir -p with mode 0700 for every directory it makes (create_directories would use the
+// umask's mode); existing components are left as they are.
+tl::expected<void, std::string> make_private_dirs(const std::filesystem::path& dir) {
+    std::filesystem::path prefix;
+    for (const std::filesystem::path& part : dir) {
+        prefix /= part;
+        if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+            return tl::unexpected(dir.string() +
+                                  ": cannot create directory: " + system_reason(errno));
+        }
     }
-    if (!std::filesystem::is_directory(dir, error)) {
+    return {};
+}
+
+std::string octal_mode(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777U));
+    return text;
+}
+
+} // namespace
+
+tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path& dir) {
+    if (auto made = make_private_dirs(dir); !made) {
+        return made;
+    }
+    struct stat info {};
+    if (::stat(dir.c_str(), &info) != 0) {
+        return tl::unexpected(dir.string() + ": " + system_reason(errno));
+    }
+    if (!S_ISDIR(info.st_mode)) {
         return tl::unexpected(dir.string() + ": not a directory");
     }
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::replace, error);
+    if (info.st_uid != ::geteuid()) {
+        return tl::unexpected(dir.string() + ": owned by uid " + std::to_string(info.st_uid) +
+                              ", not by this user (uid " + std::to_string(::geteuid()) +
+                              "); use a directory of your own");
+    }
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return tl::unexpected(dir.string() + ": writable by " +
+                              ((info.st_mode & S_IWOTH) != 0 ? "everyone" : "its group") +
+                              " (mode " + octal_mode(info.st_mode) +
+                              "), so others could replace the state in it; chmod go-w " +
+                              dir.string());
+    }
     // access() alone would approve a read-only mount for root; create a file to be sure.
     const std::filesystem::path probe = dir / (".write-test." + std::to_string(getpid()));
-    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return tl::unexpected(dir.string() + ": directory is not writable: " +
                               std::error_code(errno, std::generic_category()).message());
     }
     ::close(fd);
-    std::filesystem::remove(probe, error);
+    ::unlink(probe.c_str());
     return {};
 }
 

@@ -35,8 +35,11 @@ std::filesystem::path shipped_playbooks_dir();
 
 namespace breakglass::config {
 
-/// Creates `dir` (and parents, mode 0700) if missing and proves it writable by creating and
-/// removing a file in it. The error names the directory and the system's reason.
+/// Creates `dir` (and parents, mode 0700) if missing, checks it as OpenSSH's StrictModes checks
+/// ~/.ssh (owned by the effective user, not writable by group or others: anyone else who can
+/// write there could plant or swap the files breakglass trusts) and proves it writable by
+/// creating and removing a file in it. Never changes the mode of an existing directory (a
+/// chmod would follow a symlink to wherever it points). The error names the directory and why.
 tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path& dir);
 
 } // namespace breakglass::config

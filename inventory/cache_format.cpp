@@ -1,5 +1,7 @@
 #include "inventory/cache_format.hpp"
 
+#include "base/terminal_escape.hpp"
+
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstdio>
@@ -136,6 +138,17 @@ tl::expected<std::string, std::string> check_host_key(std::string_view text) {
         }
     }
     return std::string(text);
+}
+
+std::optional<std::string> node_name_problem(std::string_view name) {
+    const std::string shown = base::escape_terminal_line(name);
+    if (shown != name) {
+        return "name '" + shown + "' contains a control character or invalid UTF-8";
+    }
+    if (name.find_first_of(",[]*?! \t") != std::string_view::npos) {
+        return "name '" + shown + "' contains a character node sets reserve";
+    }
+    return std::nullopt;
 }
 
 std::string_view host_key_type(std::string_view key) {

@@ -2,6 +2,7 @@
 
 #include "inventory/inventory.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ std::string format_rfc3339(TimePoint time);
 /// Checks the OpenSSH public-key form "TYPE BASE64" (no options, no comment) and returns it
 /// trimmed; the error says what is wrong without echoing the key.
 tl::expected<std::string, std::string> check_host_key(std::string_view text);
+
+/// Why `name` cannot name a node, or nothing: a character node sets reserve (",[]*?!", blanks),
+/// or one a terminal would have to escape (controls, invalid UTF-8: node names are printed on
+/// every line of output). The reason quotes the name escaped.
+std::optional<std::string> node_name_problem(std::string_view name);
 
 /// The key type of a checked host key ("ssh-ed25519").
 std::string_view host_key_type(std::string_view key);

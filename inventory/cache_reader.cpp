@@ -1,6 +1,7 @@
 // read_cache(): every per-field rule of the cache format, applied as the events stream by.
 #include "inventory/cache_reader.hpp"
 
+#include "base/terminal_escape.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/label_interner.hpp"
 
@@ -293,6 +294,10 @@ private:
             if (kind != Kind::string || text->empty()) {
                 return wrong_type("", "cluster", "a non-empty string");
             }
+            if (base::escape_terminal_line(*text) != *text) {
+                return fail("cluster '" + base::escape_terminal_line(*text) +
+                            "' contains a control character");
+            }
             inventory.cluster = std::move(*text);
             return true;
         case f_captured_at: {
@@ -372,8 +377,8 @@ private:
             if (kind != Kind::string || text->empty()) {
                 return wrong_type(where, "name", "a non-empty string");
             }
-            if (text->find_first_of(",[]*?! \t") != std::string::npos) {
-                return fail(where + "name '" + *text + "' contains a character node sets reserve");
+            if (auto problem = node_name_problem(*text)) {
+                return fail(where + *problem);
             }
             m_node.name = std::move(*text);
             m_where = "node '" + m_node.name + "': ";

@@ -1,11 +1,13 @@
 #include "inventory/kubectl_import.hpp"
 
+#include "base/json_duplicate_keys.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/label_syntax.hpp"
 #include "inventory/node_set.hpp"
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -123,6 +125,9 @@ tl::expected<ImportResult, std::string> convert(const Json& document,
         }
         Node node;
         node.name = metadata->value("name", "");
+        if (auto problem = node_name_problem(node.name)) {
+            return tl::unexpected(where + ": " + *problem);
+        }
         if (!names.insert(node.name).second) {
             return tl::unexpected("node '" + node.name + "' appears twice");
         }
@@ -169,9 +174,15 @@ tl::expected<ImportResult, std::string> import_kubectl(std::istream& json,
         return !(event == Json::parse_event_t::key && (depth == 2 || depth == 4) &&
                  is_bulky(parsed.get_ref<const std::string&>()));
     };
+    // Read whole: the text is checked for repeated keys before it is parsed.
+    const std::string source{std::istreambuf_iterator<char>(json),
+                             std::istreambuf_iterator<char>()};
+    if (auto repeated = base::find_duplicate_json_key(source)) {
+        return tl::unexpected(*repeated + ": key appears twice");
+    }
     Json document;
     try {
-        document = Json::parse(json, drop_bulky);
+        document = Json::parse(source, drop_bulky);
     } catch (const Json::exception& error) {
         std::string text = error.what();
         if (auto bracket = text.find("] "); bracket != std::string::npos) {

@@ -1,8 +1,10 @@
 #include "inventory/lab_import.hpp"
 
+#include "base/json_duplicate_keys.hpp"
 #include "inventory/cache_format.hpp"
 
 #include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,9 @@ tl::expected<Node, std::string> lab_node(Inventory& inventory, const Json& entry
                                          std::size_t position) {
     Node node;
     node.name = entry.at("name").get<std::string>();
+    if (auto problem = node_name_problem(node.name)) {
+        return tl::unexpected("nodes[" + std::to_string(position) + "]: " + *problem);
+    }
     node.address = entry.at("address").get<std::string>();
     if (!is_ip_literal(node.address)) {
         return tl::unexpected("node '" + node.name + "': address '" + node.address +
@@ -54,8 +59,12 @@ tl::expected<ImportResult, std::string> import_lab_fleet(const std::filesystem::
     }
     ImportResult result;
     Inventory& inventory = result.inventory;
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (auto repeated = base::find_duplicate_json_key(text)) {
+        return tl::unexpected(path.string() + ": " + *repeated + ": key appears twice");
+    }
     try {
-        const Json fleet = Json::parse(in);
+        const Json fleet = Json::parse(text);
         if (fleet.at("schema_version").get<int>() != 1) {
             return tl::unexpected(path.string() + ": unsupported fleet schema_version");
         }

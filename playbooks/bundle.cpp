@@ -1,5 +1,6 @@
 #include "playbooks/bundle.hpp"
 
+#include "base/json_duplicate_keys.hpp"
 #include "playbooks/playbook_format.hpp"
 #include "playbooks/rfc3339.hpp"
 
@@ -44,6 +45,9 @@ tl::expected<std::string, std::string> read_library(const std::filesystem::path&
 tl::expected<std::string, std::string> bundle_playbook(std::string_view source,
                                                        const std::filesystem::path& lib_dir,
                                                        const BundleStamp& stamp) {
+    if (auto repeated = base::find_duplicate_json_key(source)) {
+        return tl::unexpected("source: " + *repeated + ": key appears twice");
+    }
     Json document = Json::parse(source, nullptr, false);
     if (document.is_discarded() || !document.is_object()) {
         return tl::unexpected(std::string("source is not a JSON object"));

@@ -1,5 +1,6 @@
 #include "playbooks/playbook_format.hpp"
 
+#include "base/json_duplicate_keys.hpp"
 #include "config/units.hpp"
 #include "playbooks/parameters.hpp"
 #include "playbooks/rfc3339.hpp"
@@ -245,6 +246,10 @@ tl::expected<Playbook, std::string> parse_playbook(std::string_view text) {
     if (text.find("{{") != std::string_view::npos) {
         return tl::unexpected(std::string(
             "contains '{{': playbooks take parameters as shell variables, not templates"));
+    }
+    // nlohmann keeps the last of two equal keys; a reviewer's viewer may show the first.
+    if (auto repeated = base::find_duplicate_json_key(text)) {
+        return tl::unexpected(*repeated + ": key appears twice");
     }
     json document;
     try {

@@ -1,11 +1,14 @@
 #include "playbooks/version_state.hpp"
 
+#include "base/json_duplicate_keys.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -20,8 +23,11 @@ std::string system_error(const std::filesystem::path& path) {
 
 tl::expected<void, std::string> write_atomically(const std::filesystem::path& file,
                                                  const std::string& bytes) {
-    const std::filesystem::path temporary = file.string() + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // A fresh name, created exclusively (mkostemp: O_CREAT | O_EXCL, 0600): a symlink or file
+    // planted under a guessable name is never followed or truncated.
+    std::string name = file.string() + ".tmp.XXXXXX";
+    const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+    const std::filesystem::path temporary = name;
     if (fd < 0) {
         return tl::unexpected(system_error(temporary));
     }
@@ -68,6 +74,10 @@ tl::expected<VersionState, std::string> load_version_state(const std::filesystem
     std::stringstream bytes;
     bytes << in.rdbuf();
     VersionState state;
+    if (auto repeated = base::find_duplicate_json_key(bytes.str())) {
+        return tl::unexpected(file.string() + ": malformed version state: " + *repeated +
+                              " appears twice");
+    }
     try {
         const nlohmann::json document = nlohmann::json::parse(bytes.str());
         if (document.at("schema_version") != 1) {
@@ -95,11 +105,17 @@ tl::expected<void, std::string> check_version(const VersionState& state, const P
 tl::expected<void, RecordError> record_version(const std::filesystem::path& file,
                                                const Playbook& playbook) {
     const std::string lock_path = file.string() + ".lock";
-    const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // The lock file outlives runs, so it cannot be O_EXCL; O_NOFOLLOW refuses a symlink in its
+    // place (ELOOP) instead of creating or locking whatever it points at.
+    const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (lock < 0) {
         return tl::unexpected(RecordError{false, system_error(lock_path)});
     }
     const LockFd held(lock);
+    struct stat info {};
+    if (::fstat(lock, &info) != 0 || !S_ISREG(info.st_mode)) {
+        return tl::unexpected(RecordError{false, lock_path + ": not a regular file"});
+    }
     if (::flock(lock, LOCK_EX) != 0) {
         return tl::unexpected(RecordError{false, system_error(lock_path)});
     }

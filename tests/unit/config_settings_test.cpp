@@ -117,3 +117,10 @@ TEST(ConfigPaths, UnwritableStateDirIsReported) {
     ASSERT_FALSE(result.has_value());
     EXPECT_NE(result.error().find("/proc/version/state"), std::string::npos);
 }
+
+TEST(ConfigFile, RepeatedKeyIsRefusedAtItsSecondPlace) {
+    auto parsed =
+        parse_config_text("/etc/bg/config.json", "{\n  \"parallel\": 8,\n  \"parallel\": 900\n}\n");
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error(), "/etc/bg/config.json:3:3: key 'parallel' appears twice");
+}

@@ -119,6 +119,38 @@ TEST(InventoryCacheFormat, StrictErrorsNameTheNode) {
               "node 'n1': field 'name' appears twice");
 }
 
+TEST(InventoryCacheFormat, ControlCharactersInNamesAndLabelsAreRefused) {
+    // Node names head every output line: a name carrying ESC or a newline could rewrite the
+    // responder's screen. The refusal names the node escaped.
+    EXPECT_EQ(error_of(cache(R"({"name": "n1\u001b[2K", "address": "10.0.0.1"})")),
+              "nodes[0]: name 'n1\\x1b[2K' contains a control character or invalid UTF-8");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1\nn2", "address": "10.0.0.1"})")),
+              "nodes[0]: name 'n1\\nn2' contains a control character or invalid UTF-8");
+    EXPECT_EQ(error_of(cache(R"({"name": "n\u009b1", "address": "10.0.0.1"})")),
+              "nodes[0]: name 'n\\u009b1' contains a control character or invalid UTF-8");
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1",
+                                "labels": {"a\u001b": "b"}})"))
+                  .find("node 'n1': label key 'a"),
+              std::string::npos);
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1",
+                                "labels": {"a": "b\r"}})"))
+                  .find("node 'n1': label 'a': label value"),
+              std::string::npos);
+    EXPECT_EQ(error_of(R"({"schema_version": 1, "cluster": "prod\u0007", "nodes": []})"),
+              "cluster 'prod\\x07' contains a control character");
+    // A UTF-8 name is fine: only what a terminal would have to escape is refused.
+    EXPECT_TRUE(parse_inventory(cache(R"({"name": "nœud-1", "address": "10.0.0.1"})")));
+}
+
+TEST(InventoryCacheFormat, RepeatedKeysAreRefusedWherever) {
+    EXPECT_EQ(error_of(R"({"schema_version": 1, "cluster": "a", "cluster": "b"})"),
+              "field 'cluster' appears twice");
+    EXPECT_EQ(error_of(cache("", R"("defaults": {"user": "a", "user": "root"}, )")),
+              "defaults: field 'user' appears twice");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "address": "10.0.0.2"})")),
+              "node 'n1': field 'address' appears twice");
+}
+
 TEST(InventoryCacheFormat, StrictErrorsInTheHeader) {
     EXPECT_EQ(error_of(R"({"schema_version": 2, "cluster": "c"})"),
               "schema_version 2 was written by a newer breakglass; this one reads 1");

@@ -132,3 +132,19 @@ TEST(InventoryKubectlImport, AcceptsASingleNode) {
     ASSERT_EQ(result->inventory.nodes.size(), 1U);
     EXPECT_EQ(result->inventory.label(result->inventory.nodes[0], "a"), "b");
 }
+
+TEST(InventoryKubectlImport, HostileNamesAndRepeatedKeysAreRefused) {
+    // Checked before anything prints the name (the skipped-node warning would).
+    EXPECT_EQ(import_error(R"({"kind": "List", "items": [{"kind": "Node",
+        "metadata": {"name": "n1\u001b]52;c;eA==\u0007"}}]})"),
+              "items[0]: name 'n1\\x1b]52;c;eA==\\x07' contains a control character or invalid "
+              "UTF-8");
+    EXPECT_EQ(import_error(R"({"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n1",
+        "labels": {"a": "1"}}, "status": {"addresses": [{"type": "InternalIP", "address": "10.0.0.1"},
+        {"type": "InternalIP", "address": "10.0.0.9", "type": "ExternalIP"}]}}]})"),
+              "items[0].status.addresses[1].type: key appears twice");
+    // Also inside the bulky fields that are dropped while parsing.
+    EXPECT_EQ(import_error(R"({"kind": "Node", "metadata": {"name": "n1",
+        "annotations": {"x": "1", "x": "2"}}})"),
+              "metadata.annotations.x: key appears twice");
+}

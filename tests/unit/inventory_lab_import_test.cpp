@@ -66,3 +66,22 @@ TEST(InventoryLabImport, ErrorsNameTheNode) {
         << result.error();
     EXPECT_FALSE(import_lab_fleet("/nonexistent/fleet.json", {}).has_value());
 }
+
+TEST(InventoryLabImport, HostileNamesAndRepeatedKeysAreRefused) {
+    const auto hostile = write_fleet(R"({"name": "node\r0001", "address": "127.1.0.1",
+                                         "port": 2201, "sshd": 0, "host_key": "x"})");
+    auto refused = import_lab_fleet(hostile, {});
+    std::filesystem::remove(hostile);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().find("nodes[0]: name 'node\\r0001' contains a control character"),
+              std::string::npos)
+        << refused.error();
+    const auto repeated = write_fleet(R"({"name": "node0001", "address": "127.1.0.1",
+                                          "address": "127.1.0.2", "port": 2201, "sshd": 0,
+                                          "host_key": "x"})");
+    auto twice = import_lab_fleet(repeated, {});
+    std::filesystem::remove(repeated);
+    ASSERT_FALSE(twice.has_value());
+    EXPECT_NE(twice.error().find("nodes[0].address: key appears twice"), std::string::npos)
+        << twice.error();
+}

@@ -126,3 +126,17 @@ TEST(Rfc3339, ParsesOffsetsAndFractionsRejectsNonsense) {
         EXPECT_FALSE(parse_rfc3339(text)) << text;
     }
 }
+
+TEST(PlaybookFormat, RepeatedKeysAreRefusedNamingTheirPath) {
+    // nlohmann keeps the last "run": a reviewer reading the first would approve the wrong one.
+    std::string text = minimal().dump();
+    const std::string step = R"("name":"restart",)";
+    ASSERT_NE(text.find(step), std::string::npos);
+    text.insert(text.find(step) + step.size(), R"("run":"true",)");
+    auto parsed = parse_playbook(text);
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error(), "steps[0].run: key appears twice");
+    auto top = parse_playbook(R"({"kind": "Playbook", "kind": "Playbook"})");
+    ASSERT_FALSE(top);
+    EXPECT_EQ(top.error(), "kind: key appears twice");
+}
