@@ -15,7 +15,6 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::ContainerdLab;
-using breakglass::testing::freezer_state;
 using breakglass::testing::TempDir;
 
 namespace {
@@ -150,7 +149,7 @@ TEST_F(ContainmentCrictlTest, StatusFreezeThawAndStopEndAlikeThroughCtrAndThroug
         EXPECT_EQ(entry["changes"].size(), 2U) << name;
         EXPECT_EQ(matched(entry), lab_target(name, "paused")) << name;
         for (const auto& container : entry["pods"][0]["containers"]) {
-            EXPECT_EQ(freezer_state(container["pid"].get<long>()), "FROZEN") << name;
+            EXPECT_EQ(m_lab->freezer_state(name, container["pid"].get<long>()), "FROZEN") << name;
         }
     }
     EXPECT_EQ(decoys(), decoys_before);
@@ -164,7 +163,7 @@ TEST_F(ContainmentCrictlTest, StatusFreezeThawAndStopEndAlikeThroughCtrAndThroug
         const auto entry = node(thawed, name);
         EXPECT_EQ(matched(entry), lab_target(name, "running")) << name;
         for (const auto& container : entry["pods"][0]["containers"]) {
-            EXPECT_EQ(freezer_state(container["pid"].get<long>()), "THAWED") << name;
+            EXPECT_EQ(m_lab->freezer_state(name, container["pid"].get<long>()), "THAWED") << name;
             pids[name].push_back(container["pid"].get<long>());
         }
         pids[name].push_back(entry["pods"][0]["sandbox"]["pid"].get<long>());
