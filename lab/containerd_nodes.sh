@@ -119,9 +119,10 @@ up_containerd() {
   cgroup_version=${cgroup_version:-v2}
   [[ $cgroup_version == v1 || $cgroup_version == v2 ]] || die "--cgroup must be v1 or v2, got '$cgroup_version'"
   [[ -n $init_system ]] || { [[ $cgroup_version == v2 ]] && init_system=systemd || init_system=none; }
-  for flavour in "$cgroup_version/$init_system" "${flavours[@]}"; do
-    [[ $flavour =~ ^(node[0-9]+:)?(v1/none|v2/none|v2/systemd)$ ]] ||
-      die "node flavours are v1/none, v2/none and v2/systemd (--cgroup, --init, --flavour NODE:CGROUP/INIT), got '$flavour'"
+  for flavour in "fleet:$cgroup_version/$init_system" "${flavours[@]}"; do
+    [[ $flavour != */systemd || $flavour == *:v2/* ]] || die "--init systemd runs only over --cgroup v2"
+    [[ $flavour =~ ^(fleet|node[0-9]+):(v1/none|v2/none|v2/systemd)$ ]] ||
+      die "node flavours are v1/none, v2/none and v2/systemd (--cgroup, --init, --flavour NODE:CGROUP/INIT), got '${flavour#fleet:}'"
   done
   local params="nodes=$nodes containerd flavour=$cgroup_version/$init_system ${flavours[*]} faults=${faults[*]}"
   if fleet_alive "$name" "$params"; then
