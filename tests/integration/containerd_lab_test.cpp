@@ -149,6 +149,11 @@ TEST_F(ContainerdLabTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPo
         host_keys.insert(node["host_key"].get<std::string>());
         EXPECT_EQ(node["port"], 22);
         EXPECT_EQ(node["fault"], "none");
+        // The default flavour is production's: cgroup v2, systemd as the node's PID 1.
+        EXPECT_EQ(node["cgroup"], "v2");
+        EXPECT_EQ(node["init"], "systemd");
+        EXPECT_EQ(m_lab->ssh(node["name"], "cat /proc/1/comm; stat -fc %T /sys/fs/cgroup").out,
+                  "systemd\ncgroup2fs\n");
         // The session's runtime is the node's own: its containerd answers at the default path.
         auto seen = m_lab->ssh(node["name"], "echo $SSH_CONNECTION; ctr version >/dev/null && "
                                              "ctr -n k8s.io containers ls -q | wc -l");
