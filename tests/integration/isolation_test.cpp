@@ -23,12 +23,6 @@ using namespace std::chrono_literals;
 
 const std::string k_target = "kube-system/telemetry-agent";
 
-std::string net_namespace(long pid) {
-    std::error_code error;
-    auto link = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/ns/net", error);
-    return error ? std::string("gone") : link.string();
-}
-
 class IsolationTest : public breakglass::testing::ContainmentFixture {
 protected:
     // The running containers of NODE's pods of ROLE (target or decoy), as the stand-in runs
@@ -166,12 +160,12 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
     }
     ASSERT_FALSE(recreated.empty()) << "the kubelet stand-in did not recreate the agent";
     // In the sandbox's (isolated) namespace, not one of its own where nothing is reachable anyway.
-    const auto pids = m_lab->task_pids(node);
+    const auto namespaces = m_lab->task_net_namespaces(node); // read inside: PIDs are the node's
     std::string sandbox;
     for (const auto& pod : m_lab->pods()["nodes"][node]) {
         sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
     }
-    EXPECT_EQ(net_namespace(pids.at(recreated)), net_namespace(pids.at(sandbox)));
+    EXPECT_EQ(namespaces.at(recreated), namespaces.at(sandbox));
     EXPECT_FALSE(reaches(node, recreated, gateway())) << "a recreated container escaped";
     EXPECT_EQ(daemonset({"isolate", k_target})["summary"],
               nlohmann::json({{"already_contained", 2}}));

@@ -239,7 +239,7 @@ std::string ContainerdLab::flavour(const std::string& node) const {
 std::string ContainerdLab::freezer_state(const std::string& node, long pid) const {
     // Inside the node: its own PIDs, and its own view of the cgroup hierarchies (a v2 node's
     // cgroup namespace and cgroup2 mount).
-    static const std::string script = R"(
+    static const std::string script = R"sh(
 if [ -d /sys/fs/cgroup/freezer ]; then
   path=$(sed -n 's/^[0-9]*:freezer://p' "/proc/$1/cgroup")
   [ -n "$path" ] && exec cat "/sys/fs/cgroup/freezer$path/freezer.state"
@@ -253,9 +253,28 @@ else
     exit 0
   fi
 fi
-echo no freezer cgroup)";
+echo no freezer cgroup)sh";
     const auto result = node_exec(node, {"sh", "-c", script, "freezer_state", std::to_string(pid)});
     return result.out.substr(0, result.out.find('\n'));
+}
+
+std::map<std::string, std::string> ContainerdLab::task_net_namespaces(const std::string& node) const {
+    // The crictl-only node's real ctr is where the stand-ins find it.
+    static const std::string script = R"sh(
+ctr=ctr; [ -s /run/breakglass-node/ctr ] && ctr=/run/breakglass-node/ctr
+"$ctr" -n k8s.io tasks ls | awk 'NR > 1 && $2 > 0 { print $1, $2 }' | while read -r id pid; do
+  echo "$id $(readlink "/proc/$pid/ns/net")"
+done)sh";
+    auto listed = node_exec(node, {"sh", "-c", script});
+    if (listed.exit_code != 0) {
+        throw std::runtime_error("task namespaces on " + node + " failed: " + listed.err);
+    }
+    std::map<std::string, std::string> namespaces;
+    std::istringstream lines(listed.out);
+    for (std::string id, ns; lines >> id >> ns;) {
+        namespaces[id] = ns;
+    }
+    return namespaces;
 }
 
 std::string ContainerdLab::process_state(const std::string& node, long pid) const {

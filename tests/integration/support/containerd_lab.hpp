@@ -55,7 +55,12 @@ public:
     /// shows `D (disk sleep)` under cgroup v1 and `S (sleeping)` under v2.
     std::string process_state(const std::string& node, long pid) const;
 
-    /// NODE's tasks as `ctr tasks ls` lists them: container ID to PID (0 when it has none).
+    /// The network namespace (`net:[INODE]`, as the host names it too) of every task on NODE
+    /// with a process: container ID to namespace, read inside NODE (whose PIDs may be its own).
+    std::map<std::string, std::string> task_net_namespaces(const std::string& node) const;
+
+    /// NODE's tasks as `ctr tasks ls` lists them: container ID to PID (0 when it has none), as
+    /// NODE sees its PIDs (a systemd node has its own PID namespace: use them inside NODE).
     std::map<std::string, long> task_pids(const std::string& node) const;
 
     /// Runs COMMAND on NODE as USER with the plain OpenSSH client.
