@@ -66,7 +66,7 @@ ContainerdLab::ContainerdLab(const std::string& purpose, int nodes, std::vector<
         argv.push_back(std::move(argument));
     }
     m_up = true;
-    auto up = run_process(argv, std::chrono::seconds(180));
+    auto up = run_process(argv, std::chrono::seconds(300));
     if (up.exit_code != 0) {
         throw std::runtime_error("lab/fleet up --containerd failed: " + up.err + up.out);
     }
