@@ -168,7 +168,7 @@ INIT=${node_flavour#*/}
 NODE_CGROUP=/bglab-$name/$node_name
 CGROUP_PARENT=$([[ $node_flavour == v1/* ]] && echo "/bglab-$name/$node_name" || echo /kubepods)
 FLEET_DIR=$d
-HOST_NET_NS=$(readlink /proc/1/ns/net)
+HOST_NET_NS=$(readlink /proc/self/ns/net)
 ROOTFS=$d/rootfs
 FAULT=$(node_fault "$node_name")
 LAB_CTR=$([[ $(node_fault "$node_name") == crictl-only ]] && echo /run/breakglass-node/ctr || echo ctr)
