@@ -94,7 +94,7 @@ protected:
     // One matrix cell: the node's outcome word (and failure reason), as the CLI reported it.
     static std::string outcome(const nlohmann::json& node) {
         std::string word = node.value("outcome", std::string("<none>"));
-        if (node.contains("reason")) {
+        if (node.contains("reason") && !node["reason"].get<std::string>().empty()) {
             word += " (" + node["reason"].get<std::string>() + ")";
         }
         return word;
@@ -462,19 +462,29 @@ TEST_F(MatrixTest, StopWithTheKubeletHeldThenReleaseCancelsTheTimer) {
 
 TEST_F(MatrixTest, RemoveWithTheKubeletHeldAndTheHoldEndsAtItsDeadline) {
     const auto removed =
-        daemonset({"remove", k_target, "--hold-kubelet", "--hold-for", "20s", "--grace", "1s"});
+        daemonset({"remove", k_target, "--hold-kubelet", "--hold-for", "60s", "--grace", "1s"});
     record("remove --hold-kubelet", removed);
+    // The deadline from the node's own note ("kubelet held until 2026-12-06T09:00:00Z, ..."): on
+    // a slow machine the hold may be over before the record could be read.
     std::map<std::string, long> deadline;
     for (const auto& node : k_nodes) {
         EXPECT_EQ(removed.at(node)["outcome"], "contained") << flavour(node);
-        const auto record_text = hold_record(node);
-        const auto at = record_text.find("until=");
-        ASSERT_NE(at, std::string::npos) << flavour(node) << ": " << record_text;
-        deadline[node] = std::stol(record_text.substr(at + 6));
+        for (const auto& note : removed.at(node)["notes"]) {
+            std::tm until{};
+            const auto text = note.get<std::string>();
+            if (text.rfind("kubelet held until ", 0) == 0 &&
+                ::strptime(text.c_str() + 19, "%Y-%m-%dT%H:%M:%SZ", &until) != nullptr) {
+                deadline[node] = static_cast<long>(::timegm(&until));
+            }
+        }
+        ASSERT_EQ(deadline.count(node), 1U) << flavour(node) << ": " << removed.at(node).dump();
     }
+    // Gone (unless the hold already ended, which a slow machine allows: then they are back).
     const auto gone = daemonset({"status", k_target});
     for (const auto& node : k_nodes) {
-        EXPECT_EQ(gone.at(node)["outcome"], "absent") << flavour(node);
+        if (static_cast<long>(std::time(nullptr)) < deadline[node] - 1) {
+            EXPECT_EQ(gone.at(node)["outcome"], "absent") << flavour(node);
+        }
     }
     expect_decoys_untouched("after remove");
     // Nobody releases it: at the deadline the timer (systemd) or the process (otherwise) does,
