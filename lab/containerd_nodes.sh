@@ -6,7 +6,8 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/pod_network.sh"
 readonly MAX_CONTAINERD_NODES=64
 
 # Every process of a fleet's containerd nodes lives in cgroup /bglab-NAME (daemons in
-# NODE/daemons of the pids and freezer hierarchies, containers in NODE/ID of all of them):
+# NODE/daemons of the pids and freezer hierarchies, containers of a v1 node in NODE/ID of all of
+# them; a v2 node's processes also in NODE/... of the unified hierarchy):
 # freeze it so nothing forks, SIGKILL every member, thaw (a frozen task only dies once thawed,
 # and `ctr tasks pause` freezes containers one by one), then remove the cgroups. Processes and
 # cgroups vanish while this walks them: no step may fail on what is already gone (lab/fleet
@@ -16,6 +17,11 @@ kill_cgroups() {
   local dirs=() hierarchy
   for hierarchy in /sys/fs/cgroup/*/; do [[ -d $hierarchy${cg#/} ]] && dirs+=("$hierarchy${cg#/}"); done
   ((${#dirs[@]})) || return 0
+  # cgroup v2 nodes: cgroup.kill ends their subtree at once (frozen members too).
+  local unified
+  for unified in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+    [[ -f $unified$cg/cgroup.kill ]] && { echo 1 >"$unified$cg/cgroup.kill" 2>/dev/null || true; }
+  done
   [[ -d $freezer ]] && { echo FROZEN >"$freezer/freezer.state" 2>/dev/null || true; }
   for ((round = 0; round < 100; round++)); do
     pids=$(find "${dirs[@]}" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u || true)
@@ -63,6 +69,38 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
 CONF
 }
 
+node_flavour() { # NODE: CGROUP/INIT, its --flavour or the fleet's
+  local flavour
+  for flavour in "${flavours[@]}"; do
+    [[ ${flavour%%:*} == "$1" ]] && { echo "${flavour#*:}"; return; }
+  done
+  echo "$cgroup_version/$init_system"
+}
+
+# A systemd node's unit folder (lab/node/units, see its README) with the node's paths.
+write_units() { # NODE_DIR SSHD_DIR FAULT
+  local unit wants="ssh.service"
+  [[ $3 == none || $3 == crictl-only || $3 == k3s-socket ]] && wants="containerd.service kubelet.service ssh.service"
+  mkdir -p "$1/units"
+  for unit in "$NODE_SCRIPTS"/units/*.service "$NODE_SCRIPTS"/units/*.target; do
+    sed -e "s|@NODE@|/run/breakglass-node|g" -e "s|@SSHD_DIR@|$2|g" -e "s|@WANTS@|$wants|g" \
+      "$unit" >"$1/units/$(basename "$unit")"
+  done
+  tr -d - </proc/sys/kernel/random/uuid >"$1/machine-id"
+}
+
+# The host PID of a systemd node's UNIT: its main process, the child of the node's PID 1 in the
+# unit's cgroup (the PIDs systemd knows are the node's, not the host's).
+unit_host_pid() { # FLEET_DIR NODE UNIT
+  local root=/sys/fs/cgroup/unified/bglab-$name/$2 pid1 pid
+  [[ -d $root ]] || root=/sys/fs/cgroup/bglab-$name/$2
+  pid1=$(head -n 1 "$root/init.scope/cgroup.procs" 2>/dev/null) || return 1
+  for pid in $(cat "$root/system.slice/$3/cgroup.procs" 2>/dev/null); do
+    [[ $(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) == "$pid1" ]] && { echo "$pid"; return 0; }
+  done
+  return 1
+}
+
 node_fault() { # NODE: none, no-socket, no-runtime, crictl-only or k3s-socket
   local fault
   for fault in "${faults[@]}"; do
@@ -75,12 +113,21 @@ up_containerd() {
   ((nodes <= MAX_CONTAINERD_NODES)) || die "--containerd fleets have at most $MAX_CONTAINERD_NODES nodes"
   command -v containerd >/dev/null && command -v runc >/dev/null && [[ -x /bin/busybox ]] ||
     die "--containerd needs containerd, runc and busybox-static"
-  local fault
+  local fault flavour
   for fault in "${faults[@]}"; do
     [[ $fault =~ ^node[0-9]+:(no-socket|no-runtime|crictl-only|k3s-socket)$ ]] ||
       die "--fault must be NODE:no-socket, NODE:no-runtime, NODE:crictl-only or NODE:k3s-socket, got '$fault'"
   done
-  local params="nodes=$nodes containerd faults=${faults[*]}"
+  # Production's shape by default; systemd runs only over cgroup v2.
+  cgroup_version=${cgroup_version:-v2}
+  [[ $cgroup_version == v1 || $cgroup_version == v2 ]] || die "--cgroup must be v1 or v2, got '$cgroup_version'"
+  [[ -n $init_system ]] || { [[ $cgroup_version == v2 ]] && init_system=systemd || init_system=none; }
+  for flavour in "fleet:$cgroup_version/$init_system" "${flavours[@]}"; do
+    [[ $flavour != */systemd || $flavour == *:v2/* ]] || die "--init systemd runs only over --cgroup v2"
+    [[ $flavour =~ ^(fleet|node[0-9]+):(v1/none|v2/none|v2/systemd)$ ]] ||
+      die "node flavours are v1/none, v2/none and v2/systemd (--cgroup, --init, --flavour NODE:CGROUP/INIT), got '${flavour#fleet:}'"
+  done
+  local params="nodes=$nodes containerd flavour=$cgroup_version/$init_system ${flavours[*]} faults=${faults[*]}"
   if fleet_alive "$name" "$params"; then
     echo "fleet $name already up: $(dir "$name")/fleet.json"
     return
@@ -96,7 +143,10 @@ up_containerd() {
   source "$NODE_SCRIPTS/pods.sh"
 
   local host_mnt_ns; host_mnt_ns=$(readlink /proc/self/ns/mnt)
-  local i k width=4 node_name addr nd socket started=()
+  local i k width=4 node_name addr nd socket started=() node_flavour
+  if [[ " $cgroup_version/$init_system ${flavours[*]}" == *systemd* ]]; then
+    [[ -x /lib/systemd/systemd ]] || die "--init systemd needs systemd installed (/lib/systemd/systemd)"
+  fi
   : >"$d/known_hosts"
   for ((i = 1; i <= nodes; i++)); do
     k=$((i - 1))
@@ -112,10 +162,19 @@ up_containerd() {
     [[ $(node_fault "$node_name") == k3s-socket ]] && socket=/run/k3s/containerd/containerd.sock
     write_containerd_config "$nd/containerd.toml" "$socket"
     bglab_node_pods >"$nd/pods.tsv"
+    node_flavour=$(node_flavour "$node_name")
+    [[ $node_flavour == */systemd ]] && write_units "$nd" "$d/sshd-$k" "$(node_fault "$node_name")"
+    # CGROUP_PARENT: where the kubelet stand-in puts containers, as the node sees it (a v2 node's
+    # cgroup namespace is rooted at NODE_CGROUP, the host's path of its subtree).
     cat >"$nd/node.env" <<ENV
 NODE_NAME=$node_name
 ADDRESS=$addr
-CGROUP_PARENT=/bglab-$name/$node_name
+CGROUP=${node_flavour%/*}
+INIT=${node_flavour#*/}
+NODE_CGROUP=/bglab-$name/$node_name
+CGROUP_PARENT=$([[ $node_flavour == v1/* ]] && echo "/bglab-$name/$node_name" || echo /kubepods)
+FLEET_DIR=$d
+HOST_NET_NS=$(readlink /proc/self/ns/net)
 ROOTFS=$d/rootfs
 FAULT=$(node_fault "$node_name")
 LAB_CTR=$([[ $(node_fault "$node_name") == crictl-only ]] && echo /run/breakglass-node/ctr || echo ctr)
@@ -151,10 +210,26 @@ ENV
       sleep 0.05
     done
   done
+  record_systemd_pids "$d"
   wait_pod_network "$ns"
   write_containerd_description "$d" "$ns"
   echo "$params" >"$d/params"
   echo "fleet $name up: $nodes containerd nodes, description $d/fleet.json"
+}
+
+# A systemd node's daemons write no PID files (or the node's PIDs): record the host's, for
+# fleet_alive, node_exec and fleet.json.
+record_systemd_pids() { # FLEET_DIR
+  local i node_name nd pid
+  for ((i = 1; i <= nodes; i++)); do
+    printf -v node_name 'node%04d' "$i"
+    nd=$1/nodes/$node_name
+    grep -qx INIT=systemd "$nd/node.env" || continue
+    pid=$(unit_host_pid "$1" "$node_name" ssh.service) || die "no sshd in $node_name's ssh.service"
+    echo "$pid" >"$1/sshd-$((i - 1))/sshd.pid"
+    if pid=$(unit_host_pid "$1" "$node_name" containerd.service); then echo "$pid" >"$nd/containerd.pid"; fi
+    if pid=$(unit_host_pid "$1" "$node_name" kubelet.service); then echo "$pid" >"$nd/kubelet/kubelet.pid"; fi
+  done
 }
 
 # fleet.json (the plain fleet's format, one sshd per node, plus "containerd": true and per-node
@@ -185,6 +260,9 @@ write_containerd_description() {
         "$sep" "$node_name" "$i" $((i - 1)) "$key"
       printf '"node_dir":"%s","fault":"%s","mnt_ns":"%s","pod_subnet":"%s.0/24",' \
         "$nd" "$(node_fault "$node_name")" "$(cat "$nd/mnt-ns")" "$(bglab_pod_subnet_base "$i")"
+      printf '"cgroup":"%s","init":"%s","cgroup_parent":"%s",' \
+        "$(sed -n 's/^CGROUP=//p' "$nd/node.env")" "$(sed -n 's/^INIT=//p' "$nd/node.env")" \
+        "$(sed -n 's/^CGROUP_PARENT=//p' "$nd/node.env")"
       printf '"containerd_pid":%s,"kubelet_pid":%s}' \
         "$(cat "$nd/containerd.pid" 2>/dev/null || echo null)" \
         "$(cat "$nd/kubelet/kubelet.pid" 2>/dev/null || echo null)"
@@ -243,5 +321,13 @@ node_exec() {
   for hierarchy in pids freezer; do
     echo $$ >"/sys/fs/cgroup/$hierarchy$cgroup/cgroup.procs" 2>/dev/null || true
   done
-  exec nsenter --target "$pid" --mount --net -- "$@"
+  grep -qx CGROUP=v1 "$nd/node.env" && exec nsenter --target "$pid" --mount --net -- "$@"
+  # A v2 node: its own subtree and cgroup namespace too; with systemd, its PID, UTS and IPC ones.
+  local unified=/sys/fs/cgroup/unified
+  [[ -d $unified ]] || unified=/sys/fs/cgroup
+  mkdir -p "$unified/bglab-$name/$node/lab-exec"
+  echo $$ >"$unified/bglab-$name/$node/lab-exec/cgroup.procs"
+  grep -qx INIT=systemd "$nd/node.env" &&
+    exec nsenter --target "$pid" --mount --net --cgroup --pid --uts --ipc -- "$@"
+  exec nsenter --target "$pid" --mount --net --cgroup -- "$@"
 }

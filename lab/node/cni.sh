@@ -3,9 +3,11 @@
 # it stays inside namespaces the lab made. Needs node.env's POD_BRIDGE POD_GATEWAY POD_PREFIX_LEN
 # POD_SUBNET_BASE (the node's /24 without its last byte).
 
-# The node's own network namespace, i.e. the fleet's: never the host's.
+# The node's own network namespace, i.e. the fleet's: never the host's (HOST_NET_NS, lab/fleet's
+# own, recorded at bring-up: a systemd node's PID 1 is its own systemd, in the fleet's namespace,
+# and the host's PID 1 may not be readable at all). Unknown counts as the host's.
 bglab_cni_guard() {
-  [[ $(readlink /proc/self/ns/net) != "$(readlink /proc/1/ns/net)" ]] || {
+  [[ -n ${HOST_NET_NS:-} && $(readlink /proc/self/ns/net) != "$HOST_NET_NS" ]] || {
     echo "lab cni: refusing to touch the host's network namespace" >&2
     return 1
   }

@@ -27,14 +27,21 @@ bg_kubelet_active() { systemctl is-active --quiet "$_bg_unit"; }
 # unit is its $1).
 BG_RELEASE_SCRIPT='systemctl unmask --runtime "$1"; systemctl start "$1"; rm -f /run/breakglass/kubelet-hold'
 
+# bg_kubelet_schedule_release SECONDS: sets _bg_release and _bg_release_pid, or returns 1 with
+# systemd-run's complaint in _bg_release_error.
 bg_kubelet_schedule_release() { # SECONDS
   if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
-    # (Not exercised by the lab, which has no systemd: see the man page.)
+    # The lab's --init systemd nodes run this against a real systemd (252).
     systemctl stop "$BG_RELEASE_UNIT.timer" >/dev/null 2>&1 || :
-    systemd-run --quiet --unit "$BG_RELEASE_UNIT" --on-active="${1}s" \
+    # A release whose service failed (the kubelet did not start) stays loaded as failed, and
+    # systemd-run then refuses the name: clear it.
+    systemctl reset-failed "$BG_RELEASE_UNIT.timer" "$BG_RELEASE_UNIT.service" >/dev/null 2>&1 || :
+    _bg_release_error=$(systemd-run --quiet --unit "$BG_RELEASE_UNIT" --on-active="${1}s" \
       --timer-property=AccuracySec=1s /bin/sh -c "$BG_RELEASE_SCRIPT" breakglass-kubelet-release \
-      "$_bg_unit" >/dev/null ||
-      return
+      "$_bg_unit" 2>&1 >/dev/null) || {
+      _bg_release_error=$(printf '%s' "${_bg_release_error:-systemd-run failed}" | tr '\n' ' ')
+      return 1
+    }
     _bg_release=systemd-timer
     _bg_release_pid=0
   else
@@ -59,19 +66,42 @@ bg_kubelet_cancel_release() {
   esac
 }
 
+# bg_kubelet_roll_back REASON: a hold that could not be completed is undone (never a kubelet
+# left stopped with nothing to bring it back): unmasked, started again if it ran, any hold record
+# dropped; then the failure (9) with REASON.
+bg_kubelet_roll_back() {
+  systemctl unmask --runtime "$_bg_unit" >/dev/null 2>&1 || :
+  # Started again if it ran, or if an earlier hold (whose release was cancelled) kept it down.
+  _bg_restart=$_bg_had_hold
+  [ "$_bg_was" = active ] && _bg_restart=1
+  [ "$_bg_restart" = 0 ] || systemctl start "$_bg_unit" >/dev/null 2>&1 || :
+  rm -f "$BG_HOLD_RECORD"
+  if [ "$_bg_restart" = 0 ]; then
+    bg_fail 9 "$1; rolled back: $_bg_unit is unmasked (it was not running before)"
+  elif bg_kubelet_active; then
+    bg_fail 9 "$1; rolled back: $_bg_unit runs again"
+  else
+    bg_fail 9 "$1; rolling back failed too: $_bg_unit is not running"
+  fi
+}
+
 # bg_kubelet_hold SECONDS: stop and mask the kubelet until now + SECONDS (a second hold moves
 # the release to the new deadline).
 bg_kubelet_hold() {
   bg_ds_kubelet_unit || return
   command -v systemctl >/dev/null 2>&1 || { bg_fail 9 "no systemctl: cannot hold the kubelet"; return; }
   mkdir -p "$BG_HOLD_DIR" || { bg_fail 9 "cannot create $BG_HOLD_DIR"; return; }
-  _bg_was=held
+  _bg_was=held _bg_had_hold=0
   bg_kubelet_active && _bg_was=active
-  systemctl stop "$_bg_unit" >/dev/null 2>&1 || { bg_fail 9 "systemctl stop $_bg_unit failed"; return; }
+  [ ! -f "$BG_HOLD_RECORD" ] || _bg_had_hold=1
+  systemctl stop "$_bg_unit" >/dev/null 2>&1 ||
+    { bg_kubelet_roll_back "systemctl stop $_bg_unit failed"; return; }
   systemctl mask --runtime "$_bg_unit" >/dev/null 2>&1 ||
-    { bg_fail 9 "systemctl mask --runtime $_bg_unit failed"; return; }
+    { bg_kubelet_roll_back "systemctl mask --runtime $_bg_unit failed"; return; }
   bg_kubelet_cancel_release
-  bg_kubelet_schedule_release "$1" || { bg_fail 9 "cannot schedule the automatic release"; return; }
+  _bg_release_error=""
+  bg_kubelet_schedule_release "$1" ||
+    { bg_kubelet_roll_back "cannot schedule the automatic release (${_bg_release_error:-no detail})"; return; }
   _bg_now=$(date +%s)
   printf 'held_at=%s\nuntil=%s\nrelease=%s\npid=%s\nby=%s\nunit=%s\n' "$_bg_now" "$((_bg_now + $1))" \
     "$_bg_release" "$_bg_release_pid" "${SUDO_USER:-$(id -un)}" "$_bg_unit" >"$BG_HOLD_RECORD"

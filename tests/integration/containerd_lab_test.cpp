@@ -86,11 +86,12 @@ protected:
         }
     }
 
-    void start(int nodes, std::vector<std::string> faults = {}) {
+    void start(int nodes, std::vector<std::string> faults = {},
+               std::vector<std::string> flavours = {}) {
         const auto started = Clock::now();
         m_lab = std::make_unique<ContainerdLab>(
             ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes,
-            std::move(faults));
+            std::move(faults), std::move(flavours));
         std::cout
             << "containerd lab of " << nodes << " nodes up in "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
@@ -150,6 +151,11 @@ TEST_F(ContainerdLabTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPo
         host_keys.insert(node["host_key"].get<std::string>());
         EXPECT_EQ(node["port"], 22);
         EXPECT_EQ(node["fault"], "none");
+        // The default flavour is production's: cgroup v2, systemd as the node's PID 1.
+        EXPECT_EQ(node["cgroup"], "v2");
+        EXPECT_EQ(node["init"], "systemd");
+        EXPECT_EQ(m_lab->ssh(node["name"], "cat /proc/1/comm; stat -fc %T /sys/fs/cgroup").out,
+                  "systemd\ncgroup2fs\n");
         // The session's runtime is the node's own: its containerd answers at the default path.
         auto seen = m_lab->ssh(node["name"], "echo $SSH_CONNECTION; ctr version >/dev/null && "
                                              "ctr -n k8s.io containers ls -q | wc -l");
@@ -321,10 +327,13 @@ TEST_F(ContainerdLabTest, MatchRunsUnderBusyboxAndDashAndRefusesBadNames) {
         EXPECT_NE(result.err.find("daemonset_match: DS_"), std::string::npos) << result.err;
     }
     EXPECT_FALSE(std::filesystem::exists("/tmp/bg-injected"));
+    // A systemd node has a /tmp of its own: look there too.
+    EXPECT_NE(m_lab->node_exec("node0001", {"test", "-e", "/tmp/bg-injected"}).exit_code, 0);
 }
 
+// The systemctl shim of nodes without systemd (--init none); systemd nodes run the real one.
 TEST_F(ContainerdLabTest, KubeletStandInRecreatesAKilledContainerAndNotOnceStoppedThroughShim) {
-    start(1);
+    start(1, {}, {"--init", "none"});
     const std::string node = "node0001";
     auto running_ids = [&](const std::string& container) {
         std::set<std::string> ids;

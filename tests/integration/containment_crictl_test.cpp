@@ -15,7 +15,6 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::ContainerdLab;
-using breakglass::testing::freezer_state;
 using breakglass::testing::TempDir;
 
 namespace {
@@ -25,10 +24,6 @@ using namespace std::chrono_literals;
 const std::string k_target = "kube-system/telemetry-agent";
 const std::string k_ctr_node = "node0001";
 const std::string k_crictl_node = "node0002";
-
-bool process_exists(long pid) {
-    return std::ifstream("/proc/" + std::to_string(pid) + "/status").good();
-}
 
 class ContainmentCrictlTest : public ::testing::Test {
 protected:
@@ -150,7 +145,7 @@ TEST_F(ContainmentCrictlTest, StatusFreezeThawAndStopEndAlikeThroughCtrAndThroug
         EXPECT_EQ(entry["changes"].size(), 2U) << name;
         EXPECT_EQ(matched(entry), lab_target(name, "paused")) << name;
         for (const auto& container : entry["pods"][0]["containers"]) {
-            EXPECT_EQ(freezer_state(container["pid"].get<long>()), "FROZEN") << name;
+            EXPECT_EQ(m_lab->freezer_state(name, container["pid"].get<long>()), "FROZEN") << name;
         }
     }
     EXPECT_EQ(decoys(), decoys_before);
@@ -164,7 +159,7 @@ TEST_F(ContainmentCrictlTest, StatusFreezeThawAndStopEndAlikeThroughCtrAndThroug
         const auto entry = node(thawed, name);
         EXPECT_EQ(matched(entry), lab_target(name, "running")) << name;
         for (const auto& container : entry["pods"][0]["containers"]) {
-            EXPECT_EQ(freezer_state(container["pid"].get<long>()), "THAWED") << name;
+            EXPECT_EQ(m_lab->freezer_state(name, container["pid"].get<long>()), "THAWED") << name;
             pids[name].push_back(container["pid"].get<long>());
         }
         pids[name].push_back(entry["pods"][0]["sandbox"]["pid"].get<long>());
@@ -179,7 +174,8 @@ TEST_F(ContainmentCrictlTest, StatusFreezeThawAndStopEndAlikeThroughCtrAndThroug
         EXPECT_EQ(entry["remaining"], 0) << name;
         EXPECT_EQ(matched(entry), lab_target(name, "stopped")) << name;
         for (long pid : pids[name]) {
-            EXPECT_FALSE(process_exists(pid)) << name << " pid " << pid;
+            // Inside the node: a systemd node's PIDs are its own.
+            EXPECT_EQ(m_lab->process_state(name, pid), "gone") << name << " pid " << pid;
         }
     }
     EXPECT_EQ(daemonset({"stop", k_target, "--hold-kubelet"})["summary"],

@@ -121,19 +121,20 @@ TEST_F(PodNetworkTest, EveryPodHasItsOwnNamespaceSharedByItsContainersAndReaches
         const auto subnet_base = subnet.substr(0, subnet.rfind('.') + 1); // "198.18.N."
         EXPECT_EQ(subnet_base.rfind("198.18.", 0), 0U) << subnet;
 
-        const auto pids = m_lab->task_pids(node);
+        // Read inside the node: a systemd node's PIDs are its own.
+        const auto task_namespaces = m_lab->task_net_namespaces(node);
         for (const auto& pod : m_lab->pods()["nodes"][node]) {
             const auto sandbox = pod["sandbox_id"].get<std::string>();
-            ASSERT_EQ(pids.count(sandbox), 1U) << "sandbox of " << pod["name"];
-            const auto pod_namespace = net_namespace(pids.at(sandbox));
+            ASSERT_EQ(task_namespaces.count(sandbox), 1U) << "sandbox of " << pod["name"];
+            const auto pod_namespace = task_namespaces.at(sandbox);
             EXPECT_NE(pod_namespace, node_namespace) << pod["name"];
             EXPECT_NE(pod_namespace, host_namespace) << pod["name"];
             EXPECT_TRUE(namespaces.insert(pod_namespace).second)
                 << pod["name"] << " shares a network namespace with another pod";
             for (const auto& container : pod["containers"]) {
                 const auto id = container["id"].get<std::string>();
-                ASSERT_EQ(pids.count(id), 1U) << container["name"];
-                EXPECT_EQ(net_namespace(pids.at(id)), pod_namespace)
+                ASSERT_EQ(task_namespaces.count(id), 1U) << container["name"];
+                EXPECT_EQ(task_namespaces.at(id), pod_namespace)
                     << pod["name"] << "/" << container["name"] << " is not in its sandbox's";
             }
             const auto address = pod["address"].get<std::string>();
@@ -190,8 +191,7 @@ TEST_F(PodNetworkTest, RecreatedContainerRejoinsItsSandboxAndARecreatedSandboxIs
     const auto uid = target["uid"].get<std::string>();
     const auto sandbox = target["sandbox_id"].get<std::string>();
     const auto agent = current_id(node, uid, "agent");
-    auto pids = m_lab->task_pids(node);
-    const auto pod_namespace = net_namespace(pids.at(sandbox));
+    const auto pod_namespace = m_lab->task_net_namespaces(node).at(sandbox);
 
     // Waits until the stand-in runs a new CONTAINER of the pod (not OLD); returns its ID.
     auto wait_for_new = [&](const std::string& container, const std::string& old) {
@@ -214,7 +214,7 @@ TEST_F(PodNetworkTest, RecreatedContainerRejoinsItsSandboxAndARecreatedSandboxIs
     ASSERT_EQ(kill_task(agent), 0);
     const auto new_agent = wait_for_new("agent", agent);
     ASSERT_FALSE(new_agent.empty()) << "the stand-in did not recreate the agent";
-    EXPECT_EQ(net_namespace(m_lab->task_pids(node).at(new_agent)), pod_namespace);
+    EXPECT_EQ(m_lab->task_net_namespaces(node).at(new_agent), pod_namespace);
     EXPECT_EQ(probe_gateway(node, new_agent).exit_code, 0);
 
     // A killed sandbox makes the stand-in recreate the pod: a new namespace, new veth, new
@@ -235,10 +235,10 @@ TEST_F(PodNetworkTest, RecreatedContainerRejoinsItsSandboxAndARecreatedSandboxIs
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    pids = m_lab->task_pids(node);
-    const auto fresh_namespace = net_namespace(pids.at(new_sandbox));
-    EXPECT_EQ(net_namespace(pids.at(new_shipper)), fresh_namespace);
-    EXPECT_EQ(net_namespace(pids.at(current_id(node, uid, "agent"))), fresh_namespace);
+    const auto namespaces_now = m_lab->task_net_namespaces(node);
+    const auto fresh_namespace = namespaces_now.at(new_sandbox);
+    EXPECT_EQ(namespaces_now.at(new_shipper), fresh_namespace);
+    EXPECT_EQ(namespaces_now.at(current_id(node, uid, "agent")), fresh_namespace);
     const auto links = fleet_links();
     EXPECT_EQ(links.count(old_veth), 0U) << "the old sandbox's veth outlived its namespace";
     EXPECT_EQ(links.count("bgv" + new_sandbox.substr(0, 12)), 1U);

@@ -55,7 +55,8 @@ std::string sh_quote(const std::string& value) {
 
 } // namespace
 
-ContainerdLab::ContainerdLab(const std::string& purpose, int nodes, std::vector<std::string> faults)
+ContainerdLab::ContainerdLab(const std::string& purpose, int nodes, std::vector<std::string> faults,
+                             std::vector<std::string> flavours)
     : m_name(fleet_name(purpose)) {
     std::vector<std::string> argv{fleet_script(),        "up",          "--name", m_name, "--nodes",
                                   std::to_string(nodes), "--containerd"};
@@ -63,8 +64,11 @@ ContainerdLab::ContainerdLab(const std::string& purpose, int nodes, std::vector<
         argv.emplace_back("--fault");
         argv.push_back(std::move(fault));
     }
+    for (auto& argument : flavours) {
+        argv.push_back(std::move(argument));
+    }
     m_up = true;
-    auto up = run_process(argv, std::chrono::seconds(180));
+    auto up = run_process(argv, std::chrono::seconds(300));
     if (up.exit_code != 0) {
         throw std::runtime_error("lab/fleet up --containerd failed: " + up.err + up.out);
     }
@@ -251,18 +255,62 @@ std::string ContainerdLab::missing_prerequisite() {
     return {};
 }
 
-std::string freezer_state(long pid) {
-    std::ifstream cgroups("/proc/" + std::to_string(pid) + "/cgroup");
-    for (std::string line; std::getline(cgroups, line);) {
-        const auto first = line.find(':');
-        const auto second = line.find(':', first + 1);
-        if (line.substr(first + 1, second - first - 1) == "freezer") {
-            std::string state =
-                read_text("/sys/fs/cgroup/freezer" + line.substr(second + 1) + "/freezer.state");
-            return state.substr(0, state.find('\n'));
+std::string ContainerdLab::flavour(const std::string& node) const {
+    for (const auto& entry : m_description.at("nodes")) {
+        if (entry.at("name") == node) {
+            return entry.at("cgroup").get<std::string>() + "/" + entry.at("init").get<std::string>();
         }
     }
-    return "no freezer cgroup";
+    throw std::invalid_argument("no lab node " + node);
+}
+
+std::string ContainerdLab::freezer_state(const std::string& node, long pid) const {
+    // Inside the node: its own PIDs, and its own view of the cgroup hierarchies (a v2 node's
+    // cgroup namespace and cgroup2 mount).
+    static const std::string script = R"sh(
+if [ -d /sys/fs/cgroup/freezer ]; then
+  path=$(sed -n 's/^[0-9]*:freezer://p' "/proc/$1/cgroup")
+  [ -n "$path" ] && exec cat "/sys/fs/cgroup/freezer$path/freezer.state"
+else
+  path=$(sed -n 's/^0:://p' "/proc/$1/cgroup")
+  dir=/sys/fs/cgroup$path
+  if [ -n "$path" ] && [ -f "$dir/cgroup.freeze" ]; then
+    if grep -qx 'frozen 1' "$dir/cgroup.events"; then echo FROZEN
+    elif [ "$(cat "$dir/cgroup.freeze")" = 1 ]; then echo FREEZING
+    else echo THAWED; fi
+    exit 0
+  fi
+fi
+echo no freezer cgroup)sh";
+    const auto result = node_exec(node, {"sh", "-c", script, "freezer_state", std::to_string(pid)});
+    return result.out.substr(0, result.out.find('\n'));
+}
+
+std::map<std::string, std::string> ContainerdLab::task_net_namespaces(const std::string& node) const {
+    // The crictl-only node's real ctr is where the stand-ins find it.
+    static const std::string script = R"sh(
+ctr=ctr; [ -s /run/breakglass-node/ctr ] && ctr=/run/breakglass-node/ctr
+"$ctr" -n k8s.io tasks ls | awk 'NR > 1 && $2 > 0 { print $1, $2 }' | while read -r id pid; do
+  echo "$id $(readlink "/proc/$pid/ns/net")"
+done)sh";
+    auto listed = node_exec(node, {"sh", "-c", script});
+    if (listed.exit_code != 0) {
+        throw std::runtime_error("task namespaces on " + node + " failed: " + listed.err);
+    }
+    std::map<std::string, std::string> namespaces;
+    std::istringstream lines(listed.out);
+    for (std::string id, ns; lines >> id >> ns;) {
+        namespaces[id] = ns;
+    }
+    return namespaces;
+}
+
+std::string ContainerdLab::process_state(const std::string& node, long pid) const {
+    const auto result = node_exec(
+        node, {"sh", "-c", "sed -n 's/^State:[[:space:]]*//p' \"/proc/$1/status\" 2>/dev/null",
+               "process_state", std::to_string(pid)});
+    const auto state = result.out.substr(0, result.out.find('\n'));
+    return state.empty() ? "gone" : state;
 }
 
 std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name) {

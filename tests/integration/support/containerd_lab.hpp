@@ -12,11 +12,15 @@ namespace breakglass::testing {
 
 /// A containerd lab fleet (`lab/fleet up --containerd`) for the lifetime of a test: every node
 /// its own sshd on ADDRESS:22, real containerd + runc, CRI-labelled pods and the kubelet
-/// stand-in. Up in the constructor (throws when it cannot come up), down in the destructor.
+/// stand-in; by default each node is production-shaped (cgroup v2, systemd as its PID 1).
+/// Up in the constructor (throws when it cannot come up), down in the destructor.
 class ContainerdLab {
 public:
-    /// `faults` are lab/fleet --fault values, e.g. "node0003:no-socket".
-    ContainerdLab(const std::string& purpose, int nodes, std::vector<std::string> faults = {});
+    /// `faults` are lab/fleet --fault values, e.g. "node0003:no-socket"; `flavours` are more
+    /// lab/fleet arguments choosing node flavours, e.g. {"--cgroup", "v1"} or
+    /// {"--flavour", "node0002:v2/none"}.
+    ContainerdLab(const std::string& purpose, int nodes, std::vector<std::string> faults = {},
+                  std::vector<std::string> flavours = {});
     ~ContainerdLab();
     ContainerdLab(const ContainerdLab&) = delete;
     ContainerdLab& operator=(const ContainerdLab&) = delete;
@@ -38,7 +42,25 @@ public:
                            const std::string& script,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
-    /// NODE's tasks as `ctr tasks ls` lists them: container ID to PID (0 when it has none).
+    /// NODE's flavour: "v1/none", "v2/none" or "v2/systemd".
+    std::string flavour(const std::string& node) const;
+
+    /// The state of the cgroup freezer of PID (as NODE sees its PIDs: a systemd node has its own
+    /// PID namespace), read inside NODE: FROZEN, FREEZING or THAWED; a v1 node's freezer.state,
+    /// a v2 node's cgroup.events ("frozen 1": FROZEN) and cgroup.freeze ("1": FREEZING).
+    /// "no freezer cgroup" when PID has none (or is gone).
+    std::string freezer_state(const std::string& node, long pid) const;
+
+    /// The `State:` of PID's /proc/PID/status inside NODE ("gone" when it has none). A frozen task
+    /// shows `D (disk sleep)` under cgroup v1 and `S (sleeping)` under v2.
+    std::string process_state(const std::string& node, long pid) const;
+
+    /// The network namespace (`net:[INODE]`, as the host names it too) of every task on NODE
+    /// with a process: container ID to namespace, read inside NODE (whose PIDs may be its own).
+    std::map<std::string, std::string> task_net_namespaces(const std::string& node) const;
+
+    /// NODE's tasks as `ctr tasks ls` lists them: container ID to PID (0 when it has none), as
+    /// NODE sees its PIDs (a systemd node has its own PID namespace: use them inside NODE).
     std::map<std::string, long> task_pids(const std::string& node) const;
 
     /// Runs COMMAND on NODE as USER with the plain OpenSSH client.
@@ -80,11 +102,6 @@ private:
 
 /// The "nodes" of a breakglass JSON document by node name.
 std::map<std::string, nlohmann::json> nodes_by_name(const nlohmann::json& document);
-
-/// The state of PID's cgroup v1 freezer (FROZEN, FREEZING, THAWED; runc freezes there on this
-/// machine), read from the host: lab nodes share its cgroup namespace. "no freezer cgroup" when
-/// PID has none (or is gone).
-std::string freezer_state(long pid);
 
 /// A sh script that defines the matching library (playbooks/lib/daemonset_match.sh and, for
 /// nodes without ctr, daemonset_crictl.sh), sets

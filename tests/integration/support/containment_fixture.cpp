@@ -8,9 +8,11 @@ void ContainmentFixture::SetUp() {
     }
 }
 
-void ContainmentFixture::start(int nodes, std::vector<std::string> faults) {
+void ContainmentFixture::start(int nodes, std::vector<std::string> faults,
+                               std::vector<std::string> flavours) {
     m_lab = std::make_unique<ContainerdLab>(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes, std::move(faults));
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes, std::move(faults),
+        std::move(flavours));
     m_flags = m_lab->shipped_playbook_flags(m_dir.path());
     for (const auto& node : m_lab->description()["nodes"]) {
         m_nodes.push_back(node["name"].get<std::string>());

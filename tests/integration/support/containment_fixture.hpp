@@ -20,9 +20,10 @@ class ContainmentFixture : public ::testing::Test {
 protected:
     void SetUp() override;
 
-    /// Brings up NODES containerd lab nodes (with lab/fleet --fault FAULTS) and signs the shipped
-    /// playbooks for them.
-    void start(int nodes, std::vector<std::string> faults = {});
+    /// Brings up NODES containerd lab nodes (with lab/fleet --fault FAULTS, and FLAVOURS: more
+    /// lab/fleet arguments, see ContainerdLab) and signs the shipped playbooks for them.
+    void start(int nodes, std::vector<std::string> faults = {},
+               std::vector<std::string> flavours = {});
 
     /// `breakglass daemonset ARGS... -o json` against the fleet; the document, with the exit
     /// code beside it.
