@@ -6,7 +6,7 @@ readonly BREAKGLASS_PACKAGES=(
   libssh-dev libcli11-dev nlohmann-json3-dev libspdlog-dev libexpected-dev libssl-dev
   googletest libgtest-dev
   openssh-server openssh-client iproute2 util-linux procps sudo
-  containerd runc busybox-static iptables socat tmux
+  containerd runc busybox-static iptables socat tmux systemd
   strace
   clang libclang-rt-14-dev
   prometheus pssh
