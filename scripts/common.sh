@@ -7,10 +7,9 @@ readonly BREAKGLASS_PACKAGES=(
   googletest libgtest-dev
   openssh-server openssh-client iproute2 util-linux procps sudo
   containerd runc busybox-static iptables socat tmux systemd
-  strace
+  strace # the no-API-server test and the node footprint test
   clang libclang-rt-14-dev
   prometheus pssh
-  strace
 )
 
 phase_started=0
