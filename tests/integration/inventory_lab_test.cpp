@@ -96,9 +96,19 @@ TEST_F(InventoryLabTest, ImportedFleetSelectsByLabelsAndNodeSets) {
     EXPECT_EQ(bad_selector.exit_code, 2) << bad_selector.err;
     EXPECT_NE(bad_selector.err.find("column 28"), std::string::npos) << bad_selector.err;
 
-    ProcessResult unknown = inventory({"list", "-w", "node[0006-0007]"});
+    // A range over a gap selects what the inventory has and says what it lacks, on one line;
+    // an exact name it lacks is a typo (exit 3), and so is any missing name when strict.
+    ProcessResult gap = inventory({"list", "-w", "node[0006-0007]"});
+    EXPECT_EQ(gap.exit_code, 0) << gap.err;
+    EXPECT_NE(gap.err.find("breakglass: warning: -w node[0006-0007]: 1 of 2 names in the "
+                           "inventory; missing node0007\n"),
+              std::string::npos)
+        << gap.err;
+    ProcessResult unknown = inventory({"list", "-w", "node0006,node0007"});
     EXPECT_EQ(unknown.exit_code, 3) << unknown.err;
     EXPECT_NE(unknown.err.find("node0007"), std::string::npos) << unknown.err;
+    ProcessResult strict = inventory({"list", "--strict-selection", "-w", "node[0006-0007]"});
+    EXPECT_EQ(strict.exit_code, 3) << strict.err;
 }
 
 TEST_F(InventoryLabTest, ScanPinsThreeDistinctKeysAndReportsASwappedKey) {
