@@ -109,7 +109,9 @@ protected:
     }
 
     static std::vector<std::string> exec_args(const std::vector<std::string>& extra) {
-        std::vector<std::string> args{"exec", "-i", s_inventory};
+        // Read-only: the pseudo-terminal run below is the bare binary, without the lab's
+        // allowed_signers, and a mutating run would refuse the inventory before any node.
+        std::vector<std::string> args{"exec", "-i", s_inventory, "--read-only"};
         args.insert(args.end(), extra.begin(), extra.end());
         args.insert(args.end(), {"--", std::string(k_hostile_printf) + "; " + k_hostile_printf +
                                            " >&2; exit 3"});
