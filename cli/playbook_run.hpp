@@ -31,12 +31,10 @@ struct PreparedPlaybookRun {
 /// selection with the inventory's signature (judged as `run` with this playbook mutates, see
 /// policy::run_mutates), scope, version (raised only once all passed). Every refusal throws
 /// Failure with one line; nothing has been sent when it does.
-PreparedPlaybookRun prepare_playbook_run(Context& context, const std::string& file,
-                                         const std::string& signature,
-                                         const std::vector<std::string>& params,
-                                         const SelectionFlags& selection,
-                                         const policy::RunDescription& run,
-                                         std::string_view bound_name = {});
+PreparedPlaybookRun
+prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
+                     const std::vector<std::string>& params, const SelectionFlags& selection,
+                     const policy::RunDescription& run, std::string_view bound_name = {});
 
 /// prepare_playbook_run for the shipped-action playbook NAME (see locate_shipped_playbook: never
 /// the current directory), which must be signed with metadata.name NAME (Failure 5 naming both

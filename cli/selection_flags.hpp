@@ -44,11 +44,10 @@ enum class InventoryUse { listing, read_only_run, mutating_run };
 /// Loads the inventory named by the settings and checks its signature, prints its age and
 /// signer on stderr (warning past stale_warn, or when a run uses an unsigned inventory),
 /// resolves the become method and selects. A mutating run refuses (3) an unsigned or badly
-/// signed inventory unless --allow-unsigned-inventory; see policy::decide_inventory_use. Throws Failure: 3 for an unreadable,
-/// stale (past stale_refuse without --allow-stale) or empty selection, or an inventory become
-/// that is not a method; 2 for selector syntax
-/// or a --become-method that is not a method, 4 for such a value from the environment or config
-/// file.
+/// signed inventory unless --allow-unsigned-inventory; see policy::decide_inventory_use. Throws
+/// Failure: 3 for an unreadable, stale (past stale_refuse without --allow-stale) or empty
+/// selection, or an inventory become that is not a method; 2 for selector syntax or a
+/// --become-method that is not a method, 4 for such a value from the environment or config file.
 SelectedFleet select_fleet(const Context& context, const config::Settings& settings,
                            const SelectionFlags& flags, InventoryUse use = InventoryUse::listing);
 

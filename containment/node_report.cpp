@@ -1,7 +1,7 @@
 #include "containment/node_report.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <ctime>
 
@@ -165,9 +165,9 @@ tl::expected<NodeReport, std::string> parse_kept_report(const std::vector<StepOu
     std::vector<std::string_view> tails;
     for (std::size_t step = 0; step < steps.size(); ++step) {
         if (steps[step].dropped_bytes > 0) {
-            return tl::unexpected("step " + std::to_string(step + 1) + " printed more than max_output (" +
-                                  std::to_string(steps[step].dropped_bytes) +
-                                  " bytes cut): its report was not read");
+            return tl::unexpected(
+                "step " + std::to_string(step + 1) + " printed more than max_output (" +
+                std::to_string(steps[step].dropped_bytes) + " bytes cut): its report was not read");
         }
         tails.push_back(steps[step].tail);
     }
@@ -208,7 +208,8 @@ std::string describe_facts(const NodeReport& report) {
     } else if (report.facts.count("runtime_socket") == 0) {
         line += runtime + ", no runtime socket";
     } else {
-        line += runtime + " (containerd " + fact("runtime_version") + ") at " + fact("runtime_socket");
+        line +=
+            runtime + " (containerd " + fact("runtime_version") + ") at " + fact("runtime_socket");
     }
     line += ", kubelet unit " + fact("kubelet_unit") + " " + fact("kubelet_state");
     if (auto until = kubelet_hold_until(report)) {

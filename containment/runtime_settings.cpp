@@ -30,9 +30,8 @@ tl::expected<void, std::string> check_runtime_socket(std::string_view path) {
     }
     for (std::size_t start = 1; start <= path.size();) {
         const std::size_t slash = path.find('/', start);
-        const std::string_view part =
-            path.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                               : slash - start);
+        const std::string_view part = path.substr(
+            start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
         if (part.empty() || part == "." || part == "..") {
             return refuse("has an empty, '.' or '..' component");
         }

@@ -116,8 +116,9 @@ private:
             pieces.back().literal += c;
             ++at;
         }
-        const bool bracketed = std::any_of(pieces.begin(), pieces.end(),
-                                           [](const Piece& piece) { return !piece.choices.empty(); });
+        const bool bracketed = std::any_of(pieces.begin(), pieces.end(), [](const Piece& piece) {
+            return !piece.choices.empty();
+        });
         return expand(pieces, offset, std::string(text), bracketed);
     }
 

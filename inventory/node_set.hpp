@@ -19,9 +19,9 @@ struct NodeSetTerm {
         pattern, // any `*` or `?`
     };
     Kind kind = Kind::exact;
-    std::string text;                // as written, blanks trimmed
-    std::vector<std::size_t> names;  // indices into NodeSet::names (exact, range)
-    std::vector<std::size_t> globs;  // indices into NodeSet::globs (pattern)
+    std::string text;               // as written, blanks trimmed
+    std::vector<std::size_t> names; // indices into NodeSet::names (exact, range)
+    std::vector<std::size_t> globs; // indices into NodeSet::globs (pattern)
 };
 
 /// A -w/-x node set once its ranges are expanded: exact names, and globs (`gpu-*`) that are

@@ -72,9 +72,8 @@ public:
             } else if (!missing.empty()) {
                 const std::size_t total = covered.size() + missing.size();
                 std::string line = std::string(m_flag) + " " + term.text + ": " +
-                                   std::to_string(covered.size()) + " of " +
-                                   std::to_string(total) + " names in the inventory; missing " +
-                                   describe_missing(missing);
+                                   std::to_string(covered.size()) + " of " + std::to_string(total) +
+                                   " names in the inventory; missing " + describe_missing(missing);
                 if (m_strict) {
                     return tl::unexpected(contradiction(line + " (--strict-selection)"));
                 }
@@ -87,9 +86,9 @@ public:
                                                                        : std::move(covered));
         }
         if (!unknown.empty()) {
-            return tl::unexpected(contradiction(std::string(m_flag) +
-                                                " names nodes not in the inventory: " +
-                                                fold_node_set(unknown)));
+            return tl::unexpected(
+                contradiction(std::string(m_flag) +
+                              " names nodes not in the inventory: " + fold_node_set(unknown)));
         }
         return {};
     }
@@ -144,7 +143,7 @@ tl::expected<Marked, SelectionError> mark(const Inventory& inventory, const Name
 } // namespace
 
 tl::expected<Selection, SelectionError> select_nodes(const Inventory& inventory,
-                                                      const SelectionRequest& request) {
+                                                     const SelectionRequest& request) {
     auto selector = LabelSelector::parse(request.selector);
     if (!selector) {
         return tl::unexpected(SelectionError{SelectionError::Kind::syntax,
@@ -173,7 +172,8 @@ tl::expected<Selection, SelectionError> select_nodes(const Inventory& inventory,
     // Before -x: what -l and -w chose, so that an exclusion which removes nothing is caught.
     std::vector<bool> chosen(inventory.nodes.size(), false);
     for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
-        chosen[i] = (wanted->nodes.empty() || wanted->nodes[i]) && compiled.matches(inventory.nodes[i]);
+        chosen[i] =
+            (wanted->nodes.empty() || wanted->nodes[i]) && compiled.matches(inventory.nodes[i]);
     }
     for (std::size_t t = 0; t < excluded->terms.size(); ++t) {
         const NodeSetTerm& term = *excluded->terms[t];

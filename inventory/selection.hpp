@@ -42,6 +42,6 @@ struct SelectionError {
 /// range or pattern must match at least one node, and a -x one must exclude at least one node
 /// that -l and -w selected.
 tl::expected<Selection, SelectionError> select_nodes(const Inventory& inventory,
-                                                      const SelectionRequest& request);
+                                                     const SelectionRequest& request);
 
 } // namespace breakglass::inventory

@@ -68,8 +68,13 @@ Bastion* BastionPool::get(const std::vector<JumpHost>& chain, std::size_t hops,
 void BastionPool::connect(Bastion& bastion, const std::string& user, Clock::time_point now) {
     // Bastions are checked like nodes: their keys come from known_hosts (never trusted on first
     // use unless --accept-new-host-keys), and they authenticate with the run's credentials.
-    NodeTarget target{
-        describe(bastion.host), bastion.host.address, bastion.host.port, user, {}, BecomeMethod::none, {}};
+    NodeTarget target{describe(bastion.host),
+                      bastion.host.address,
+                      bastion.host.port,
+                      user,
+                      {},
+                      BecomeMethod::none,
+                      {}};
     bastion.session =
         std::make_unique<NodeSession>(std::numeric_limits<std::size_t>::max(), std::move(target),
                                       m_job, m_settings, now, bastion.parent);

@@ -30,7 +30,7 @@ struct NodeTarget {
     std::uint16_t port = 22;
     std::string user;
     std::vector<std::string> pinned_host_keys; // OpenSSH "type base64"; empty: use known_hosts
-    BecomeMethod become = BecomeMethod::none; // how a become step runs on this node
+    BecomeMethod become = BecomeMethod::none;  // how a become step runs on this node
     std::vector<JumpHost> jumps; // bastions to go through, outermost first; empty: direct
 };
 

@@ -151,8 +151,8 @@ protected:
         const std::string folder = m_dir.path() + "/trace-" + std::to_string(++m_traces);
         std::filesystem::create_directories(folder);
         const ProcessResult run = m_lab->node_exec(
-            m_nodes[0], {"strace", "-ff", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork",
-                         "-o", folder + "/t", "sh", "-eu", script});
+            m_nodes[0], {"strace", "-ff", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o",
+                         folder + "/t", "sh", "-eu", script});
         EXPECT_EQ(run.exit_code, 0) << run.err;
         return footprint_of(folder + "/t");
     }
@@ -182,7 +182,8 @@ TEST_F(ContainmentFootprintTest, StatusAndFreezeOnANodeOf110Pods) {
     ASSERT_EQ(count.out, "110\n");
 
     const std::string status = script_file("status", "bg_ds_status\n");
-    const std::string freeze = script_file("freeze", "bg_ds_snapshot\nbg_ds_each bg_ds_pause_one\n");
+    const std::string freeze =
+        script_file("freeze", "bg_ds_snapshot\nbg_ds_each bg_ds_pause_one\n");
     const std::string verify = script_file("verify", "bg_ds_verify running\n");
     const Footprint status_footprint = traced(status);
     const double status_cpu = cpu(status);

@@ -133,7 +133,6 @@ protected:
     }
 };
 
-
 TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARuntime) {
     // node0005's containerd listens where k3s and RKE2 put it.
     start(5, {"node0003:no-socket", "node0004:no-runtime", "node0005:k3s-socket"});
@@ -192,7 +191,8 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
         EXPECT_EQ(facts["kubelet_state"], "active");
         EXPECT_EQ(facts["kubelet_held"], false);
         EXPECT_TRUE(facts["kubelet_held_until"].is_null());
-        EXPECT_TRUE(facts["cgroup"] == "hybrid" || facts["cgroup"] == "v1" || facts["cgroup"] == "v2")
+        EXPECT_TRUE(facts["cgroup"] == "hybrid" || facts["cgroup"] == "v1" ||
+                    facts["cgroup"] == "v2")
             << facts;
     }
     EXPECT_EQ(nodes.at("node0001")["facts"]["runtime_socket"], "/run/containerd/containerd.sock");
@@ -206,10 +206,9 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
     // says which socket, not "no pods").
     // --kubelet-unit names the unit reported (the lab's systemctl knows only kubelet: another
     // unit is inactive, as systemd says of a unit it does not have).
-    const auto by_flag = by_node(daemonset({"status", k_target, "--nodes", "node0001,node0005",
-                                            "--runtime-socket",
-                                            "/run/k3s/containerd/containerd.sock",
-                                            "--kubelet-unit", "k3s-agent"}));
+    const auto by_flag =
+        by_node(daemonset({"status", k_target, "--nodes", "node0001,node0005", "--runtime-socket",
+                           "/run/k3s/containerd/containerd.sock", "--kubelet-unit", "k3s-agent"}));
     EXPECT_EQ(by_flag.at("node0005")["outcome"], "running");
     EXPECT_EQ(by_flag.at("node0005")["facts"]["kubelet_unit"], "k3s-agent");
     EXPECT_EQ(by_flag.at("node0005")["facts"]["kubelet_state"], "inactive");
@@ -225,8 +224,8 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
         EXPECT_NE(refused.err.find("runtime_socket"), std::string::npos) << refused.err;
     }
     // A report cut by max_output is never read: its missing head could under-report.
-    const auto cut = by_node(
-        daemonset({"status", k_target, "--nodes", "node0001", "--max-output", "120"}));
+    const auto cut =
+        by_node(daemonset({"status", k_target, "--nodes", "node0001", "--max-output", "120"}));
     EXPECT_EQ(cut.at("node0001")["outcome"], "failed");
     EXPECT_EQ(cut.at("node0001")["reason"], "bad-report");
     EXPECT_TRUE(cut.at("node0001")["pods"].empty());
@@ -324,7 +323,7 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
             m_lab->node_exec(name, {"cat", "/run/breakglass/kubelet-hold"}).out;
         // Under systemd (the lab's default) the release is a real transient timer.
         EXPECT_NE(record.find(m_lab->flavour(name) == "v2/systemd" ? "release=systemd-timer"
-                                                                     : "release=process"),
+                                                                   : "release=process"),
                   std::string::npos)
             << record;
     }

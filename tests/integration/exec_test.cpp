@@ -282,8 +282,7 @@ TEST_F(ExecTest, SshAgentAuthenticatesWhenNoIdentityFileIsGiven) {
               0);
     auto result =
         run_process(m_fleet->in_namespace({breakglass::testing::breakglass_binary(), "exec", "-i",
-                                           m_inventory, "-o", "json", "--read-only", "--",
-                                           "true"}),
+                                           m_inventory, "-o", "json", "--read-only", "--", "true"}),
                     std::chrono::seconds(60), "", env);
     run_process({"kill", pid.substr(0, pid.find(';'))});
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;

@@ -46,8 +46,8 @@ TEST(ExecTiming, TimeoutsEndRunsOnTimeNotWhenTheCommandEnds) {
     EXPECT_LT(denied.elapsed, 10s);
 
     // A silently dropped port ends at the connect timeout.
-    ASSERT_EQ(run_process(fleet.in_namespace(
-                              {"iptables", "-A", "INPUT", "-p", "tcp", "--dport", "2298", "-j", "DROP"}))
+    ASSERT_EQ(run_process(fleet.in_namespace({"iptables", "-A", "INPUT", "-p", "tcp", "--dport",
+                                              "2298", "-j", "DROP"}))
                   .exit_code,
               0);
     nlohmann::json document;

@@ -101,10 +101,9 @@ protected:
                 cgroup_parent = entry["cgroup_parent"].get<std::string>();
             }
         }
-        std::vector<std::string> argv{"ctr",          "-n",     "k8s.io",
-                                      "run",          "-d",     "--null-io",
-                                      "--cpu-shares", "0",      "--cgroup",
-                                      cgroup_parent + "/" + id};
+        std::vector<std::string> argv{
+            "ctr",       "-n",           "k8s.io", "run",      "-d",
+            "--null-io", "--cpu-shares", "0",      "--cgroup", cgroup_parent + "/" + id};
         argv.insert(argv.end(), flags.begin(), flags.end());
         argv.insert(argv.end(), {"--rootfs", description["rootfs"].get<std::string>(), id,
                                  "/bin/sleep", "100000000"});
@@ -462,9 +461,9 @@ TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched)
     const auto message = entry["message"].get<std::string>();
     EXPECT_NE(message.find("hostNetwork"), std::string::npos) << message;
     // Why no narrower rule was possible either, by the node's cgroup version.
-    EXPECT_NE(message.find(m_lab->flavour(node).rfind("v1/", 0) == 0 ? "cgroup v1"
-                                                                      : "cgroup-v2 match"),
-              std::string::npos)
+    EXPECT_NE(
+        message.find(m_lab->flavour(node).rfind("v1/", 0) == 0 ? "cgroup v1" : "cgroup-v2 match"),
+        std::string::npos)
         << message;
     EXPECT_EQ(m_lab->node_exec(node, {"iptables", "-S"}).out, node_rules);
 

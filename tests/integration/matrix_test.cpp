@@ -249,15 +249,15 @@ TEST_F(MatrixTest, FleetHasEveryFlavour) {
     // A systemd node's PID 1 is systemd, in namespaces of its own; its cgroup is its own root.
     for (const std::string node : {"node0003", "node0004"}) {
         EXPECT_EQ(s_lab->node_exec(node, {"cat", "/proc/1/comm"}).out, "systemd\n") << node;
-        EXPECT_EQ(s_lab->node_exec(node, {"systemctl", "is-active", "containerd", "ssh", "kubelet"})
-                      .out,
-                  "active\nactive\nactive\n")
+        EXPECT_EQ(
+            s_lab->node_exec(node, {"systemctl", "is-active", "containerd", "ssh", "kubelet"}).out,
+            "active\nactive\nactive\n")
             << node;
         EXPECT_EQ(s_lab->node_exec(node, {"stat", "-fc", "%T", "/sys/fs/cgroup"}).out,
                   "cgroup2fs\n");
         // Nothing of sysinit.target ran: no systemd-tmpfiles, no systemd-sysctl.
-        const auto units = s_lab->node_exec(node, {"systemctl", "list-units", "--all", "--no-legend",
-                                                   "--plain", "--no-pager"});
+        const auto units = s_lab->node_exec(
+            node, {"systemctl", "list-units", "--all", "--no-legend", "--plain", "--no-pager"});
         EXPECT_EQ(units.out.find("systemd-tmpfiles"), std::string::npos) << units.out;
         EXPECT_EQ(units.out.find("systemd-sysctl"), std::string::npos) << units.out;
     }
@@ -372,16 +372,35 @@ TEST_F(MatrixTest, HostNetworkPodIsRefusedOnEveryFlavour) {
         for (const auto& entry : s_lab->description()["nodes"]) {
             parent = entry["name"] == node ? entry["cgroup_parent"].get<std::string>() : parent;
         }
-        const auto made = s_lab->node_exec(
-            node, {ctr, "-n", "k8s.io", "run", "-d", "--null-io", "--net-host", "--cpu-shares",
-                   "0", "--cgroup", parent + "/host-agent", "--label",
-                   "io.cri-containerd.kind=sandbox", "--label",
-                   "io.kubernetes.pod.name=host-agent-b2c4d", "--label",
-                   "io.kubernetes.pod.namespace=kube-system", "--label",
-                   "io.kubernetes.pod.uid=0b7e1d2c-5a4f-4e3b-9c8d-7f6e5d4c3b2a", "--label",
-                   "controller-revision-hash=5d8c7b9f6", "--label", "pod-template-generation=1",
-                   "--rootfs", s_lab->description()["rootfs"].get<std::string>(),
-                   "host-agent-sandbox", "/bin/sleep", "100000000"});
+        const auto made =
+            s_lab->node_exec(node, {ctr,
+                                    "-n",
+                                    "k8s.io",
+                                    "run",
+                                    "-d",
+                                    "--null-io",
+                                    "--net-host",
+                                    "--cpu-shares",
+                                    "0",
+                                    "--cgroup",
+                                    parent + "/host-agent",
+                                    "--label",
+                                    "io.cri-containerd.kind=sandbox",
+                                    "--label",
+                                    "io.kubernetes.pod.name=host-agent-b2c4d",
+                                    "--label",
+                                    "io.kubernetes.pod.namespace=kube-system",
+                                    "--label",
+                                    "io.kubernetes.pod.uid=0b7e1d2c-5a4f-4e3b-9c8d-7f6e5d4c3b2a",
+                                    "--label",
+                                    "controller-revision-hash=5d8c7b9f6",
+                                    "--label",
+                                    "pod-template-generation=1",
+                                    "--rootfs",
+                                    s_lab->description()["rootfs"].get<std::string>(),
+                                    "host-agent-sandbox",
+                                    "/bin/sleep",
+                                    "100000000"});
         ASSERT_EQ(made.exit_code, 0) << flavour(node) << ": " << made.err;
     }
     const auto rules_before = s_lab->node_exec("node0001", {"iptables", "-S"}).out;
@@ -401,8 +420,8 @@ TEST_F(MatrixTest, HostNetworkPodIsRefusedOnEveryFlavour) {
     EXPECT_EQ(s_lab->node_exec("node0001", {"iptables", "-S"}).out, rules_before);
     for (const auto& node : k_nodes) {
         const std::string ctr = node == k_crictl_node ? "/run/breakglass-node/ctr" : "ctr";
-        s_lab->node_exec(node, {ctr, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL",
-                                "host-agent-sandbox"});
+        s_lab->node_exec(
+            node, {ctr, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", "host-agent-sandbox"});
         EXPECT_TRUE(eventually(10s, [&] {
             s_lab->node_exec(node, {ctr, "-n", "k8s.io", "tasks", "delete", "host-agent-sandbox"});
             return s_lab

@@ -10,9 +10,9 @@ TEST(RuntimeSettings, ASocketIsEmptyOrASafeAbsolutePath) {
                              "/run/k3s/containerd/containerd.sock", "/var/run/cri_x-1.sock"}) {
         EXPECT_TRUE(check_runtime_socket(good)) << good;
     }
-    for (const char* bad : {"run/containerd.sock", "/run/../tmp/x.sock", "/run/./x", "/run//x",
-                            "/run/x/", "/run/a b.sock", "/run/x.sock;reboot", "/run/$(id).sock",
-                            "/run/x\n.sock", "/"}) {
+    for (const char* bad :
+         {"run/containerd.sock", "/run/../tmp/x.sock", "/run/./x", "/run//x", "/run/x/",
+          "/run/a b.sock", "/run/x.sock;reboot", "/run/$(id).sock", "/run/x\n.sock", "/"}) {
         auto checked = check_runtime_socket(bad);
         ASSERT_FALSE(checked) << bad;
         EXPECT_EQ(checked.error().rfind("runtime_socket '", 0), 0U);

@@ -109,7 +109,8 @@ TEST(InventorySelection, AFleetWithGapsEveryFourthNumber) {
                  R"(", "address": "10.0.0.)" + std::to_string(i + 1) + R"("})";
     }
     auto inventory = parse_inventory(R"({"schema_version": 1, "cluster": "t", "captured_at":
-        "2026-11-24T08:00:00Z", "nodes": [)" + nodes + "]}");
+        "2026-11-24T08:00:00Z", "nodes": [)" +
+                                     nodes + "]}");
     ASSERT_TRUE(inventory.has_value()) << inventory.error();
     auto selected = select_nodes(*inventory, {"", {"gpu-[00000-00099]"}, {}, {}});
     ASSERT_TRUE(selected.has_value()) << selected.error().message;

@@ -12,13 +12,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using breakglass::testing::ProcessResult;
@@ -149,9 +149,10 @@ protected:
         const std::string ctr = m_dir.path() + "/ctr";
         write_text(ctr, k_fake_ctr);
         fs::permissions(ctr, fs::perms::owner_all);
-        return run_process({"/bin/sh", "-euc", library() + "\nCTR=" + ctr + "\nRUNTIME_SOCKET=" +
-                                                   m_socket_path + "\n" + script},
-                           std::chrono::seconds(30), "", {"BG_FIXTURE=" + m_fixture.string()});
+        return run_process(
+            {"/bin/sh", "-euc",
+             library() + "\nCTR=" + ctr + "\nRUNTIME_SOCKET=" + m_socket_path + "\n" + script},
+            std::chrono::seconds(30), "", {"BG_FIXTURE=" + m_fixture.string()});
     }
 
     ProcessResult match(const std::string& name = "telemetry-agent") const {
@@ -192,7 +193,8 @@ TEST_P(EveryShape, FindsExactlyTheTargetsPodsWithTwoLabelFilteredListings) {
     use(GetParam().fixture, GetParam().layout);
     const ProcessResult result = match();
     EXPECT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_EQ(result.out, read_text(k_fixtures / GetParam().fixture / "expected-telemetry-agent.txt"));
+    EXPECT_EQ(result.out,
+              read_text(k_fixtures / GetParam().fixture / "expected-telemetry-agent.txt"));
     // containerd is asked once for the task list and once, with the rule's label filters, for
     // the candidates; then each candidate's info (none other is read).
     std::istringstream calls(read_text(m_fixture / "calls.log"));
@@ -200,7 +202,8 @@ TEST_P(EveryShape, FindsExactlyTheTargetsPodsWithTwoLabelFilteredListings) {
     for (std::string line; std::getline(calls, line);) {
         lines.push_back(line.substr(line.find(" -n k8s.io ") + 11));
     }
-    const std::string listing = read_text(k_fixtures / GetParam().fixture / "ls-telemetry-agent.txt");
+    const std::string listing =
+        read_text(k_fixtures / GetParam().fixture / "ls-telemetry-agent.txt");
     ASSERT_EQ(lines.size(), 2 + std::count(listing.begin(), listing.end(), '\n'));
     EXPECT_EQ(lines[0], "tasks ls");
     EXPECT_EQ(lines[1],
@@ -256,7 +259,8 @@ TEST_F(DaemonSetMatchTest, ARuntimeSocketSettingThatIsNotASafeAbsolutePathIsRefu
 
 TEST_F(DaemonSetMatchTest, TruncatedInfoIsAFailureNotAbsence) {
     use("1.6-lab");
-    const fs::path sandbox = info_of("2aa584d03adc082436b5b1a1f8d2d8eeb0cf53f448b9adfe80611cb53e0f8b7a");
+    const fs::path sandbox =
+        info_of("2aa584d03adc082436b5b1a1f8d2d8eeb0cf53f448b9adfe80611cb53e0f8b7a");
     const std::string text = read_text(sandbox);
     write_text(sandbox, text.substr(0, text.size() / 2));
     expect_unreadable(match(), "truncated JSON document");
@@ -350,7 +354,8 @@ TEST_F(DaemonSetMatchTest, CrictlOutputGoesThroughTheSameStrictTokenizer) {
     EXPECT_EQ(flat.out, "/\"containers\"/0/\"id\"\t\"ab\"\n"
                         "/\"containers\"/0/\"labels\"/\"io.kubernetes.container.name\"\t\"agent\"\n"
                         "/\"containers\"/0/\"state\"\t\"CONTAINER_RUNNING\"\n");
-    const ProcessResult cut = run("printf '%s' '{\"containers\":[{\"id\":\"ab\"' | bg_cri_flatten\n");
+    const ProcessResult cut =
+        run("printf '%s' '{\"containers\":[{\"id\":\"ab\"' | bg_cri_flatten\n");
     EXPECT_EQ(cut.exit_code, 5);
     EXPECT_EQ(cut.out, "");
     EXPECT_NE(cut.err.find("cannot read crictl output: truncated"), std::string::npos) << cut.err;

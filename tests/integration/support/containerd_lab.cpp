@@ -189,16 +189,16 @@ ProcessResult ContainerdLab::breakglass(const std::vector<std::string>& args,
         breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     // The lab's signer vouches for its inventories too; a test's own flag overrides this.
-    return run_process(argv, timeout, "",
-                       {"BREAKGLASS_ALLOWED_SIGNERS=" +
-                        m_description.at("allowed_signers").get<std::string>()});
+    return run_process(
+        argv, timeout, "",
+        {"BREAKGLASS_ALLOWED_SIGNERS=" + m_description.at("allowed_signers").get<std::string>()});
 }
 
 std::vector<std::string> ContainerdLab::shipped_playbook_flags(const std::string& dir) const {
     const std::string inventory = dir + "/inventory.json";
-    auto imported = run_process(
-        {breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O", inventory,
-         "--sign-with", m_description.at("signer_key").get<std::string>()});
+    auto imported =
+        run_process({breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O",
+                     inventory, "--sign-with", m_description.at("signer_key").get<std::string>()});
     if (imported.exit_code != 0) {
         throw std::runtime_error("inventory import failed: " + imported.err);
     }
@@ -258,7 +258,8 @@ std::string ContainerdLab::missing_prerequisite() {
 std::string ContainerdLab::flavour(const std::string& node) const {
     for (const auto& entry : m_description.at("nodes")) {
         if (entry.at("name") == node) {
-            return entry.at("cgroup").get<std::string>() + "/" + entry.at("init").get<std::string>();
+            return entry.at("cgroup").get<std::string>() + "/" +
+                   entry.at("init").get<std::string>();
         }
     }
     throw std::invalid_argument("no lab node " + node);
@@ -286,7 +287,8 @@ echo no freezer cgroup)sh";
     return result.out.substr(0, result.out.find('\n'));
 }
 
-std::map<std::string, std::string> ContainerdLab::task_net_namespaces(const std::string& node) const {
+std::map<std::string, std::string>
+ContainerdLab::task_net_namespaces(const std::string& node) const {
     // The crictl-only node's real ctr is where the stand-ins find it.
     static const std::string script = R"sh(
 ctr=ctr; [ -s /run/breakglass-node/ctr ] && ctr=/run/breakglass-node/ctr

@@ -58,9 +58,9 @@ std::string LabFleet::description_path() const {
 }
 
 void LabFleet::import_inventory(const std::string& path) const {
-    auto imported = run_process({breakglass_binary(), "inventory", "import", "--lab",
-                                 description_path(), "-O", path, "--sign-with",
-                                 m_description.at("signer_key").get<std::string>()});
+    auto imported =
+        run_process({breakglass_binary(), "inventory", "import", "--lab", description_path(), "-O",
+                     path, "--sign-with", m_description.at("signer_key").get<std::string>()});
     if (imported.exit_code != 0) {
         throw std::runtime_error("inventory import --lab failed: " + imported.err);
     }
@@ -85,9 +85,9 @@ ProcessResult LabFleet::breakglass(const std::vector<std::string>& args,
                                    std::chrono::milliseconds timeout) const {
     std::vector<std::string> argv{breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(in_namespace(argv), timeout, "",
-                       {"BREAKGLASS_ALLOWED_SIGNERS=" +
-                        m_description.at("allowed_signers").get<std::string>()});
+    return run_process(
+        in_namespace(argv), timeout, "",
+        {"BREAKGLASS_ALLOWED_SIGNERS=" + m_description.at("allowed_signers").get<std::string>()});
 }
 
 std::string LabFleet::missing_prerequisite() {
