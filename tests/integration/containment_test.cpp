@@ -73,15 +73,7 @@ protected:
 
     // Every decoy's sandbox and containers, with their PIDs now: they must never change.
     std::map<std::string, long> decoy_pids(const std::string& node) const {
-        std::set<std::string> decoy_ids;
-        for (const auto& pod : m_lab->pods()["nodes"][node]) {
-            if (pod["role"] == "decoy") {
-                decoy_ids.insert(pod["sandbox_id"].get<std::string>());
-                for (const auto& container : pod["containers"]) {
-                    decoy_ids.insert(container["id"].get<std::string>());
-                }
-            }
-        }
+        const std::set<std::string> decoy_ids = m_lab->pod_task_ids(node, "decoy");
         std::map<std::string, long> pids;
         for (const auto& [id, task] : tasks_on(node)) {
             if (decoy_ids.count(id) != 0) {

@@ -227,11 +227,7 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
     ASSERT_FALSE(recreated.empty()) << "the kubelet stand-in did not recreate the agent";
     // In the sandbox's (isolated) namespace, not one of its own where nothing is reachable anyway.
     const auto namespaces = m_lab->task_net_namespaces(node); // read inside: PIDs are the node's
-    std::string sandbox;
-    for (const auto& pod : m_lab->pods()["nodes"][node]) {
-        sandbox = pod["role"] == "target" ? pod["sandbox_id"].get<std::string>() : sandbox;
-    }
-    EXPECT_EQ(namespaces.at(recreated), namespaces.at(sandbox));
+    EXPECT_EQ(namespaces.at(recreated), namespaces.at(target_sandbox(node)));
     EXPECT_FALSE(reaches(node, recreated, gateway())) << "a recreated container escaped";
     EXPECT_EQ(daemonset({"isolate", k_target})["summary"],
               nlohmann::json({{"already_contained", 2}}));

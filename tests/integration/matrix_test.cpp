@@ -152,15 +152,7 @@ protected:
     }
 
     static std::map<std::string, Task> decoy_tasks(const std::string& node) {
-        std::set<std::string> ids;
-        for (const auto& pod : s_lab->pods()["nodes"][node]) {
-            if (pod["role"] == "decoy") {
-                ids.insert(pod["sandbox_id"].get<std::string>());
-                for (const auto& container : pod["containers"]) {
-                    ids.insert(container["id"].get<std::string>());
-                }
-            }
-        }
+        const std::set<std::string> ids = s_lab->pod_task_ids(node, "decoy");
         std::map<std::string, Task> decoys;
         for (const auto& [id, task] : tasks_on(node)) {
             if (ids.count(id) != 0) {

@@ -134,6 +134,20 @@ ProcessResult ContainerdLab::pod_exec(const std::string& node, const std::string
                      timeout);
 }
 
+std::set<std::string> ContainerdLab::pod_task_ids(const std::string& node,
+                                                  const std::string& role) const {
+    std::set<std::string> ids;
+    for (const auto& pod : m_pods["nodes"][node]) {
+        if (pod["role"] == role) {
+            ids.insert(pod["sandbox_id"].get<std::string>());
+            for (const auto& container : pod["containers"]) {
+                ids.insert(container["id"].get<std::string>());
+            }
+        }
+    }
+    return ids;
+}
+
 std::map<std::string, long> ContainerdLab::task_pids(const std::string& node) const {
     auto listed = node_exec(node, {"ctr", "-n", "k8s.io", "tasks", "ls"});
     if (listed.exit_code != 0) {

@@ -3,6 +3,7 @@
 #include "tests/integration/support/process.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,9 @@ public:
     /// NODE's tasks as `ctr tasks ls` lists them: container ID to PID (0 when it has none), as
     /// NODE sees its PIDs (a systemd node has its own PID namespace: use them inside NODE).
     std::map<std::string, long> task_pids(const std::string& node) const;
+    /// The IDs of the sandboxes and containers of NODE's pods whose pods.json role is ROLE
+    /// ("target" or "decoy"), as the kubelet stand-in first made them.
+    std::set<std::string> pod_task_ids(const std::string& node, const std::string& role) const;
 
     /// Runs COMMAND on NODE as USER with the plain OpenSSH client.
     ProcessResult ssh(const std::string& node, const std::string& command,
