@@ -24,7 +24,7 @@ struct ReleaseRequest {
 
 void release(Context& context, const ReleaseRequest& request) {
     const containment::ActionSpec& action = containment::kubelet_release_action();
-    const std::string& unit = context.settings().text("kubelet_unit");
+    const std::string unit = context.settings().text("kubelet_unit");
     if (auto checked = containment::check_kubelet_unit(unit); !checked) {
         throw Failure(ExitCode::usage, checked.error());
     }

@@ -215,7 +215,7 @@ tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inp
     return Settings(std::move(resolved));
 }
 
-const ResolvedSetting& Settings::get(const std::string& key) const {
+const ResolvedSetting& Settings::get(const std::string& key) const& {
     for (const ResolvedSetting& setting : m_resolved) {
         if (setting.spec->key == key) {
             return setting;
@@ -224,7 +224,7 @@ const ResolvedSetting& Settings::get(const std::string& key) const {
     throw std::logic_error("unknown setting " + key);
 }
 
-const std::string& Settings::text(const std::string& key) const {
+const std::string& Settings::text(const std::string& key) const& {
     return std::get<std::string>(get(key).value);
 }
 std::int64_t Settings::integer(const std::string& key) const {
@@ -239,7 +239,7 @@ std::uint64_t Settings::size(const std::string& key) const {
 bool Settings::boolean(const std::string& key) const {
     return std::get<bool>(get(key).value);
 }
-const std::vector<std::string>& Settings::list(const std::string& key) const {
+const std::vector<std::string>& Settings::list(const std::string& key) const& {
     return std::get<std::vector<std::string>>(get(key).value);
 }
 

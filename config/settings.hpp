@@ -59,17 +59,26 @@ class Settings {
 public:
     explicit Settings(std::vector<ResolvedSetting> resolved) : m_resolved(std::move(resolved)) {}
 
-    const std::vector<ResolvedSetting>& all() const { return m_resolved; }
-    const ResolvedSetting& get(const std::string& key) const;
+    // The reference-returning accessors are for named Settings only: on a temporary
+    // (`context.settings().text(...)`) the reference would dangle once the statement ends,
+    // so those calls get a copy instead (a use-after-free ASan found in `kubelet release`).
+    const std::vector<ResolvedSetting>& all() const& { return m_resolved; }
+    std::vector<ResolvedSetting> all() const&& { return m_resolved; }
+    const ResolvedSetting& get(const std::string& key) const&;
+    ResolvedSetting get(const std::string& key) const&& { return as_lvalue().get(key); }
 
-    const std::string& text(const std::string& key) const;
+    const std::string& text(const std::string& key) const&;
+    std::string text(const std::string& key) const&& { return as_lvalue().text(key); }
     std::int64_t integer(const std::string& key) const;
     std::chrono::milliseconds duration(const std::string& key) const;
     std::uint64_t size(const std::string& key) const;
     bool boolean(const std::string& key) const;
-    const std::vector<std::string>& list(const std::string& key) const;
+    const std::vector<std::string>& list(const std::string& key) const&;
+    std::vector<std::string> list(const std::string& key) const&& { return as_lvalue().list(key); }
 
 private:
+    const Settings& as_lvalue() const& { return *this; }
+
     std::vector<ResolvedSetting> m_resolved;
 };
 
