@@ -13,50 +13,63 @@ std::function<std::string(const EnvLookup&)> fixed(std::string text) {
     return [text = std::move(text)](const EnvLookup&) { return text; };
 }
 
+// The spec of KEY, its type from k_setting_key_types (which AnyKey checks at compile time).
+SettingSpec spec(AnyKey key, std::string description,
+                 std::function<std::string(const EnvLookup&)> default_text,
+                 std::int64_t min_integer = 0) {
+    SettingType type = SettingType::string;
+    for (const SettingKeyType& known : k_setting_key_types) {
+        if (known.key == key.key()) {
+            type = known.type;
+        }
+    }
+    return {std::string(key.key()), type, std::move(description), std::move(default_text),
+            min_integer};
+}
+
 std::vector<SettingSpec> build_specs() {
     // Defaults bound the tool's own load (see the man page, "LOAD"): the fix must never become
     // the next outage.
     return {
-        {"inventory", SettingType::path, "cached node inventory",
-         [](const EnvLookup& env) { return (config_dir(env) / "inventory.json").string(); }},
-        {"state_dir", SettingType::path, "audit log and playbook version state",
-         [](const EnvLookup& env) { return default_state_dir(env).string(); }},
-        {"playbooks", SettingType::path,
-         "directory searched for playbooks before /etc/breakglass/playbooks and the shipped ones",
-         fixed("")},
-        {"allowed_signers", SettingType::path,
-         "OpenSSH allowed_signers file trusted for playbooks and inventories",
-         [](const EnvLookup& env) { return (config_dir(env) / "allowed_signers").string(); }},
-        {"known_hosts", SettingType::path, "known_hosts used when a node has no pinned host key",
-         [](const EnvLookup& env) { return (home_dir(env) / ".ssh/known_hosts").string(); }},
-        {"identity", SettingType::string_list, "SSH private keys to authenticate with", fixed("")},
-        {"user", SettingType::string, "login user (else the node's, else the inventory's)",
-         fixed("")},
-        {"become", SettingType::string,
-         "become method: sudo or none (a method, never a command line)", fixed("sudo")},
-        {"parallel", SettingType::integer, "SSH sessions in flight", fixed("64"), 1},
-        {"jump", SettingType::string,
-         "bastion chain 'user@ip:port[,user@ip:port]' (else the node's, else the inventory's)",
-         fixed("")},
-        {"jump_parallel", SettingType::integer, "channels in flight per bastion", fixed("64"), 1},
-        {"rate", SettingType::integer, "new connections per second (0: unlimited)", fixed("100")},
-        {"connect_timeout", SettingType::duration, "TCP connect timeout", fixed("5s")},
-        {"handshake_timeout", SettingType::duration, "key exchange and authentication timeout",
-         fixed("60s")},
-        {"timeout", SettingType::duration, "per-command timeout (0: none)", fixed("5m")},
-        {"deadline", SettingType::duration, "whole-run deadline (0: none)", fixed("0s")},
-        {"max_output", SettingType::size, "output kept per node (the tail is kept)", fixed("1MiB")},
-        {"runtime_socket", SettingType::string,
-         "containerd's socket on the nodes (empty: /run/containerd/containerd.sock, else "
-         "/run/k3s/containerd/containerd.sock)",
-         fixed("")},
-        {"kubelet_unit", SettingType::string,
-         "the kubelet's systemd unit on the nodes (k3s-agent on k3s agents, rke2-agent on RKE2)",
-         fixed("kubelet")},
-        {"stale_warn", SettingType::duration, "warn when the inventory is older than this",
-         fixed("24h")},
-        {"stale_refuse", SettingType::duration,
-         "refuse an inventory older than this unless --allow-stale", fixed("7d")},
+        spec("inventory", "cached node inventory",
+             [](const EnvLookup& env) { return (config_dir(env) / "inventory.json").string(); }),
+        spec("state_dir", "audit log and playbook version state",
+             [](const EnvLookup& env) { return default_state_dir(env).string(); }),
+        spec("playbooks",
+             "directory searched for playbooks before /etc/breakglass/playbooks and the shipped "
+             "ones",
+             fixed("")),
+        spec("allowed_signers",
+             "OpenSSH allowed_signers file trusted for playbooks and inventories",
+             [](const EnvLookup& env) { return (config_dir(env) / "allowed_signers").string(); }),
+        spec("known_hosts", "known_hosts used when a node has no pinned host key",
+             [](const EnvLookup& env) { return (home_dir(env) / ".ssh/known_hosts").string(); }),
+        spec("identity", "SSH private keys to authenticate with", fixed("")),
+        spec("user", "login user (else the node's, else the inventory's)", fixed("")),
+        spec("become", "become method: sudo or none (a method, never a command line)",
+             fixed("sudo")),
+        spec("parallel", "SSH sessions in flight", fixed("64"), 1),
+        spec("jump",
+             "bastion chain 'user@ip:port[,user@ip:port]' (else the node's, else the inventory's)",
+             fixed("")),
+        spec("jump_parallel", "channels in flight per bastion", fixed("64"), 1),
+        spec("rate", "new connections per second (0: unlimited)", fixed("100")),
+        spec("connect_timeout", "TCP connect timeout", fixed("5s")),
+        spec("handshake_timeout", "key exchange and authentication timeout", fixed("60s")),
+        spec("timeout", "per-command timeout (0: none)", fixed("5m")),
+        spec("deadline", "whole-run deadline (0: none)", fixed("0s")),
+        spec("max_output", "output kept per node (the tail is kept)", fixed("1MiB")),
+        spec("runtime_socket",
+             "containerd's socket on the nodes (empty: /run/containerd/containerd.sock, else "
+             "/run/k3s/containerd/containerd.sock)",
+             fixed("")),
+        spec(
+            "kubelet_unit",
+            "the kubelet's systemd unit on the nodes (k3s-agent on k3s agents, rke2-agent on RKE2)",
+            fixed("kubelet")),
+        spec("stale_warn", "warn when the inventory is older than this", fixed("24h")),
+        spec("stale_refuse", "refuse an inventory older than this unless --allow-stale",
+             fixed("7d")),
     };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/environment.hpp"
+#include "config/setting_keys.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -8,8 +9,6 @@
 #include <string>
 
 namespace breakglass::config {
-
-enum class SettingType { string, path, integer, duration, size, boolean, string_list };
 
 /// One configurable setting. Its environment variable is BREAKGLASS_<KEY>, its flag --<key>
 /// with dashes; the config file uses the key itself.

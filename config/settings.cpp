@@ -215,32 +215,36 @@ tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inp
     return Settings(std::move(resolved));
 }
 
-const ResolvedSetting& Settings::get(const std::string& key) const& {
+const ResolvedSetting& Settings::find(std::string_view key) const {
     for (const ResolvedSetting& setting : m_resolved) {
         if (setting.spec->key == key) {
             return setting;
         }
     }
-    throw std::logic_error("unknown setting " + key);
+    // Unreachable: every key that compiles has a spec (ConfigSettingKeys unit test).
+    throw std::logic_error("unknown setting " + std::string(key));
 }
 
-const std::string& Settings::text(const std::string& key) const& {
-    return std::get<std::string>(get(key).value);
+const ResolvedSetting& Settings::get(AnyKey key) const& {
+    return find(key.key());
 }
-std::int64_t Settings::integer(const std::string& key) const {
-    return std::get<std::int64_t>(get(key).value);
+const std::string& Settings::text(TextKey key) const& {
+    return std::get<std::string>(find(key.key()).value);
 }
-std::chrono::milliseconds Settings::duration(const std::string& key) const {
-    return std::get<std::chrono::milliseconds>(get(key).value);
+std::int64_t Settings::integer(IntegerKey key) const {
+    return std::get<std::int64_t>(find(key.key()).value);
 }
-std::uint64_t Settings::size(const std::string& key) const {
-    return std::get<Size>(get(key).value).bytes;
+std::chrono::milliseconds Settings::duration(DurationKey key) const {
+    return std::get<std::chrono::milliseconds>(find(key.key()).value);
 }
-bool Settings::boolean(const std::string& key) const {
-    return std::get<bool>(get(key).value);
+std::uint64_t Settings::size(SizeKey key) const {
+    return std::get<Size>(find(key.key()).value).bytes;
 }
-const std::vector<std::string>& Settings::list(const std::string& key) const& {
-    return std::get<std::vector<std::string>>(get(key).value);
+bool Settings::boolean(BooleanKey key) const {
+    return std::get<bool>(find(key.key()).value);
+}
+const std::vector<std::string>& Settings::list(ListKey key) const& {
+    return std::get<std::vector<std::string>>(find(key.key()).value);
 }
 
 std::string display_value(const ResolvedSetting& setting) {

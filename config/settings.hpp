@@ -59,25 +59,28 @@ class Settings {
 public:
     explicit Settings(std::vector<ResolvedSetting> resolved) : m_resolved(std::move(resolved)) {}
 
-    // The reference-returning accessors are for named Settings only: on a temporary
-    // (`context.settings().text(...)`) the reference would dangle once the statement ends,
-    // so those calls get a copy instead (a use-after-free ASan found in `kubelet release`).
+    // Keys are checked at compile time (config/setting_keys.hpp): a misspelt key, or one read
+    // through the accessor of another type, does not build. The reference-returning accessors
+    // are for named Settings only: on a temporary (`context.settings().text(...)`) the reference
+    // would dangle once the statement ends, so those calls get a copy instead (a use-after-free
+    // ASan found in `kubelet release`).
     const std::vector<ResolvedSetting>& all() const& { return m_resolved; }
     std::vector<ResolvedSetting> all() const&& { return m_resolved; }
-    const ResolvedSetting& get(const std::string& key) const&;
-    ResolvedSetting get(const std::string& key) const&& { return as_lvalue().get(key); }
+    const ResolvedSetting& get(AnyKey key) const&;
+    ResolvedSetting get(AnyKey key) const&& { return as_lvalue().get(key); }
 
-    const std::string& text(const std::string& key) const&;
-    std::string text(const std::string& key) const&& { return as_lvalue().text(key); }
-    std::int64_t integer(const std::string& key) const;
-    std::chrono::milliseconds duration(const std::string& key) const;
-    std::uint64_t size(const std::string& key) const;
-    bool boolean(const std::string& key) const;
-    const std::vector<std::string>& list(const std::string& key) const&;
-    std::vector<std::string> list(const std::string& key) const&& { return as_lvalue().list(key); }
+    const std::string& text(TextKey key) const&;
+    std::string text(TextKey key) const&& { return as_lvalue().text(key); }
+    std::int64_t integer(IntegerKey key) const;
+    std::chrono::milliseconds duration(DurationKey key) const;
+    std::uint64_t size(SizeKey key) const;
+    bool boolean(BooleanKey key) const;
+    const std::vector<std::string>& list(ListKey key) const&;
+    std::vector<std::string> list(ListKey key) const&& { return as_lvalue().list(key); }
 
 private:
     const Settings& as_lvalue() const& { return *this; }
+    const ResolvedSetting& find(std::string_view key) const;
 
     std::vector<ResolvedSetting> m_resolved;
 };

@@ -124,3 +124,26 @@ TEST(ConfigFile, RepeatedKeyIsRefusedAtItsSecondPlace) {
     ASSERT_FALSE(parsed);
     EXPECT_EQ(parsed.error(), "/etc/bg/config.json:3:3: key 'parallel' appears twice");
 }
+
+// The key table the compile-time checks use and the specs `config show` prints are one list.
+TEST(ConfigSettingKeys, EveryKeyHasASpecOfItsTypeInTheSameOrder) {
+    const auto specs = setting_specs();
+    ASSERT_EQ(specs.size(), k_setting_key_types.size());
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        EXPECT_EQ(specs[i].key, k_setting_key_types[i].key);
+        EXPECT_EQ(specs[i].type, k_setting_key_types[i].type) << specs[i].key;
+    }
+}
+
+TEST(ConfigSettingKeys, TypedAccessorsReadTheResolvedValues) {
+    SettingsInputs inputs = inputs_with({});
+    inputs.flags = {{"user", {"ops"}}, {"parallel", {"7"}}};
+    auto settings = resolve_settings(inputs);
+    ASSERT_TRUE(settings) << settings.error().message;
+    EXPECT_EQ(settings->text("user"), "ops");
+    EXPECT_EQ(settings->integer("parallel"), 7);
+    EXPECT_EQ(settings->duration("timeout"), std::chrono::minutes(5));
+    EXPECT_EQ(settings->size("max_output"), 1024U * 1024U);
+    EXPECT_TRUE(settings->list("identity").empty());
+    EXPECT_EQ(settings->get("parallel").source, Source::flag);
+}
