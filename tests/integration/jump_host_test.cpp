@@ -241,6 +241,38 @@ TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunning
     EXPECT_EQ(gate.started(), 15) << "every node ran its command once";
 }
 
+// The first hop of a chain drops while nodes run through the second: the second hop's tunnel is
+// a channel on the first hop's connection, so it must be freed before that connection is (under
+// ASan, freeing them the other way round is a use after free). Both are re-established once.
+TEST_F(JumpHostTest, DroppedFirstHopOfAChainIsReestablishedWithTheHopBehindIt) {
+    start_fleet(15);
+    const Gate gate(m_dir.path());
+    std::thread dropper([&] {
+        const bool started = gate.wait_started(5);
+        std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
+        int pid = 0;
+        pid_file >> pid;
+        run_process({"pkill", "-9", "-P", std::to_string(pid)}); // the connection, not sshd
+        gate.open();
+        EXPECT_TRUE(started) << "five nodes never started";
+    });
+    auto result = from_client(
+        {"-o", "json", "-J", bastion(0) + "," + bastion(1), "-p", "5", "--", gate.command()});
+    dropper.join();
+    auto document = nlohmann::json::parse(result.out);
+    int ok = 0;
+    int failed = 0;
+    for (const auto& node : document["nodes"]) {
+        ok += node["status"] == "ok" ? 1 : 0;
+        failed += node["reason"] == "jump-failed" ? 1 : 0;
+    }
+    EXPECT_EQ(failed, 5) << result.out;
+    EXPECT_EQ(ok, 10) << result.out;
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 2);
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][1]["log"]), 2);
+    EXPECT_EQ(gate.started(), 15) << "every node ran its command once";
+}
+
 TEST(JumpHostParse, NameInsteadOfAddressIsAUsageError) {
     TempDir dir;
     const std::string inventory = dir.path() + "/inventory.json";
