@@ -75,8 +75,8 @@ protected:
         return total;
     }
 
-    // The outcome of 15 nodes run 5 at a time through `jump` while the first bastion's
-    // connection drops under the first five (defined after Gate).
+    // The outcome of the fleet's nodes (15) run 5 at a time through `jump` while the first
+    // bastion's connection drops under the first five (defined after Gate).
     struct DropOutcome {
         int ok = 0;
         int jump_failed = 0;
@@ -130,7 +130,6 @@ private:
 };
 
 JumpHostTest::DropOutcome JumpHostTest::run_while_first_bastion_drops(const std::string& jump) {
-    start_fleet(15);
     const Gate gate(m_dir.path());
     std::thread dropper([&] {
         // The first five nodes are held by the gate until the connection is gone, so exactly
@@ -249,6 +248,7 @@ TEST_F(JumpHostTest, KilledBastionEndsRemainingNodesClearlyBeforeTheDeadline) {
 }
 
 TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunningStartedNodes) {
+    start_fleet(15);
     const auto outcome = run_while_first_bastion_drops(bastion(0));
     // The five in flight lost their tunnel and are not re-run; the rest ran on the new one.
     EXPECT_EQ(outcome.jump_failed, 5) << outcome.out;
@@ -261,6 +261,7 @@ TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunning
 // a channel on the first hop's connection, so it must be freed before that connection is (the
 // other way round is a use after free). Both hops are re-established once.
 TEST_F(JumpHostTest, DroppedFirstHopOfAChainIsReestablishedWithTheHopBehindIt) {
+    start_fleet(15);
     const auto outcome = run_while_first_bastion_drops(bastion(0) + "," + bastion(1));
     EXPECT_EQ(outcome.jump_failed, 5) << outcome.out;
     EXPECT_EQ(outcome.ok, 10) << outcome.out;
