@@ -257,9 +257,9 @@ TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunning
     EXPECT_EQ(outcome.started, 15) << "every node ran its command once";
 }
 
-// The first hop of a chain drops while nodes run through the second: the second hop's tunnel is
-// a channel on the first hop's connection, so it must be freed before that connection is (the
-// other way round is a use after free). Both hops are re-established once.
+// The first hop of a chain drops while nodes run through the second: the pool ends and frees
+// the second hop's connection (its tunnel is a channel on the first hop's) before the first
+// hop's, then re-establishes both once, parents first.
 TEST_F(JumpHostTest, DroppedFirstHopOfAChainIsReestablishedWithTheHopBehindIt) {
     start_fleet(15);
     const auto outcome = run_while_first_bastion_drops(bastion(0) + "," + bastion(1));
