@@ -7,8 +7,8 @@ namespace breakglass::transport {
 
 Bastion::Bastion(JumpHost host, std::string chain, Bastion* parent, std::string user,
                  int channel_limit)
-    : m_host(std::move(host)), m_chain(std::move(chain)), m_parent(parent),
-      m_user(std::move(user)), m_channel_limit(channel_limit) {}
+    : m_host(std::move(host)), m_chain(std::move(chain)), m_parent(parent), m_user(std::move(user)),
+      m_channel_limit(channel_limit) {}
 
 Bastion::~Bastion() = default;
 
@@ -21,8 +21,7 @@ bool Bastion::can_open_channel() const {
            m_channels < m_channel_limit;
 }
 
-std::unique_ptr<ChannelPump> Bastion::open_channel(const std::string& address,
-                                                   std::uint16_t port) {
+std::unique_ptr<ChannelPump> Bastion::open_channel(const std::string& address, std::uint16_t port) {
     ++m_channels;
     return std::make_unique<ChannelPump>(m_session->ssh(), address, port);
 }

@@ -18,8 +18,7 @@ class NodeSession;
 /// read it and take or give back channels through the calls below.
 class Bastion {
 public:
-    Bastion(JumpHost host, std::string chain, Bastion* parent, std::string user,
-            int channel_limit);
+    Bastion(JumpHost host, std::string chain, Bastion* parent, std::string user, int channel_limit);
     ~Bastion(); // defined where NodeSession is complete
     Bastion(const Bastion&) = delete;
     Bastion& operator=(const Bastion&) = delete;

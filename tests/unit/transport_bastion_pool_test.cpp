@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 using breakglass::transport::Bastion;
-using breakglass::transport::BecomeMethod;
 using breakglass::transport::BastionPool;
+using breakglass::transport::BecomeMethod;
 using breakglass::transport::Clock;
 using breakglass::transport::describe;
 using breakglass::transport::Fd;
@@ -120,7 +120,8 @@ TEST_F(TransportBastionPool, ABastionThatNeverCameUpFailsForGoodAndTakesEverythi
     Bastion* first = pool.all().front();
     NodeJob job;
     job.steps.push_back(JobStep{"exec", "true", 0ms, false});
-    NodeTarget target{"node-1", "10.0.0.9", 22, "core", {}, BecomeMethod::none, {m_first, m_second}};
+    NodeTarget target{"node-1",           "10.0.0.9",         22, "core", {},
+                      BecomeMethod::none, {m_first, m_second}};
     NodeSession node(0, target, job, m_settings, t0, second);
 
     std::vector<std::string> ended_behind;
@@ -142,14 +143,13 @@ TEST_F(TransportBastionPool, ABastionThatNeverCameUpFailsForGoodAndTakesEverythi
     EXPECT_TRUE(first->failed());
     EXPECT_EQ(first->failure(), "unreachable (connect-timeout): no TCP connection within 5.0s");
     EXPECT_EQ(first->session(), nullptr); // never up: not re-established
-    EXPECT_EQ(ended_behind,
-              (std::vector<std::string>{first->chain() + ": connection to bastion " +
-                                        describe(m_first) + " lost"}));
+    EXPECT_EQ(ended_behind, (std::vector<std::string>{first->chain() + ": connection to bastion " +
+                                                      describe(m_first) + " lost"}));
 
     wake_up(t0 + 5s); // the second hop learns it, then the node behind it
     EXPECT_TRUE(second->failed());
-    EXPECT_EQ(second->failure(), "unreachable (jump-failed): bastion " + describe(m_first) +
-                                     ": " + first->failure());
+    EXPECT_EQ(second->failure(),
+              "unreachable (jump-failed): bastion " + describe(m_first) + ": " + first->failure());
     ASSERT_TRUE(node.done());
     auto result = node.take_result();
     EXPECT_EQ(result.status, NodeStatus::unreachable);

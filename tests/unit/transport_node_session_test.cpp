@@ -70,9 +70,7 @@ bool socket_ready(const NodeSession& session) {
 
 class TransportNodeSession : public ::testing::Test {
 protected:
-    TransportNodeSession() {
-        m_job.steps.push_back(JobStep{"exec", "true", 0ms, false});
-    }
+    TransportNodeSession() { m_job.steps.push_back(JobStep{"exec", "true", 0ms, false}); }
     SessionSettings m_settings; // 5 s connect, 60 s handshake, no command timeout
     NodeJob m_job;
 };
