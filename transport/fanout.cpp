@@ -51,19 +51,16 @@ NodeResult never_started(NodeStatus status, const std::string& reason, const std
     return result;
 }
 
-// Epoll tokens: a node slot's index with the low bit set, or a bastion's address (aligned, so
-// its low bit is clear).
+// Epoll tokens: a node slot's index with the low bit set (the bastion pool's have it clear).
 std::uint64_t slot_token(std::size_t slot) {
     return (std::uint64_t(slot) << 1U) | 1U;
 }
-std::uint64_t bastion_token(const Bastion* bastion) {
-    return std::uint64_t(reinterpret_cast<std::uintptr_t>(bastion));
-}
 
-// The event loop of one run. Each wake-up costs O(what is ready): descriptors stay registered
-// with epoll for a session's lifetime (changed only when the events it waits for change),
-// deadlines sit in a heap, and only sessions that are ready, expired, or behind a bastion that
-// moved are stepped.
+// The event loop of one run: the node slots, their start pacing and deadlines; the bastions'
+// connections are the BastionPool's. Each wake-up costs O(what is ready): descriptors stay
+// registered with epoll for a session's lifetime (changed only when the events it waits for
+// change), deadlines sit in a heap, and only sessions that are ready, expired, or behind a
+// bastion that moved are stepped.
 class FanOut {
 public:
     FanOut(const std::vector<NodeTarget>& targets, const NodeJob& job,
@@ -81,27 +78,18 @@ private:
         std::uint64_t stepped = 0; // the wake-up it was last queued or stepped in
         bool finished = false;     // queued for reaping
     };
-    struct BastionState {
-        WaitSet registered;
-        bool ready = false;   // its socket reported readiness
-        bool moved = false;   // stepped or settled: its tunnels may have data or news
-        bool touched = false; // a session through it was stepped (libssh may have read its socket)
-        int channels = 0;     // channels in flight at the end of the last wake-up
-    };
 
     void start_due(Clock::time_point now);
     void wait_and_step(Clock::time_point now);
-    void step_bastions(Clock::time_point now);
-    void settle_dropped_bastions(Clock::time_point now);
     void step_behind_moved_bastions(Clock::time_point now);
     void step_slot(std::size_t slot, Clock::time_point now);
     void after_step(std::size_t slot, Clock::time_point now);
     void queue(std::size_t slot);
-    void watch_bastions(Clock::time_point now);
     void reap();
     void stop_all(NodeStatus status, const std::string& reason, const std::string& message,
                   const std::string& unstarted_reason);
-    void abort_tunnels_behind(Bastion* dropped, Clock::time_point now);
+    void end_nodes_behind(const Bastion& dropped, const std::string& message,
+                          Clock::time_point now);
     bool timer_current(std::size_t slot, std::uint64_t stamp) const {
         return m_slots[slot].session && m_slots[slot].stamp == stamp;
     }
@@ -119,7 +107,6 @@ private:
     // Declared before the slots so it outlives the node sessions: their tunnels are channels
     // on the bastions' sessions.
     BastionPool m_bastions;
-    std::unordered_map<const Bastion*, BastionState> m_bastion_state;
     std::vector<Slot> m_slots;
     std::vector<std::size_t> m_free;
     std::unordered_map<const Bastion*, std::vector<std::size_t>> m_behind; // slots by `via`
@@ -184,7 +171,7 @@ void FanOut::start_due(Clock::time_point now) {
         m_pacer.started(now);
         ++m_next;
     }
-    watch_bastions(now); // new bastions register their sockets
+    m_bastions.watch(m_poller, now); // new bastions register their sockets
 }
 
 void FanOut::wait_and_step(Clock::time_point now) {
@@ -198,20 +185,16 @@ void FanOut::wait_and_step(Clock::time_point now) {
         return timer_current(slot, stamp);
     };
     wake = std::min(wake, m_timers.next(current));
-    for (const Bastion* bastion : m_bastions.all()) {
-        if (bastion->session) {
-            wake = std::min(wake, bastion->session->next_timer());
-        }
-    }
+    wake = std::min(wake, m_bastions.next_timer());
     const std::size_t ready = m_poller.wait(wake - now);
     now = Clock::now();
 
     for (std::size_t i = 0; i < ready; ++i) {
         const std::uint64_t token = m_poller.token(i);
-        if ((token & 1U) != 0) {
-            queue(std::size_t(token >> 1U));
+        if (BastionPool::is_bastion_token(token)) {
+            m_bastions.socket_ready(token);
         } else {
-            m_bastion_state[reinterpret_cast<const Bastion*>(std::uintptr_t(token))].ready = true;
+            queue(std::size_t(token >> 1U));
         }
     }
     if (ready == 0 && now - m_last_sweep >= k_sweep_period) {
@@ -221,15 +204,16 @@ void FanOut::wait_and_step(Clock::time_point now) {
                 queue(slot);
             }
         }
-        for (auto& [bastion, state] : m_bastion_state) {
-            state.ready = true;
-        }
+        m_bastions.sweep();
     }
     m_timers.pop_due(now, current, [this](std::size_t slot) { queue(slot); });
 
     // Bastions first: what they read is channel data the tunnelled sessions then pump.
-    step_bastions(now);
-    settle_dropped_bastions(now);
+    const auto end_nodes = [this, now](const Bastion& dropped, const std::string& message) {
+        end_nodes_behind(dropped, message, now);
+    };
+    m_bastions.step(now);
+    m_bastions.settle_dropped(now, end_nodes);
     for (std::size_t i = 0; i < m_to_step.size(); ++i) { // grows while stepping: no iterators
         step_slot(m_to_step[i], now);
     }
@@ -237,17 +221,8 @@ void FanOut::wait_and_step(Clock::time_point now) {
     step_behind_moved_bastions(now);
     // A tunnel's read may have found its bastion's connection gone: settle it now rather than
     // when the socket (which libssh may have closed) reports it.
-    bool lost = false;
-    for (Bastion* bastion : m_bastions.all()) {
-        if (bastion->session && !bastion->session->done() && bastion->session->connection_lost()) {
-            bastion->session->step(now);
-            lost = true;
-        }
-    }
-    if (lost) {
-        settle_dropped_bastions(now);
-    }
-    watch_bastions(now); // a tunnel's writes may have left bytes queued on its bastion
+    m_bastions.settle_lost(now, end_nodes);
+    m_bastions.watch(m_poller, now); // a tunnel's writes may have left bytes queued on it
     reap();
 
     // Compact the heap when stale entries (deadlines replaced before they came) dominate.
@@ -261,57 +236,18 @@ void FanOut::wait_and_step(Clock::time_point now) {
     }
 }
 
-void FanOut::step_bastions(Clock::time_point now) {
-    for (Bastion* bastion : m_bastions.all()) {
-        BastionState& state = m_bastion_state[bastion];
-        // A chained bastion's bytes arrive on its parent's socket (parents come first).
-        const bool parent_moved =
-            bastion->parent != nullptr && m_bastion_state[bastion->parent].moved;
-        if (bastion->session &&
-            (state.ready || parent_moved || now >= bastion->session->next_timer() ||
-             bastion->session->linking())) {
-            bastion->session->step(now);
-            state.moved = true;
-        }
-        if (bastion->session && bastion->session->ready()) {
-            bastion->was_up = true;
-        }
-    }
-}
-
-void FanOut::abort_tunnels_behind(Bastion* dropped, Clock::time_point now) {
-    const std::string message = "connection to bastion " + describe(dropped->host) + " lost";
-    for_each_slot_behind(dropped, [&](std::size_t slot) {
+// Ends every node tunnelled through `dropped` (or a bastion behind it) and frees it: its
+// channel lives on the bastion's session, which the pool frees next.
+void FanOut::end_nodes_behind(const Bastion& dropped, const std::string& message,
+                              Clock::time_point now) {
+    for_each_slot_behind(&dropped, [&](std::size_t slot) {
         NodeSession& session = *m_slots[slot].session;
         if (session.tunnelled()) {
             session.abort(NodeStatus::unreachable, "jump-failed", message, now);
             after_step(slot, now);
         }
     });
-    for (Bastion* child : m_bastions.all()) {
-        if (child != dropped && child->session && child->session->tunnelled() &&
-            BastionPool::behind(child, dropped)) {
-            child->session->abort(NodeStatus::unreachable, "jump-failed", message, now);
-        }
-    }
-}
-
-// A bastion whose connection ended: end every node tunnelled through it (or through a bastion
-// behind it), then re-establish it once or mark it failed. Deepest first.
-void FanOut::settle_dropped_bastions(Clock::time_point now) {
-    const auto& all = m_bastions.all();
-    for (auto it = all.rbegin(); it != all.rend(); ++it) {
-        Bastion* bastion = *it;
-        if (!bastion->session || !bastion->session->done()) {
-            continue;
-        }
-        abort_tunnels_behind(bastion, now);
-        reap(); // their channels live on the bastion's session, which settle() frees
-        BastionState& state = m_bastion_state[bastion];
-        state.registered = WaitSet{}; // settle() closes its socket: the kernel forgets it
-        m_bastions.settle(bastion, now);
-        state.moved = true; // nodes waiting for it learn it failed, or wait for the new one
-    }
+    reap();
 }
 
 template <class F> void FanOut::for_each_slot_behind(const Bastion* ancestor, const F& f) {
@@ -333,9 +269,8 @@ template <class F> void FanOut::for_each_slot_behind(const Bastion* ancestor, co
 // Sessions behind a bastion are stepped when it moved, or when one of them was stepped (libssh
 // may then have read the bastion's socket, holding data for the others).
 void FanOut::step_behind_moved_bastions(Clock::time_point now) {
-    for (Bastion* bastion : m_bastions.all()) {
-        const BastionState& state = m_bastion_state[bastion];
-        if (state.moved || state.touched) {
+    for (const Bastion* bastion : m_bastions.all()) {
+        if (m_bastions.stirred(*bastion)) {
             for_each_slot_behind(bastion, [&](std::size_t slot) {
                 if (m_slots[slot].stepped != m_wakeup) {
                     step_slot(slot, now);
@@ -345,19 +280,17 @@ void FanOut::step_behind_moved_bastions(Clock::time_point now) {
     }
     // Sessions that ended freed their channels: those waiting for a channel slot may link now
     // (which may end more of them, hence the loop; each round needs a channel freed).
-    for (Bastion* bastion : m_bastions.all()) {
-        BastionState& state = m_bastion_state[bastion];
-        for (int seen = state.channels; bastion->channels < seen;) {
-            seen = bastion->channels;
+    for (const Bastion* bastion : m_bastions.all()) {
+        for (int seen = m_bastions.channels_at_last_wakeup(*bastion); bastion->channels() < seen;) {
+            seen = bastion->channels();
             for_each_slot_behind(bastion, [&](std::size_t slot) {
                 if (m_slots[slot].session->linking()) {
                     step_slot(slot, now);
                 }
             });
         }
-        state.ready = state.moved = state.touched = false;
-        state.channels = bastion->channels;
     }
+    m_bastions.end_wakeup();
 }
 
 void FanOut::queue(std::size_t slot) {
@@ -374,8 +307,8 @@ void FanOut::step_slot(std::size_t slot, Clock::time_point now) {
         return;
     }
     entry.session->step(now);
-    if (const Bastion* via = entry.session->via(); via != nullptr) {
-        m_bastion_state[via].touched = true;
+    if (Bastion* via = entry.session->via(); via != nullptr) {
+        m_bastions.touched(*via);
     }
     after_step(slot, now);
 }
@@ -408,19 +341,6 @@ void FanOut::after_step(std::size_t slot, Clock::time_point now) {
         ++entry.stamp;
         if (timer != Clock::time_point::max()) {
             m_timers.schedule(slot, entry.stamp, timer);
-        }
-    }
-}
-
-void FanOut::watch_bastions(Clock::time_point now) {
-    for (Bastion* bastion : m_bastions.all()) {
-        BastionState& state = m_bastion_state[bastion];
-        const WaitSet wanted = bastion->session ? bastion->session->wait_set() : WaitSet{};
-        if (auto watched = m_poller.update(bastion_token(bastion), state.registered, wanted);
-            !watched) {
-            // Settled (and its nodes ended) at the next wake-up like any dropped bastion.
-            bastion->session->abort(NodeStatus::error, "event-loop",
-                                    "cannot wait for the connection: " + watched.error(), now);
         }
     }
 }

@@ -17,27 +17,20 @@ std::chrono::milliseconds since(Clock::time_point start, Clock::time_point now) 
     return std::chrono::duration_cast<std::chrono::milliseconds>(now - start);
 }
 
-Clock::time_point after(Clock::time_point now, std::chrono::milliseconds timeout) {
-    return timeout.count() > 0 ? now + timeout : Clock::time_point::max();
-}
-
-std::string seconds_text(std::chrono::milliseconds value) {
-    return std::to_string(value.count() / 1000) + "." + std::to_string(value.count() % 1000 / 100) +
-           "s";
-}
-
 } // namespace
 
 NodeSession::NodeSession(std::size_t index, NodeTarget target, const NodeJob& job,
                          const SessionSettings& settings, Clock::time_point now, Bastion* via)
     : m_index(index), m_target(std::move(target)), m_job(job), m_settings(settings), m_started(now),
+      m_deadlines(settings.connect_timeout, settings.handshake_timeout, settings.command_timeout),
       m_via(via), m_out(settings.max_output), m_err(settings.max_output) {
     m_result.via = describe(m_target.jumps, m_target.jumps.size());
     if (m_via != nullptr) {
-        // Waiting for the bastion's own handshake counts against this node's handshake budget.
-        enter(Phase::link, now, after(now, settings.connect_timeout + settings.handshake_timeout));
+        enter(Phase::link, now);
+        m_deadlines.start_link(now);
     } else {
-        enter(Phase::tcp_connect, now, after(now, settings.connect_timeout));
+        enter(Phase::tcp_connect, now);
+        m_deadlines.start_connect(now);
     }
 }
 
@@ -80,14 +73,13 @@ bool NodeSession::connection_lost() const {
 void NodeSession::release_tunnel() {
     if (m_pump) {
         m_pump.reset();
-        --m_via->channels;
+        m_via->channel_closed();
     }
 }
 
-void NodeSession::enter(Phase phase, Clock::time_point now, Clock::time_point deadline) {
+void NodeSession::enter(Phase phase, Clock::time_point now) {
     m_phase = phase;
     m_phase_started = now;
-    m_phase_deadline = deadline;
 }
 
 void NodeSession::step(Clock::time_point now) {
@@ -100,10 +92,10 @@ void NodeSession::step(Clock::time_point now) {
             record_interrupted_step(NodeStatus::unreachable, "jump-failed", now);
         }
         finish(NodeStatus::unreachable, "jump-failed",
-               "bastion " + describe(m_via->host) + ": " + reason, now);
+               "bastion " + describe(m_via->host()) + ": " + reason, now);
         return;
     }
-    if (now >= m_phase_deadline) {
+    if (m_deadlines.passed(now)) {
         timed_out(now);
         return;
     }
@@ -124,11 +116,11 @@ NodeSession::Progress NodeSession::step_once(Clock::time_point now) {
     case Phase::auth:
         return authenticate(now);
     case Phase::open_channel:
-        return open_channel();
+        return open_channel(now);
     case Phase::exec:
         return request_exec(now);
     case Phase::read:
-        return read_output();
+        return read_output(now);
     case Phase::exit_status:
         return collect_exit_status(now);
     case Phase::done:
@@ -161,34 +153,30 @@ NodeSession::Progress NodeSession::connect_tcp(Clock::time_point now) {
 
 void NodeSession::connected(Clock::time_point now) {
     m_result.timings.connect = since(m_started, now);
-    m_handshake_deadline = after(now, m_settings.handshake_timeout);
-    enter(Phase::handshake, now, m_handshake_deadline);
+    enter(Phase::handshake, now);
+    m_deadlines.start_handshake(now);
 }
 
 NodeSession::Progress NodeSession::link(Clock::time_point now) {
     // Stepped at most wake-ups while waiting for a channel slot: build messages only on failure.
-    if (m_via->failed) {
+    if (m_via->failed()) {
         finish(NodeStatus::unreachable, "jump-failed",
-               "bastion " + describe(m_via->host) + ": " + m_via->failure, now);
+               "bastion " + describe(m_via->host()) + ": " + m_via->failure(), now);
         return Progress::advanced;
     }
     if (!m_pump) {
-        if (!m_via->session || !m_via->session->ready() || m_via->session->connection_lost() ||
-            m_via->channels >= m_via->channel_limit) {
+        if (!m_via->can_open_channel()) {
             // The loop steps us again when the bastion moves, a channel slot frees up, or a
             // lost bastion connection has been re-established.
             return Progress::waiting;
         }
-        m_pump =
-            std::make_unique<ChannelPump>(m_via->session->ssh(), m_target.address, m_target.port);
-        ++m_via->channels;
+        m_pump = m_via->open_channel(m_target.address, m_target.port);
     }
     switch (m_pump->step()) {
     case ChannelPump::State::opening:
         return Progress::waiting;
     case ChannelPump::State::failed:
-        if (!m_link_retried &&
-            (ssh_get_status(m_via->session->ssh()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
+        if (!m_link_retried && m_via->connection_lost()) {
             // The bastion dropped before this node's tunnel opened: nothing ran on the node
             // yet, so wait for the bastion to be re-established (once).
             m_link_retried = true;
@@ -196,7 +184,7 @@ NodeSession::Progress NodeSession::link(Clock::time_point now) {
             return Progress::waiting;
         }
         finish(NodeStatus::unreachable, "jump-failed",
-               "bastion " + describe(m_via->host) + ": " + m_pump->error(), now);
+               "bastion " + describe(m_via->host()) + ": " + m_pump->error(), now);
         return Progress::advanced;
     case ChannelPump::State::open:
         break;
@@ -236,28 +224,24 @@ NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
         return Progress::advanced;
     }
     m_result.timings.handshake = since(m_phase_started, now);
-    if (!verify_host_key()) {
-        m_result.timings.total = since(m_started, now);
+    if (!verify_host_key(now)) {
         return Progress::advanced;
     }
     if (m_job.scan_host_key_only) {
         finish(NodeStatus::ok, "", "", now);
         return Progress::advanced;
     }
-    enter(Phase::auth, now, m_handshake_deadline);
+    enter(Phase::auth, now); // same deadline: key exchange and authentication share one
     return Progress::advanced;
 }
 
-bool NodeSession::verify_host_key() {
+bool NodeSession::verify_host_key(Clock::time_point now) {
     HostKeyVerdict verdict = check_host_key(
         m_session.get(), m_target.pinned_host_keys, m_settings.known_hosts,
         m_settings.accept_new_host_keys && !m_job.scan_host_key_only, m_job.scan_host_key_only);
     m_result.host_key = std::move(verdict.presented);
     if (verdict.status != NodeStatus::ok) {
-        m_result.status = verdict.status;
-        m_result.reason = verdict.reason;
-        m_result.message = verdict.message;
-        m_phase = Phase::done;
+        finish(verdict.status, verdict.reason, verdict.message, now);
         return false;
     }
     m_result.reason = verdict.reason; // "hostkey-added" when trusted on first use
@@ -300,12 +284,11 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
     return Progress::advanced;
 }
 
-NodeSession::Progress NodeSession::open_channel() {
+NodeSession::Progress NodeSession::open_channel(Clock::time_point now) {
     if (!m_channel) {
         m_channel.reset(ssh_channel_new(m_session.get()));
         if (!m_channel) {
-            finish(NodeStatus::error, "channel-failed", session_error(m_session.get()),
-                   Clock::now());
+            finish(NodeStatus::error, "channel-failed", session_error(m_session.get()), now);
             return Progress::advanced;
         }
     }
@@ -315,7 +298,7 @@ NodeSession::Progress NodeSession::open_channel() {
     }
     if (rc != SSH_OK) {
         finish(NodeStatus::error, "channel-failed",
-               "cannot open a session channel: " + session_error(m_session.get()), Clock::now());
+               "cannot open a session channel: " + session_error(m_session.get()), now);
         return Progress::advanced;
     }
     m_phase = Phase::exec; // same command deadline
@@ -339,7 +322,7 @@ NodeSession::Progress NodeSession::request_exec(Clock::time_point now) {
     return Progress::advanced;
 }
 
-NodeSession::Progress NodeSession::read_output() {
+NodeSession::Progress NodeSession::read_output(Clock::time_point now) {
     std::array<char, 16384> buffer{};
     bool got_data = false;
     for (int is_stderr : {0, 1}) {
@@ -347,7 +330,7 @@ NodeSession::Progress NodeSession::read_output() {
                                              std::uint32_t(buffer.size()), is_stderr);
         if (n == SSH_ERROR) {
             finish(NodeStatus::error, "read-failed",
-                   "reading output: " + session_error(m_session.get()), Clock::now());
+                   "reading output: " + session_error(m_session.get()), now);
             return Progress::advanced;
         }
         if (n > 0) {
@@ -387,7 +370,8 @@ NodeSession::Progress NodeSession::collect_exit_status(Clock::time_point now) {
 
 void NodeSession::authenticated(Clock::time_point now) {
     if (m_job.keep_open) {
-        enter(Phase::ready, now, Clock::time_point::max());
+        enter(Phase::ready, now);
+        m_deadlines.stay_open(now);
         return;
     }
     start_step(now);
@@ -398,12 +382,9 @@ void NodeSession::start_step(Clock::time_point now) {
         finish(NodeStatus::ok, "", "", now);
         return;
     }
-    std::chrono::milliseconds timeout = m_job.steps[m_step].timeout;
-    if (timeout.count() == 0) {
-        timeout = m_settings.command_timeout;
-    }
     m_channel.reset();
-    enter(Phase::open_channel, now, after(now, timeout));
+    enter(Phase::open_channel, now);
+    m_deadlines.start_command(now, m_job.steps[m_step].timeout);
 }
 
 void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
@@ -449,34 +430,16 @@ void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
 }
 
 void NodeSession::timed_out(Clock::time_point now) {
-    switch (m_phase) {
-    case Phase::link:
-        finish(NodeStatus::unreachable, "jump-failed",
-               "no tunnel through bastion " + describe(m_via->host) + " in time", now);
-        return;
-    case Phase::tcp_connect:
-        finish(NodeStatus::unreachable, "connect-timeout",
-               "no TCP connection within " + seconds_text(m_settings.connect_timeout), now);
-        return;
-    case Phase::handshake:
-    case Phase::auth:
-        finish(NodeStatus::timeout, "handshake-timeout",
-               "key exchange and authentication took longer than " +
-                   seconds_text(m_settings.handshake_timeout),
-               now);
-        return;
-    default:
+    const PhaseDeadlines::Expiry expiry =
+        m_deadlines.expiry(m_via != nullptr ? describe(m_via->host()) : std::string());
+    if (expiry.interrupts_step) {
         if (m_channel) {
             // Best effort: ask sshd to stop the command rather than leave it running.
             ssh_channel_request_send_signal(m_channel.get(), "TERM");
         }
-        const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(m_phase_deadline -
-                                                                                 m_phase_started);
-        record_interrupted_step(NodeStatus::timeout, "command-timeout", now);
-        finish(NodeStatus::timeout, "command-timeout",
-               "command still running after " + seconds_text(limit), now);
-        return;
+        record_interrupted_step(expiry.status, expiry.reason, now);
     }
+    finish(expiry.status, expiry.reason, expiry.message, now);
 }
 
 void NodeSession::abort(NodeStatus status, const std::string& reason, const std::string& message,

@@ -7,6 +7,7 @@
 #include "transport/jump_host.hpp"
 #include "transport/node_result.hpp"
 #include "transport/output_tail.hpp"
+#include "transport/phase_deadlines.hpp"
 #include "transport/poller.hpp"
 #include "transport/ssh_handles.hpp"
 #include "transport/tcp_connect.hpp"
@@ -67,7 +68,9 @@ struct NodeJob {
 
 /// One node's SSH session as a nonblocking state machine, driven by the fan-out's event loop:
 /// step() does all the work possible without blocking; the loop then waits on wait_set() or until
-/// next_timer(). Every phase has a deadline, so no node hangs.
+/// next_timer(). Every phase has a deadline (PhaseDeadlines), so no node hangs. The session never
+/// reads the clock: every call takes `now`, so it runs under a fake clock. Every end goes through
+/// one place, which fills the result and frees the connection.
 class NodeSession {
 public:
     /// `index` identifies the node in output callbacks; `via` is the bastion to tunnel
@@ -101,7 +104,7 @@ public:
     /// The descriptors to wait on after a step (the session's socket, and the tunnel's), for
     /// writing too while libssh or the tunnel has bytes queued; empty once done().
     WaitSet wait_set() const;
-    Clock::time_point next_timer() const { return m_phase_deadline; }
+    Clock::time_point next_timer() const { return m_deadlines.deadline(); }
     /// True while waiting for a bastion: stepped whenever the bastion moves.
     bool linking() const { return m_phase == Phase::link; }
     const NodeTarget& target() const { return m_target; }
@@ -131,16 +134,16 @@ private:
     void release_tunnel();
     Progress handshake(Clock::time_point now);
     Progress authenticate(Clock::time_point now);
-    Progress open_channel();
+    Progress open_channel(Clock::time_point now);
     Progress request_exec(Clock::time_point now);
-    Progress read_output();
+    Progress read_output(Clock::time_point now);
     Progress collect_exit_status(Clock::time_point now);
     void authenticated(Clock::time_point now);
     void start_step(Clock::time_point now);
     void end_step(NodeStatus status, std::optional<int> exit_code, const std::string& reason,
                   Clock::time_point now);
-    bool verify_host_key();
-    void enter(Phase phase, Clock::time_point now, Clock::time_point deadline);
+    bool verify_host_key(Clock::time_point now);
+    void enter(Phase phase, Clock::time_point now);
     void finish(NodeStatus status, const std::string& reason, const std::string& message,
                 Clock::time_point now);
     void timed_out(Clock::time_point now);
@@ -154,8 +157,7 @@ private:
     Phase m_phase = Phase::tcp_connect;
     Clock::time_point m_started;
     Clock::time_point m_phase_started;
-    Clock::time_point m_phase_deadline;
-    Clock::time_point m_handshake_deadline;
+    PhaseDeadlines m_deadlines;
     Bastion* m_via = nullptr;
     std::unique_ptr<ChannelPump> m_pump; // the tunnel carrying m_session's bytes, if any
     Fd m_socket;                         // until handed to libssh

@@ -75,6 +75,16 @@ protected:
         return total;
     }
 
+    // The outcome of the fleet's nodes (15) run 5 at a time through `jump` while the first
+    // bastion's connection drops under the first five (defined after Gate).
+    struct DropOutcome {
+        int ok = 0;
+        int jump_failed = 0;
+        int started = 0; // nodes whose command started
+        std::string out;
+    };
+    DropOutcome run_while_first_bastion_drops(const std::string& jump);
+
     TempDir m_dir;
     std::unique_ptr<LabFleet> m_fleet;
     std::string m_inventory;
@@ -118,6 +128,32 @@ public:
 private:
     std::string m_dir;
 };
+
+JumpHostTest::DropOutcome JumpHostTest::run_while_first_bastion_drops(const std::string& jump) {
+    const Gate gate(m_dir.path());
+    std::thread dropper([&] {
+        // The first five nodes are held by the gate until the connection is gone, so exactly
+        // five are in flight when it drops, whatever the machine's speed.
+        const bool started = gate.wait_started(5);
+        std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
+        int pid = 0;
+        pid_file >> pid;
+        run_process({"pkill", "-9", "-P", std::to_string(pid)}); // the connection, not sshd
+        gate.open();
+        EXPECT_TRUE(started) << "five nodes never started";
+    });
+    auto result = from_client({"-o", "json", "-J", jump, "-p", "5", "--", gate.command()});
+    dropper.join();
+    DropOutcome outcome;
+    outcome.out = result.out;
+    const auto document = nlohmann::json::parse(result.out);
+    for (const auto& node : document["nodes"]) {
+        outcome.ok += node["status"] == "ok" ? 1 : 0;
+        outcome.jump_failed += node["reason"] == "jump-failed" ? 1 : 0;
+    }
+    outcome.started = gate.started();
+    return outcome;
+}
 
 } // namespace
 
@@ -213,32 +249,25 @@ TEST_F(JumpHostTest, KilledBastionEndsRemainingNodesClearlyBeforeTheDeadline) {
 
 TEST_F(JumpHostTest, DroppedBastionConnectionIsReestablishedOnceWithoutRerunningStartedNodes) {
     start_fleet(15);
-    const Gate gate(m_dir.path());
-    std::thread dropper([&] {
-        // The first five nodes are held by the gate until the connection is gone, so exactly
-        // five are in flight when it drops, whatever the machine's speed.
-        const bool started = gate.wait_started(5);
-        std::ifstream pid_file(fleet()["bastions"][0]["pid_file"].get<std::string>());
-        int pid = 0;
-        pid_file >> pid;
-        run_process({"pkill", "-9", "-P", std::to_string(pid)}); // the connection, not sshd
-        gate.open();
-        EXPECT_TRUE(started) << "five nodes never started";
-    });
-    auto result = from_client({"-o", "json", "-J", bastion(0), "-p", "5", "--", gate.command()});
-    dropper.join();
-    auto document = nlohmann::json::parse(result.out);
-    int ok = 0;
-    int failed = 0;
-    for (const auto& node : document["nodes"]) {
-        ok += node["status"] == "ok" ? 1 : 0;
-        failed += node["reason"] == "jump-failed" ? 1 : 0;
-    }
+    const auto outcome = run_while_first_bastion_drops(bastion(0));
     // The five in flight lost their tunnel and are not re-run; the rest ran on the new one.
-    EXPECT_EQ(failed, 5) << result.out;
-    EXPECT_EQ(ok, 10) << result.out;
+    EXPECT_EQ(outcome.jump_failed, 5) << outcome.out;
+    EXPECT_EQ(outcome.ok, 10) << outcome.out;
     EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 2);
-    EXPECT_EQ(gate.started(), 15) << "every node ran its command once";
+    EXPECT_EQ(outcome.started, 15) << "every node ran its command once";
+}
+
+// The first hop of a chain drops while nodes run through the second: the pool ends and frees
+// the second hop's connection (its tunnel is a channel on the first hop's) before the first
+// hop's, then re-establishes both once, parents first.
+TEST_F(JumpHostTest, DroppedFirstHopOfAChainIsReestablishedWithTheHopBehindIt) {
+    start_fleet(15);
+    const auto outcome = run_while_first_bastion_drops(bastion(0) + "," + bastion(1));
+    EXPECT_EQ(outcome.jump_failed, 5) << outcome.out;
+    EXPECT_EQ(outcome.ok, 10) << outcome.out;
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][0]["log"]), 2);
+    EXPECT_EQ(accepted_logins(fleet()["bastions"][1]["log"]), 2);
+    EXPECT_EQ(outcome.started, 15) << "every node ran its command once";
 }
 
 TEST(JumpHostParse, NameInsteadOfAddressIsAUsageError) {
