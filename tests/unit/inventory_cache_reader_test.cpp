@@ -167,7 +167,7 @@ TEST(InventoryCacheReader, EveryTruncationIsAParseError) {
 
 TEST(InventoryCacheReader, TrailingContentIsRefusedAfterAValidDocument) {
     EXPECT_EQ(refusal(with_node("") + " {}"),
-              "parse error at line 1, column 82: unexpected content after the document");
+              "parse error at line 1, column 94: unexpected content after the document");
     // A missing field is found when the top object closes, before what follows it.
     EXPECT_EQ(refusal(R"({"schema_version": 1} x)"), "missing field 'cluster'");
 }
