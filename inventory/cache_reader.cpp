@@ -24,14 +24,16 @@ using Event = JsonPullReader::Event;
 template <typename Field, std::size_t N> struct FieldTable {
     std::array<std::string_view, N> names;
 
-    std::optional<Field> find(std::string_view key) const {
+    constexpr std::optional<Field> find(std::string_view key) const {
         const auto found = std::find(names.begin(), names.end(), key);
         if (found == names.end()) {
             return std::nullopt;
         }
         return static_cast<Field>(found - names.begin());
     }
-    std::string_view name(Field field) const { return names[static_cast<std::size_t>(field)]; }
+    constexpr std::string_view name(Field field) const {
+        return names[static_cast<std::size_t>(field)];
+    }
 };
 
 // The fields an object has shown so far, to refuse a repeat and find a missing one.
@@ -66,6 +68,12 @@ constexpr FieldTable<DefaultsField, 5> k_defaults_fields{
 enum class NodeField { name, address, port, user, labels, host_keys, host_keys_scanned_at, jump };
 constexpr FieldTable<NodeField, 8> k_node_fields{
     {"name", "address", "port", "user", "labels", "host_keys", "host_keys_scanned_at", "jump"}};
+
+// Each table lists its enum's fields in the enum's order; a field inserted into one but not the
+// other shifts the last one and breaks these.
+static_assert(k_top_fields.name(TopField::nodes) == "nodes");
+static_assert(k_defaults_fields.name(DefaultsField::jump) == "jump");
+static_assert(k_node_fields.name(NodeField::jump) == "jump");
 
 const std::string k_top_where;
 const std::string k_defaults_where = "defaults: ";
