@@ -1,4 +1,6 @@
-// read_cache(): every per-field rule of the cache format, applied as the events stream by.
+// read_cache(): the cache format read by recursive descent over the pull reader's events. Each
+// level of the document (the top object, defaults, a node, its labels, its host keys) is one
+// function that pulls its own events, so where a value sits is where the code is, not a state.
 #include "inventory/cache_reader.hpp"
 
 #include "base/terminal_escape.hpp"
@@ -8,523 +10,445 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <span>
+#include <optional>
+#include <string_view>
 
 namespace breakglass::inventory {
 
 namespace {
 
-enum class At {
-    start,
-    top,
-    top_value,
-    defaults,
-    defaults_value,
-    identities,
-    nodes,
-    node,
-    node_value,
-    labels,
-    label_value,
-    host_keys,
-    done,
-};
+using Event = JsonPullReader::Event;
 
-enum class Kind { null, boolean, number, string, object, array };
+// The keys one kind of object may hold, spelled as the file spells them, in the order of the
+// enum that names them in code.
+template <typename Field, std::size_t N> struct FieldTable {
+    std::array<std::string_view, N> names;
 
-// Field bits, to find a missing or repeated field without string compares at the end.
-enum Field : unsigned {
-    f_schema_version = 1U << 0U,
-    f_cluster = 1U << 1U,
-    f_captured_at = 1U << 2U,
-    f_source = 1U << 3U,
-    f_defaults = 1U << 4U,
-    f_nodes = 1U << 5U,
-    f_name = 1U << 6U,
-    f_address = 1U << 7U,
-    f_port = 1U << 8U,
-    f_user = 1U << 9U,
-    f_labels = 1U << 10U,
-    f_host_keys = 1U << 11U,
-    f_scanned_at = 1U << 12U,
-    f_jump = 1U << 13U,
-    f_identities = 1U << 14U,
-    f_become = 1U << 15U,
-};
-
-struct FieldName {
-    std::string_view name;
-    Field bit;
-};
-
-constexpr std::array<FieldName, 6> k_top_fields{{{"schema_version", f_schema_version},
-                                                 {"cluster", f_cluster},
-                                                 {"captured_at", f_captured_at},
-                                                 {"source", f_source},
-                                                 {"defaults", f_defaults},
-                                                 {"nodes", f_nodes}}};
-constexpr std::array<FieldName, 5> k_default_fields{{{"user", f_user},
-                                                     {"port", f_port},
-                                                     {"identities", f_identities},
-                                                     {"become", f_become},
-                                                     {"jump", f_jump}}};
-constexpr std::array<FieldName, 8> k_node_fields{{{"name", f_name},
-                                                  {"address", f_address},
-                                                  {"port", f_port},
-                                                  {"user", f_user},
-                                                  {"labels", f_labels},
-                                                  {"host_keys", f_host_keys},
-                                                  {"host_keys_scanned_at", f_scanned_at},
-                                                  {"jump", f_jump}}};
-
-template <std::size_t N>
-unsigned field_bit(const std::array<FieldName, N>& fields, std::string_view key) {
-    for (const FieldName& field : fields) {
-        if (field.name == key) {
-            return field.bit;
+    constexpr std::optional<Field> find(std::string_view key) const {
+        const auto found = std::find(names.begin(), names.end(), key);
+        if (found == names.end()) {
+            return std::nullopt;
         }
+        return static_cast<Field>(found - names.begin());
     }
-    return 0;
-}
+    constexpr std::string_view name(Field field) const {
+        return names[static_cast<std::size_t>(field)];
+    }
+};
 
-// The SAX handler: builds the Inventory as the parser walks, keeping only the node in hand.
-class CacheHandler {
+// The fields an object has shown so far, to refuse a repeat and find a missing one.
+template <typename Field> class SeenFields {
 public:
-    Inventory inventory;
-    std::string error;
-
-    bool null() { return value(Kind::null, nullptr, 0); }
-    bool boolean() { return value(Kind::boolean, nullptr, 0); }
-    // Out-of-range numbers arrive as -1 and floats as -2: every numeric field is a small
-    // positive integer, so the field checks reject both with their own message.
-    bool number(std::int64_t number) {
-        return value(Kind::number, nullptr,
-                     number > 0xFFFFFFFF ? -1 : std::max<std::int64_t>(number, -1));
+    /// False when `field` was already there.
+    bool insert(Field field) {
+        const unsigned bit = 1U << static_cast<unsigned>(field);
+        const bool fresh = (m_bits & bit) == 0;
+        m_bits |= bit;
+        return fresh;
     }
-    bool floating() { return value(Kind::number, nullptr, -2); }
-    bool string(std::string& text) { return value(Kind::string, &text, 0); }
-    bool start_object() { return value(Kind::object, nullptr, 0); }
-    bool start_array() { return value(Kind::array, nullptr, 0); }
-
-    bool key(std::string& name) {
-        switch (m_at) {
-        case At::top:
-            return enter_field(k_top_fields, name, m_top_seen, At::top_value, "");
-        case At::defaults:
-            return enter_field(k_default_fields, name, m_defaults_seen, At::defaults_value,
-                               "defaults: ");
-        case At::node:
-            return enter_field(k_node_fields, name, m_node_seen, At::node_value, node_label());
-        case At::labels:
-            m_label_key = name;
-            m_at = At::label_value;
-            return true;
-        default:
-            return fail("unexpected key '" + name + "'");
-        }
-    }
-
-    bool end_object() {
-        switch (m_at) {
-        case At::top:
-            return finish_top();
-        case At::defaults:
-            m_at = At::top;
-            return true;
-        case At::node:
-            return finish_node();
-        case At::labels:
-            return finish_labels();
-        default:
-            return fail("unexpected '}'");
-        }
-    }
-
-    bool end_array() {
-        switch (m_at) {
-        case At::identities:
-            m_at = At::defaults;
-            return true;
-        case At::nodes:
-            m_at = At::top;
-            return true;
-        case At::host_keys:
-            m_at = At::node;
-            return true;
-        default:
-            return fail("unexpected ']'");
-        }
+    bool contains(Field field) const {
+        return (m_bits & (1U << static_cast<unsigned>(field))) != 0;
     }
 
 private:
-    bool fail(std::string message) {
-        if (error.empty()) {
-            error = std::move(message);
-        }
-        return false;
+    unsigned m_bits = 0;
+};
+
+enum class TopField { schema_version, cluster, captured_at, source, defaults, nodes };
+constexpr FieldTable<TopField, 6> k_top_fields{
+    {"schema_version", "cluster", "captured_at", "source", "defaults", "nodes"}};
+// In the order a missing one is reported.
+constexpr std::array k_required_top_fields{TopField::schema_version, TopField::cluster,
+                                           TopField::captured_at, TopField::nodes};
+
+enum class DefaultsField { user, port, identities, become, jump };
+constexpr FieldTable<DefaultsField, 5> k_defaults_fields{
+    {"user", "port", "identities", "become", "jump"}};
+
+enum class NodeField { name, address, port, user, labels, host_keys, host_keys_scanned_at, jump };
+constexpr FieldTable<NodeField, 8> k_node_fields{
+    {"name", "address", "port", "user", "labels", "host_keys", "host_keys_scanned_at", "jump"}};
+
+// Each table lists its enum's fields in the enum's order; a field inserted into one but not the
+// other shifts the last one and breaks these.
+static_assert(k_top_fields.name(TopField::nodes) == "nodes");
+static_assert(k_defaults_fields.name(DefaultsField::jump) == "jump");
+static_assert(k_node_fields.name(NodeField::jump) == "jump");
+
+const std::string k_top_where;
+const std::string k_defaults_where = "defaults: ";
+
+class CacheReader {
+public:
+    CacheReader(JsonPullReader& reader, std::size_t expected_nodes) : m_reader(reader) {
+        m_inventory.nodes.reserve(expected_nodes);
     }
 
-    // How errors name the node in hand; rebuilt once per node, not per field.
-    const std::string& node_label() const { return m_where; }
+    tl::expected<Inventory, std::string> read() {
+        if (!read_document()) {
+            return tl::unexpected(std::move(m_error));
+        }
+        return std::move(m_inventory);
+    }
 
-    template <std::size_t N>
-    bool enter_field(const std::array<FieldName, N>& fields, const std::string& name,
-                     unsigned& seen, At next, const std::string& where) {
-        const unsigned bit = field_bit(fields, name);
-        if (bit == 0) {
-            return fail(where + "unknown field '" + name + "'");
+private:
+    // The first failure wins: a reader error, or the rule broken by the value in hand.
+    bool fail(std::string message) {
+        if (m_error.empty()) {
+            m_error = std::move(message);
         }
-        if ((seen & bit) != 0) {
-            return fail(where + "field '" + name + "' appears twice");
-        }
-        seen |= bit;
-        m_field = static_cast<Field>(bit);
-        m_at = next;
-        return true;
+        return false;
     }
 
     bool wrong_type(const std::string& where, std::string_view field, std::string_view wanted) {
         return fail(where + "field '" + std::string(field) + "' must be " + std::string(wanted));
     }
 
-    static std::string_view field_name(Field field) {
-        for (const auto& list :
-             {std::span<const FieldName>(k_top_fields), std::span<const FieldName>(k_node_fields),
-              std::span<const FieldName>(k_default_fields)}) {
-            for (const FieldName& entry : list) {
-                if (entry.bit == field) {
-                    return entry.name;
-                }
-            }
+    // The next event; a reader error is recorded here, so callers only see Event::error.
+    Event next() {
+        const Event event = m_reader.next();
+        if (event == Event::error) {
+            fail(m_reader.error());
         }
-        return "?";
+        return event;
     }
 
-    bool read_port(Kind kind, std::int64_t number, const std::string& where, std::uint16_t& port) {
-        if (kind != Kind::number || number < 1 || number > 65535) {
-            return wrong_type(where, "port", "an integer from 1 to 65535");
+    // Every numeric field is a whole number from 1 to 2^32-1; anything else (a fraction, a
+    // negative, a larger number) is refused by the field with its own message.
+    std::optional<std::uint32_t> small_positive(Event event) const {
+        if (event != Event::integer || m_reader.integer() < 1 || m_reader.integer() > 0xFFFFFFFF) {
+            return std::nullopt;
         }
-        port = static_cast<std::uint16_t>(number);
+        return static_cast<std::uint32_t>(m_reader.integer());
+    }
+
+    // The members of an object whose '{' was just read: unknown and repeated keys are refused
+    // with `where` in front (a reference: a node's changes once its name is known), and each
+    // field's value is left to `read_field`.
+    template <typename Field, std::size_t N, typename ReadField>
+    bool read_members(const FieldTable<Field, N>& table, const std::string& where,
+                      SeenFields<Field>& seen, ReadField read_field) {
+        while (true) {
+            const Event event = next();
+            if (event == Event::end_object) {
+                return true;
+            }
+            if (event != Event::key) {
+                return fail("malformed object"); // the reader reported why
+            }
+            const std::string& key = m_reader.text();
+            const std::optional<Field> field = table.find(key);
+            if (!field) {
+                return fail(where + "unknown field '" + key + "'");
+            }
+            if (!seen.insert(*field)) {
+                return fail(where + "field '" + key + "' appears twice");
+            }
+            if (!read_field(*field)) {
+                return false;
+            }
+        }
+    }
+
+    bool read_document() {
+        if (next() != Event::begin_object) {
+            return fail("the inventory must be a JSON object");
+        }
+        SeenFields<TopField> seen;
+        if (!read_members(k_top_fields, k_top_where, seen,
+                          [this](TopField field) { return read_top_field(field); })) {
+            return false;
+        }
+        for (const TopField field : k_required_top_fields) {
+            if (!seen.contains(field)) {
+                return fail("missing field '" + std::string(k_top_fields.name(field)) + "'");
+            }
+        }
+        return next() == Event::end || fail("malformed document"); // the reader reported why
+    }
+
+    bool read_top_field(TopField field) {
+        const Event event = next();
+        const std::string_view name = k_top_fields.name(field);
+        switch (field) {
+        case TopField::schema_version: {
+            const auto version = small_positive(event);
+            if (!version) {
+                return wrong_type(k_top_where, name, "a positive integer");
+            }
+            if (*version != k_schema_version) {
+                return fail("schema_version " + std::to_string(*version) +
+                            " was written by a newer breakglass; this one reads " +
+                            std::to_string(k_schema_version));
+            }
+            return true;
+        }
+        case TopField::cluster: {
+            std::string& cluster = m_reader.text();
+            if (event != Event::string || cluster.empty()) {
+                return wrong_type(k_top_where, name, "a non-empty string");
+            }
+            if (base::escape_terminal_line(cluster) != cluster) {
+                return fail("cluster '" + base::escape_terminal_line(cluster) +
+                            "' contains a control character");
+            }
+            m_inventory.cluster = std::move(cluster);
+            return true;
+        }
+        case TopField::captured_at: {
+            std::optional<TimePoint> time;
+            if (event == Event::null) {
+                return wrong_type(k_top_where, name, "an RFC 3339 time");
+            }
+            if (!read_time(event, k_top_where, name, time)) {
+                return false;
+            }
+            m_inventory.captured_at = *time;
+            return true;
+        }
+        case TopField::source:
+            if (event != Event::string) {
+                return wrong_type(k_top_where, name, "a string");
+            }
+            m_inventory.source = std::move(m_reader.text());
+            return true;
+        case TopField::defaults:
+            if (event != Event::begin_object) {
+                return wrong_type(k_top_where, name, "an object");
+            }
+            return read_defaults();
+        case TopField::nodes:
+            if (event != Event::begin_array) {
+                return wrong_type(k_top_where, name, "an array");
+            }
+            return read_nodes();
+        }
+        return fail("unexpected field");
+    }
+
+    bool read_defaults() {
+        SeenFields<DefaultsField> seen;
+        return read_members(k_defaults_fields, k_defaults_where, seen,
+                            [this](DefaultsField field) { return read_defaults_field(field); });
+    }
+
+    bool read_defaults_field(DefaultsField field) {
+        Defaults& defaults = m_inventory.defaults;
+        const Event event = next();
+        const std::string_view name = k_defaults_fields.name(field);
+        switch (field) {
+        case DefaultsField::user:
+            return read_optional_text(event, k_defaults_where, name, defaults.user);
+        case DefaultsField::port:
+            return read_port(event, k_defaults_where, defaults.port);
+        case DefaultsField::identities:
+            return read_strings(event, k_defaults_where, name, "an array of paths",
+                                [&defaults](std::string& path) {
+                                    defaults.identities.push_back(std::move(path));
+                                    return true;
+                                });
+        case DefaultsField::become:
+            return read_optional_text(event, k_defaults_where, name, defaults.become);
+        case DefaultsField::jump:
+            return read_optional_text(event, k_defaults_where, name, defaults.jump);
+        }
+        return fail("unexpected field");
+    }
+
+    bool read_nodes() {
+        while (true) {
+            const Event event = next();
+            if (event == Event::end_array) {
+                return true;
+            }
+            if (event != Event::begin_object) {
+                return fail("nodes[" + std::to_string(m_inventory.nodes.size()) +
+                            "] must be an object");
+            }
+            if (!read_node()) {
+                return false;
+            }
+        }
+    }
+
+    // One node, its '{' just read. Errors name it by position until its name is known.
+    bool read_node() {
+        Node node;
+        m_where = "nodes[" + std::to_string(m_inventory.nodes.size()) + "]: ";
+        m_labels.start_node();
+        SeenFields<NodeField> seen;
+        if (!read_members(k_node_fields, m_where, seen, [this, &node](NodeField field) {
+                return read_node_field(field, node);
+            })) {
+            return false;
+        }
+        if (!seen.contains(NodeField::name)) {
+            return fail(m_where + "has no name");
+        }
+        if (!seen.contains(NodeField::address)) {
+            return fail(m_where + "has no address");
+        }
+        m_inventory.nodes.push_back(std::move(node));
         return true;
     }
 
-    bool read_time(Kind kind, const std::string* text, const std::string& where,
-                   std::optional<TimePoint>& time) {
-        if (kind == Kind::null) {
-            time.reset();
+    bool read_node_field(NodeField field, Node& node) {
+        const Event event = next();
+        const std::string_view name = k_node_fields.name(field);
+        std::string& text = m_reader.text();
+        switch (field) {
+        case NodeField::name:
+            if (event != Event::string || text.empty()) {
+                return wrong_type(m_where, name, "a non-empty string");
+            }
+            if (auto problem = node_name_problem(text)) {
+                return fail(m_where + *problem);
+            }
+            node.name = std::move(text);
+            m_where = "node '" + node.name + "': ";
+            return true;
+        case NodeField::address:
+            if (event != Event::string || !is_ip_literal(text)) {
+                return fail(m_where + "address " +
+                            (event == Event::string ? "'" + text + "'" : std::string("value")) +
+                            " is not an IP address (names are resolved at import, never during "
+                            "a run)");
+            }
+            node.address = std::move(text);
+            return true;
+        case NodeField::port: {
+            std::uint16_t port = 0;
+            if (!read_port(event, m_where, port)) {
+                return false;
+            }
+            node.port = port;
             return true;
         }
-        if (kind != Kind::string) {
-            return wrong_type(where, field_name(m_field), "an RFC 3339 time");
+        case NodeField::user:
+            return read_optional_text(event, m_where, name, node.user);
+        case NodeField::labels:
+            if (event != Event::begin_object) {
+                return wrong_type(m_where, name, "an object of strings");
+            }
+            return read_labels(node);
+        case NodeField::host_keys:
+            return read_strings(event, m_where, name, "an array of OpenSSH public keys",
+                                [this, &node](const std::string& written) {
+                                    auto key = check_host_key(written);
+                                    if (!key) {
+                                        return fail(m_where + key.error());
+                                    }
+                                    node.host_keys.push_back(std::move(*key));
+                                    return true;
+                                });
+        case NodeField::host_keys_scanned_at:
+            if (event == Event::null) {
+                node.host_keys_scanned_at.reset();
+                return true;
+            }
+            return read_time(event, m_where, name, node.host_keys_scanned_at);
+        case NodeField::jump:
+            return read_optional_text(event, m_where, name, node.jump);
         }
-        auto parsed = parse_rfc3339(*text);
+        return fail("unexpected field");
+    }
+
+    // A node's labels, their '{' just read; keys are free, values strings.
+    bool read_labels(Node& node) {
+        while (true) {
+            const Event event = next();
+            if (event == Event::end_object) {
+                break;
+            }
+            if (event != Event::key) {
+                return fail("malformed object"); // the reader reported why
+            }
+            m_label_key = m_reader.text(); // the value's event overwrites the reader's text
+            if (next() != Event::string) {
+                return fail(m_where + "label '" + m_label_key + "' must have a string value");
+            }
+            if (auto added = m_labels.add(m_label_key, m_reader.text()); !added) {
+                return fail(m_where + added.error());
+            }
+        }
+        auto labels = m_labels.finish();
+        if (!labels) {
+            return fail(m_where + labels.error());
+        }
+        node.labels = std::move(*labels);
+        return true;
+    }
+
+    // An array of strings, each handed to `take`; anything else is `wanted`'s type error.
+    template <typename Take>
+    bool read_strings(Event event, const std::string& where, std::string_view name,
+                      std::string_view wanted, Take take) {
+        if (event != Event::begin_array) {
+            return wrong_type(where, name, wanted);
+        }
+        while (true) {
+            const Event item = next();
+            if (item == Event::end_array) {
+                return true;
+            }
+            if (item != Event::string) {
+                return wrong_type(where, name, wanted);
+            }
+            if (!take(m_reader.text())) {
+                return false;
+            }
+        }
+    }
+
+    bool read_port(Event event, const std::string& where, std::uint16_t& port) {
+        const auto number = small_positive(event);
+        if (!number || *number > 65535) {
+            return wrong_type(where, "port", "an integer from 1 to 65535");
+        }
+        port = static_cast<std::uint16_t>(*number);
+        return true;
+    }
+
+    bool read_time(Event event, const std::string& where, std::string_view name,
+                   std::optional<TimePoint>& time) {
+        if (event != Event::string) {
+            return wrong_type(where, name, "an RFC 3339 time");
+        }
+        auto parsed = parse_rfc3339(m_reader.text());
         if (!parsed) {
-            return fail(where + std::string(field_name(m_field)) + ": " + parsed.error());
+            return fail(where + std::string(name) + ": " + parsed.error());
         }
         time = *parsed;
         return true;
     }
 
-    bool value(Kind kind, std::string* text, std::int64_t number) {
-        switch (m_at) {
-        case At::start:
-            if (kind != Kind::object) {
-                return fail("the inventory must be a JSON object");
-            }
-            m_at = At::top;
-            return true;
-        case At::top_value:
-            m_at = At::top;
-            return top_value(kind, text, number);
-        case At::defaults_value:
-            m_at = At::defaults;
-            return defaults_value(kind, text, number);
-        case At::identities:
-            if (kind != Kind::string) {
-                return wrong_type("defaults: ", "identities", "an array of paths");
-            }
-            inventory.defaults.identities.push_back(*text);
-            return true;
-        case At::nodes:
-            if (kind != Kind::object) {
-                return fail("nodes[" + std::to_string(inventory.nodes.size()) +
-                            "] must be an object");
-            }
-            m_node = Node{};
-            m_node_seen = 0;
-            m_where = "nodes[" + std::to_string(inventory.nodes.size()) + "]: ";
-            m_labels.start_node();
-            m_at = At::node;
-            return true;
-        case At::node_value:
-            m_at = At::node;
-            return node_value(kind, text, number);
-        case At::label_value:
-            m_at = At::labels;
-            return label_value(kind, text);
-        case At::host_keys: {
-            if (kind != Kind::string) {
-                return wrong_type(node_label(), "host_keys", "an array of OpenSSH public keys");
-            }
-            auto key = check_host_key(*text);
-            if (!key) {
-                return fail(node_label() + key.error());
-            }
-            m_node.host_keys.push_back(std::move(*key));
-            return true;
-        }
-        default:
-            return fail("unexpected value");
-        }
-    }
-
-    bool top_value(Kind kind, std::string* text, std::int64_t number) {
-        switch (m_field) {
-        case f_schema_version:
-            if (kind != Kind::number || number < 1) {
-                return wrong_type("", "schema_version", "a positive integer");
-            }
-            if (number != k_schema_version) {
-                return fail("schema_version " + std::to_string(number) +
-                            " was written by a newer breakglass; this one reads " +
-                            std::to_string(k_schema_version));
-            }
-            return true;
-        case f_cluster:
-            if (kind != Kind::string || text->empty()) {
-                return wrong_type("", "cluster", "a non-empty string");
-            }
-            if (base::escape_terminal_line(*text) != *text) {
-                return fail("cluster '" + base::escape_terminal_line(*text) +
-                            "' contains a control character");
-            }
-            inventory.cluster = std::move(*text);
-            return true;
-        case f_captured_at: {
-            std::optional<TimePoint> time;
-            if (kind == Kind::null) {
-                return wrong_type("", "captured_at", "an RFC 3339 time");
-            }
-            if (!read_time(kind, text, "", time)) {
-                return false;
-            }
-            inventory.captured_at = *time;
-            return true;
-        }
-        case f_source:
-            if (kind != Kind::string) {
-                return wrong_type("", "source", "a string");
-            }
-            inventory.source = std::move(*text);
-            return true;
-        case f_defaults:
-            if (kind != Kind::object) {
-                return wrong_type("", "defaults", "an object");
-            }
-            m_at = At::defaults;
-            return true;
-        case f_nodes:
-            if (kind != Kind::array) {
-                return wrong_type("", "nodes", "an array");
-            }
-            m_at = At::nodes;
-            return true;
-        default:
-            return fail("unexpected field");
-        }
-    }
-
     // Optional strings: null and "" both mean "not set".
-    bool optional_text(Kind kind, std::string* text, const std::string& where, std::string& out) {
-        if (kind == Kind::null) {
+    bool read_optional_text(Event event, const std::string& where, std::string_view name,
+                            std::string& out) {
+        if (event == Event::null) {
             out.clear();
             return true;
         }
-        if (kind != Kind::string) {
-            return wrong_type(where, field_name(m_field), "a string or null");
+        if (event != Event::string) {
+            return wrong_type(where, name, "a string or null");
         }
-        out = std::move(*text);
+        out = std::move(m_reader.text());
         return true;
     }
 
-    bool defaults_value(Kind kind, std::string* text, std::int64_t number) {
-        Defaults& defaults = inventory.defaults;
-        const std::string where = "defaults: ";
-        switch (m_field) {
-        case f_user:
-            return optional_text(kind, text, where, defaults.user);
-        case f_port:
-            return read_port(kind, number, where, defaults.port);
-        case f_identities:
-            if (kind != Kind::array) {
-                return wrong_type(where, "identities", "an array of paths");
-            }
-            m_at = At::identities;
-            return true;
-        case f_become:
-            return optional_text(kind, text, where, defaults.become);
-        case f_jump:
-            return optional_text(kind, text, where, defaults.jump);
-        default:
-            return fail("unexpected field");
-        }
-    }
-
-    bool node_value(Kind kind, std::string* text, std::int64_t number) {
-        const std::string& where = node_label();
-        switch (m_field) {
-        case f_name:
-            if (kind != Kind::string || text->empty()) {
-                return wrong_type(where, "name", "a non-empty string");
-            }
-            if (auto problem = node_name_problem(*text)) {
-                return fail(where + *problem);
-            }
-            m_node.name = std::move(*text);
-            m_where = "node '" + m_node.name + "': ";
-            return true;
-        case f_address:
-            if (kind != Kind::string || !is_ip_literal(*text)) {
-                return fail(where + "address " +
-                            (kind == Kind::string ? "'" + *text + "'" : std::string("value")) +
-                            " is not an IP address (names are resolved at import, never during "
-                            "a run)");
-            }
-            m_node.address = std::move(*text);
-            return true;
-        case f_port: {
-            std::uint16_t port = 0;
-            if (!read_port(kind, number, where, port)) {
-                return false;
-            }
-            m_node.port = port;
-            return true;
-        }
-        case f_user:
-            return optional_text(kind, text, where, m_node.user);
-        case f_labels:
-            if (kind != Kind::object) {
-                return wrong_type(where, "labels", "an object of strings");
-            }
-            m_at = At::labels;
-            return true;
-        case f_host_keys:
-            if (kind != Kind::array) {
-                return wrong_type(where, "host_keys", "an array of OpenSSH public keys");
-            }
-            m_at = At::host_keys;
-            return true;
-        case f_scanned_at:
-            return read_time(kind, text, where, m_node.host_keys_scanned_at);
-        case f_jump:
-            return optional_text(kind, text, where, m_node.jump);
-        default:
-            return fail("unexpected field");
-        }
-    }
-
-    bool label_value(Kind kind, const std::string* text) {
-        if (kind != Kind::string) {
-            return fail(node_label() + "label '" + m_label_key + "' must have a string value");
-        }
-        if (auto added = m_labels.add(m_label_key, *text); !added) {
-            return fail(node_label() + added.error());
-        }
-        return true;
-    }
-
-    bool finish_labels() {
-        auto labels = m_labels.finish();
-        if (!labels) {
-            return fail(node_label() + labels.error());
-        }
-        m_node.labels = std::move(*labels);
-        m_at = At::node;
-        return true;
-    }
-
-    bool finish_node() {
-        if ((m_node_seen & f_name) == 0) {
-            return fail(node_label() + "has no name");
-        }
-        if ((m_node_seen & f_address) == 0) {
-            return fail(node_label() + "has no address");
-        }
-        inventory.nodes.push_back(std::move(m_node));
-        m_at = At::nodes;
-        return true;
-    }
-
-    bool finish_top() {
-        for (const FieldName& field :
-             {k_top_fields[0], k_top_fields[1], k_top_fields[2], k_top_fields[5]}) {
-            if ((m_top_seen & field.bit) == 0) {
-                return fail("missing field '" + std::string(field.name) + "'");
-            }
-        }
-        m_at = At::done;
-        return true;
-    }
-
-    At m_at = At::start;
-    Field m_field = f_schema_version;
-    unsigned m_top_seen = 0;
-    unsigned m_defaults_seen = 0;
-    unsigned m_node_seen = 0;
-    Node m_node;
-    std::string m_label_key;
-    LabelInterner m_labels{inventory};
-    std::string m_where;
+    JsonPullReader& m_reader;
+    Inventory m_inventory;
+    LabelInterner m_labels{m_inventory};
+    std::string m_where;     // how errors name the node in hand
+    std::string m_label_key; // reused: most keys fit its capacity after the first node
+    std::string m_error;
 };
 
 } // namespace
 
-// Feeds the pull reader's events to the handler until the document ends or either one fails.
 tl::expected<Inventory, std::string> read_cache(JsonPullReader& reader,
                                                 std::size_t expected_nodes) {
-    using Event = JsonPullReader::Event;
-    CacheHandler handler;
-    handler.inventory.nodes.reserve(expected_nodes);
-    bool ok = true;
-    while (ok) {
-        switch (reader.next()) {
-        case Event::begin_object:
-            ok = handler.start_object();
-            break;
-        case Event::end_object:
-            ok = handler.end_object();
-            break;
-        case Event::begin_array:
-            ok = handler.start_array();
-            break;
-        case Event::end_array:
-            ok = handler.end_array();
-            break;
-        case Event::key:
-            ok = handler.key(reader.text());
-            break;
-        case Event::string:
-            ok = handler.string(reader.text());
-            break;
-        case Event::integer:
-            ok = handler.number(reader.integer());
-            break;
-        case Event::floating:
-            ok = handler.floating();
-            break;
-        case Event::boolean:
-            ok = handler.boolean();
-            break;
-        case Event::null:
-            ok = handler.null();
-            break;
-        case Event::error:
-            return tl::unexpected(reader.error());
-        case Event::end:
-            return std::move(handler.inventory);
-        }
-    }
-    return tl::unexpected(handler.error);
+    return CacheReader(reader, expected_nodes).read();
 }
 
 } // namespace breakglass::inventory
