@@ -11,7 +11,9 @@ namespace breakglass::rollout {
 namespace {
 
 // Whether `value` is no looser than `baseline`, one rule per limit.
-bool fewer_or_equal(std::int64_t value, std::int64_t baseline) { return value <= baseline; }
+bool fewer_or_equal(std::int64_t value, std::int64_t baseline) {
+    return value <= baseline;
+}
 
 bool rate_no_looser(std::int64_t value, std::int64_t baseline) {
     if (baseline == 0) {
@@ -42,11 +44,21 @@ bool longer_or_equal(std::chrono::milliseconds value, std::chrono::milliseconds 
     return value >= baseline;
 }
 
-std::string text_of(std::int64_t value) { return std::to_string(value); }
-std::string text_of(std::uint64_t value) { return std::to_string(value); }
-std::string text_of(const WaveSchedule& value) { return to_text(value); }
-std::string text_of(const FailureLimit& value) { return to_text(value); }
-std::string text_of(std::chrono::milliseconds value) { return to_text(value); }
+std::string text_of(std::int64_t value) {
+    return std::to_string(value);
+}
+std::string text_of(std::uint64_t value) {
+    return std::to_string(value);
+}
+std::string text_of(const WaveSchedule& value) {
+    return to_text(value);
+}
+std::string text_of(const FailureLimit& value) {
+    return to_text(value);
+}
+std::string text_of(std::chrono::milliseconds value) {
+    return to_text(value);
+}
 
 std::string flag_for(std::string_view key) {
     std::string flag = "--";
@@ -153,8 +165,7 @@ tl::expected<RolloutLimits, LoosenRefusal> resolve_limits(const RolloutLimitInpu
         take(refusal, limits.rate, "rate", inputs.rate, rate_no_looser) &&
         take(refusal, limits.canary, "canary", inputs.canary, canary_no_looser) &&
         take(refusal, limits.waves, "waves", inputs.waves, waves_no_looser) &&
-        take(refusal, limits.max_failures, "max_failures", inputs.max_failures,
-             budget_no_looser) &&
+        take(refusal, limits.max_failures, "max_failures", inputs.max_failures, budget_no_looser) &&
         take(refusal, limits.pause, "pause", inputs.pause, longer_or_equal);
     if (!accepted) {
         return tl::unexpected(std::move(*refusal));

@@ -26,8 +26,8 @@ tl::expected<std::uint64_t, InputError> parse_count(std::string_view text, std::
     }
     for (char c : text) {
         if (c < '0' || c > '9') {
-            return refuse(InputError::Kind::syntax, std::string(what) + " " + quoted(text) +
-                                                        " is not a whole number");
+            return refuse(InputError::Kind::syntax,
+                          std::string(what) + " " + quoted(text) + " is not a whole number");
         }
     }
     if (text.size() > 1 && text.front() == '0') {
@@ -45,8 +45,8 @@ tl::expected<std::uint64_t, InputError> parse_count(std::string_view text, std::
         value = value * 10 + digit;
     }
     if (overflow || value > most) {
-        return refuse(InputError::Kind::out_of_range, std::string(what) + " " + quoted(text) +
-                                                          " is above " + std::to_string(most));
+        return refuse(InputError::Kind::out_of_range,
+                      std::string(what) + " " + quoted(text) + " is above " + std::to_string(most));
     }
     return value;
 }
@@ -64,8 +64,8 @@ tl::expected<unsigned, InputError> parse_percent(std::string_view text, std::str
     auto number = parse_count(text.substr(0, text.size() - 1), what, 100);
     if (!number) {
         if (number.error().kind == InputError::Kind::empty) {
-            return refuse(InputError::Kind::syntax, std::string(what) + " " + quoted(text) +
-                                                        " has no number before the %");
+            return refuse(InputError::Kind::syntax,
+                          std::string(what) + " " + quoted(text) + " has no number before the %");
         }
         number.error().message += " (a percentage is " + std::to_string(least) + " to 100)";
         return tl::unexpected(number.error());
@@ -80,7 +80,9 @@ tl::expected<unsigned, InputError> parse_percent(std::string_view text, std::str
 
 } // namespace
 
-WaveSchedule default_wave_schedule() { return WaveSchedule{{5, 25, 100}}; }
+WaveSchedule default_wave_schedule() {
+    return WaveSchedule{{5, 25, 100}};
+}
 
 tl::expected<std::uint64_t, InputError> parse_canary(std::string_view text) {
     return parse_count(text, "--canary", k_max_count);
@@ -94,11 +96,10 @@ tl::expected<WaveSchedule, InputError> parse_waves(std::string_view text) {
     std::size_t start = 0;
     while (true) {
         const std::size_t comma = text.find(',', start);
-        const std::string_view element =
-            text.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                : comma - start);
-        const std::string what = "wave " + std::to_string(schedule.percents.size() + 1) +
-                                 " of --waves " + quoted(text);
+        const std::string_view element = text.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        const std::string what =
+            "--waves " + quoted(text) + ": wave " + std::to_string(schedule.percents.size() + 1);
         auto percent = parse_percent(element, what, 1);
         if (!percent) {
             return tl::unexpected(percent.error());
