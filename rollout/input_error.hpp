@@ -6,7 +6,8 @@ namespace breakglass::rollout {
 
 /// Why a rollout text (`--waves`, `--canary`, `--max-failures`, `--seed`, or the same value from
 /// a playbook, config file or environment) was refused. Responders act on the kind; the message
-/// is one line that quotes the offending text and says what is accepted.
+/// is one line that quotes the offending text (terminal-safe) and says what is accepted. It does
+/// not say where the text came from: the caller prefixes that ("--waves: ...").
 struct InputError {
     enum class Kind {
         empty,          // nothing given, or an empty element between commas
