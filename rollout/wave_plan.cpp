@@ -38,7 +38,7 @@ bool earlier(const Slot& a, const Slot& b) {
 
 std::vector<StageSize> stage_sizes(std::size_t total, const WaveSettings& settings) {
     std::vector<StageSize> sizes;
-    std::size_t planned = static_cast<std::size_t>(std::min<std::uint64_t>(settings.canary, total));
+    auto planned = static_cast<std::size_t>(std::min<std::uint64_t>(settings.canary, total));
     if (planned > 0) {
         sizes.push_back({true, 0, planned});
     }

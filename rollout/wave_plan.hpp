@@ -41,17 +41,19 @@ struct WavePlan {
     std::vector<Wave> waves;
 };
 
+/// The size of one stage of a plan.
+struct StageSize {
+    bool canary = false;
+    unsigned percent = 0; // the schedule's cumulative percentage (0 for the canary)
+    std::size_t size = 0;
+};
+
 /// How many nodes each stage gets, canary first (when there is one): the canary is
 /// min(canary, total); wave i then reaches ceil(percent_i * total / 100) nodes in all, the
 /// canary included, so it adds that minus what earlier stages hold; a wave that adds nothing
 /// (its share is already covered) is dropped and its entry left out. Every stage kept has at
 /// least one node and the sizes add up to `total`. E.g. 100 nodes with the defaults: 1, 4, 20,
 /// 75; 7 nodes: 1, 1 (25% -> 2), 5 (5% -> 1 is dropped).
-struct StageSize {
-    bool canary = false;
-    unsigned percent = 0;
-    std::size_t size = 0;
-};
 std::vector<StageSize> stage_sizes(std::size_t total, const WaveSettings& settings);
 
 /// The order in which the nodes start, reproducible from `seed`: nodes are grouped by zone,
