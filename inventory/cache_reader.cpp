@@ -1,6 +1,7 @@
 // read_cache(): every per-field rule of the cache format, applied as the events stream by.
 #include "inventory/cache_reader.hpp"
 
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/label_interner.hpp"
@@ -217,7 +218,7 @@ private:
         if (kind != Kind::string) {
             return wrong_type(where, field_name(m_field), "an RFC 3339 time");
         }
-        auto parsed = parse_rfc3339(*text);
+        auto parsed = base::parse_rfc3339(*text);
         if (!parsed) {
             return fail(where + std::string(field_name(m_field)) + ": " + parsed.error());
         }

@@ -1,5 +1,6 @@
 #include "inventory/inventory_writer.hpp"
 
+#include "base/rfc3339.hpp"
 #include "inventory/cache_format.hpp"
 
 #include <cerrno>
@@ -39,7 +40,7 @@ Ordered node_json(const Inventory& inventory, const Node& node) {
     json["labels"] = std::move(labels);
     json["host_keys"] = node.host_keys;
     if (node.host_keys_scanned_at) {
-        json["host_keys_scanned_at"] = format_rfc3339(*node.host_keys_scanned_at);
+        json["host_keys_scanned_at"] = base::format_rfc3339(*node.host_keys_scanned_at);
     }
     if (!node.jump.empty()) {
         json["jump"] = node.jump;
@@ -99,7 +100,7 @@ void write_inventory(const Inventory& inventory, std::ostream& out) {
     defaults["jump"] = optional_text(inventory.defaults.jump);
     out << "{\n  \"schema_version\": " << k_schema_version << ",\n"
         << "  \"cluster\": " << Ordered(inventory.cluster).dump() << ",\n"
-        << "  \"captured_at\": \"" << format_rfc3339(inventory.captured_at) << "\",\n"
+        << "  \"captured_at\": \"" << base::format_rfc3339(inventory.captured_at) << "\",\n"
         << "  \"source\": " << Ordered(inventory.source).dump() << ",\n"
         << "  \"defaults\": " << defaults.dump() << ",\n"
         << "  \"nodes\": [";
