@@ -169,6 +169,17 @@ TEST(InventoryCacheFormat, StrictErrorsInTheHeader) {
     EXPECT_NE(error_of(R"({"schema_version": 1,)").find("parse error"), std::string::npos);
 }
 
+TEST(InventoryCacheFormat, TimesWithASpaceSeparatorAreRefused) {
+    // One RFC 3339 parser for the whole tool (base/rfc3339): the cache used to accept a space.
+    EXPECT_EQ(error_of(R"({"schema_version": 1, "captured_at": "2026-11-24 08:00:00Z"})"),
+              "captured_at: expected an RFC 3339 time such as 2026-11-24T08:00:00Z, got "
+              "'2026-11-24 08:00:00Z'");
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {},
+                                 "host_keys": [], "host_keys_scanned_at": "2026-11-24 08:30:00Z"})"))
+                  .find("expected an RFC 3339 time"),
+              std::string::npos);
+}
+
 TEST(InventoryCacheFormat, SavesAtomicallyAndLoadsFromDisk) {
     const auto dir =
         std::filesystem::temp_directory_path() / ("bg-inv-" + std::to_string(::getpid()));
