@@ -1,3 +1,4 @@
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
@@ -8,7 +9,6 @@
 #include "playbooks/bundle.hpp"
 #include "playbooks/playbook_checks.hpp"
 #include "playbooks/render.hpp"
-#include "base/rfc3339.hpp"
 
 #include <chrono>
 #include <filesystem>

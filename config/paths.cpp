@@ -117,8 +117,8 @@ tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path&
     const std::filesystem::path probe = dir / (".write-test." + std::to_string(getpid()));
     int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        return tl::unexpected(dir.string() + ": directory is not writable: " +
-                              base::errno_text(errno));
+        return tl::unexpected(dir.string() +
+                              ": directory is not writable: " + base::errno_text(errno));
     }
     ::close(fd);
     ::unlink(probe.c_str());

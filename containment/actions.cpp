@@ -10,16 +10,16 @@ constexpr std::array k_actions{
     ActionSpec{"status", "daemonset-status",
                "show the DaemonSet's pods and containers on each node (read-only)", false, false},
     ActionSpec{"freeze", "daemonset-freeze",
-               "pause its containers (cgroup freezer); the kubelet still sees them running",
-               false, false},
+               "pause its containers (cgroup freezer); the kubelet still sees them running", false,
+               false},
     ActionSpec{"thaw", "daemonset-thaw", "resume containers frozen by freeze", true, false},
     ActionSpec{"isolate", "daemonset-isolate",
                "drop its pods' egress inside their network namespaces", false, false},
     ActionSpec{"unisolate", "daemonset-unisolate", "remove the egress rules of isolate", true,
                false},
     ActionSpec{"stop", "daemonset-stop",
-               "SIGTERM, grace period, SIGKILL (needs --hold-kubelet or --accept-restart)",
-               false, true},
+               "SIGTERM, grace period, SIGKILL (needs --hold-kubelet or --accept-restart)", false,
+               true},
     ActionSpec{"remove", "daemonset-remove",
                "stop, then delete containers and sandboxes (needs --hold-kubelet or "
                "--accept-restart)",
@@ -27,11 +27,8 @@ constexpr std::array k_actions{
 };
 
 constexpr ActionSpec k_kubelet_release{
-    "release",
-    "kubelet-release",
-    "end a kubelet hold: cancel its automatic release, unmask and start the kubelet",
-    true,
-    false};
+    "release", "kubelet-release",
+    "end a kubelet hold: cancel its automatic release, unmask and start the kubelet", true, false};
 
 } // namespace
 

@@ -14,7 +14,7 @@ namespace breakglass::inventory {
 struct KnownHosts {
     struct Entry {
         std::string patterns; // comma-separated: "10.0.0.1,[10.0.0.1]:2222,*.corp,!bad.corp"
-        std::string key;                   // "TYPE BASE64"
+        std::string key;      // "TYPE BASE64"
     };
     std::vector<Entry> entries;
     std::vector<std::string> revoked_keys; // from @revoked lines: never pinned

@@ -1,8 +1,8 @@
 #include "playbooks/bundle.hpp"
 
 #include "base/json_duplicate_keys.hpp"
-#include "playbooks/playbook_format.hpp"
 #include "base/rfc3339.hpp"
+#include "playbooks/playbook_format.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -9,7 +9,8 @@ namespace breakglass::playbooks {
 tl::expected<void, std::string> check_validity(const Playbook& playbook,
                                                std::chrono::system_clock::time_point now) {
     if (now + k_clock_skew < playbook.issued_at) {
-        return tl::unexpected("not yet valid: issued_at " + base::format_rfc3339(playbook.issued_at) +
+        return tl::unexpected("not yet valid: issued_at " +
+                              base::format_rfc3339(playbook.issued_at) +
                               " is in the future (5 minutes of clock skew allowed)");
     }
     if (now - k_clock_skew >= playbook.expires) {

@@ -1,9 +1,9 @@
 #include "playbooks/playbook_format.hpp"
 
 #include "base/json_duplicate_keys.hpp"
+#include "base/rfc3339.hpp"
 #include "config/units.hpp"
 #include "playbooks/parameters.hpp"
-#include "base/rfc3339.hpp"
 #include "playbooks/shell_words.hpp"
 
 #include <algorithm>

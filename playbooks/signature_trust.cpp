@@ -59,9 +59,8 @@ verify_signature(std::string_view file, std::string_view signature_text,
         if (signer.key_blob != key->blob) {
             continue;
         }
-        if (query.principal &&
-            base::glob_match_list(signer.principals, *query.principal) !=
-                base::ListMatch::positive) {
+        if (query.principal && base::glob_match_list(signer.principals, *query.principal) !=
+                                   base::ListMatch::positive) {
             continue;
         }
         candidates.push_back(&signer);

@@ -14,7 +14,7 @@ namespace breakglass::transport {
 namespace {
 
 // Bytes held per direction before the pump stops reading: keeps memory per tunnel bounded.
-constexpr std::size_t k_buffer_limit = 256 * 1024;
+constexpr std::size_t k_buffer_limit = std::size_t{256} * 1024;
 
 } // namespace
 

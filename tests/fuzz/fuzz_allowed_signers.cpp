@@ -48,9 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
              *signer.valid_before <= *signer.valid_after)) {
             std::abort(); // the parser promised otherwise
         }
-        static_cast<void>(base::glob_match_list(signer.principals, "alice@example.com"));
+        static_cast<void>(
+            breakglass::base::glob_match_list(signer.principals, "alice@example.com"));
         if (signer.namespaces) {
-            static_cast<void>(base::glob_match_list(*signer.namespaces, k_playbook_namespace));
+            static_cast<void>(
+                breakglass::base::glob_match_list(*signer.namespaces, k_playbook_namespace));
         }
     }
     TrustQuery query;

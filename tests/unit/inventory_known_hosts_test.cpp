@@ -12,7 +12,7 @@ namespace {
 const std::string k_key_a =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpu0";
 const std::string k_key_b =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbBbB0";
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbbBbbBbbBbbBbbBbbBbbBbbBbbBbbBbbBbbBbbBbb0";
 
 } // namespace
 
