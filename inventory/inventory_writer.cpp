@@ -100,7 +100,7 @@ void write_inventory(const Inventory& inventory, std::ostream& out) {
     defaults["jump"] = optional_text(inventory.defaults.jump);
     out << "{\n  \"schema_version\": " << k_schema_version << ",\n"
         << "  \"cluster\": " << Ordered(inventory.cluster).dump() << ",\n"
-        << "  \"captured_at\": \"" << base::format_rfc3339(inventory.captured_at) << "\",\n"
+        << R"(  "captured_at": ")" << base::format_rfc3339(inventory.captured_at) << "\",\n"
         << "  \"source\": " << Ordered(inventory.source).dump() << ",\n"
         << "  \"defaults\": " << defaults.dump() << ",\n"
         << "  \"nodes\": [";
