@@ -35,30 +35,4 @@ ExitCode most_severe(ExitCode first, ExitCode second) {
     return severity(second) > severity(first) ? second : first;
 }
 
-std::string_view describe(ExitCode code) {
-    switch (code) {
-    case ExitCode::ok:
-        return "ok";
-    case ExitCode::nodes_failed:
-        return "some nodes failed";
-    case ExitCode::usage:
-        return "usage error";
-    case ExitCode::inventory:
-        return "inventory error";
-    case ExitCode::config_or_state:
-        return "config or state error";
-    case ExitCode::playbook_refused:
-        return "playbook refused";
-    case ExitCode::failure_budget_exceeded:
-        return "failure budget exceeded";
-    case ExitCode::drill_slo_missed:
-        return "drill SLO missed";
-    case ExitCode::confirmation_refused:
-        return "confirmation refused";
-    case ExitCode::interrupted:
-        return "interrupted";
-    }
-    return "unknown";
-}
-
 } // namespace breakglass::cli

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <string_view>
-
 namespace breakglass::cli {
 
 /// Every exit status breakglass returns; documented in man/breakglass.1 (EXIT STATUS).
@@ -22,8 +20,5 @@ enum class ExitCode : int {
 /// The code to exit with when several apply: usage > inventory/config > refused > confirmation
 /// refused > interrupted > budget > drill SLO > failed > ok. Between equals the first wins.
 ExitCode most_severe(ExitCode first, ExitCode second);
-
-/// "usage", "inventory", ... as the man page names them.
-std::string_view describe(ExitCode code);
 
 } // namespace breakglass::cli

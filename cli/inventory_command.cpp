@@ -1,3 +1,4 @@
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
@@ -40,7 +41,7 @@ inventory::TimePoint captured_time(const std::string& text) {
     if (text.empty()) {
         return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     }
-    auto parsed = inventory::parse_rfc3339(text);
+    auto parsed = base::parse_rfc3339(text);
     if (!parsed) {
         throw Failure(ExitCode::usage, "--captured-at: " + parsed.error());
     }
@@ -110,7 +111,7 @@ void run_import(const Context& context, const ImportFlags& flags) {
                  << " with pinned host keys) of cluster "
                  << base::escape_terminal_line(fleet.cluster) << " into "
                  << base::escape_terminal_line(out) << ", captured "
-                 << inventory::format_rfc3339(fleet.captured_at)
+                 << base::format_rfc3339(fleet.captured_at)
                  << (flags.sign_with.empty() ? ", unsigned" : ", signed into " + out + ".sig")
                  << '\n';
 }
@@ -162,7 +163,7 @@ nlohmann::json node_json(const inventory::Inventory& fleet, const inventory::Nod
             {"host_keys", node.host_keys},
             {"host_keys_scanned_at",
              node.host_keys_scanned_at
-                 ? nlohmann::json(inventory::format_rfc3339(*node.host_keys_scanned_at))
+                 ? nlohmann::json(base::format_rfc3339(*node.host_keys_scanned_at))
                  : nlohmann::json(nullptr)}};
 }
 
@@ -184,7 +185,7 @@ void run_list(const Context& context, const SelectionFlags& flags, const std::st
                                     {{"path", settings.text("inventory")},
                                      {"cluster", fleet.cluster},
                                      {"source", fleet.source},
-                                     {"captured_at", inventory::format_rfc3339(fleet.captured_at)},
+                                     {"captured_at", base::format_rfc3339(fleet.captured_at)},
                                      {"age_seconds", age.count()},
                                      {"node_count", fleet.nodes.size()}}},
                                    {"count", selected.indices.size()},

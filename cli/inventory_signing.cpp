@@ -1,11 +1,11 @@
 #include "cli/inventory_signing.hpp"
 
+#include "base/system_error.hpp"
 #include "cli/failure.hpp"
 #include "cli/playbook_load.hpp"
 #include "inventory/inventory_loader.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <optional>
@@ -28,7 +28,7 @@ constexpr std::uintmax_t k_max_text_bytes = 1U << 20U;
 std::pair<int, std::string> run_quietly(const std::vector<std::string>& argv) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        return {-1, std::string("pipe: ") + std::strerror(errno)};
+        return {-1, std::string("pipe: ") + base::errno_text(errno)};
     }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -54,7 +54,7 @@ std::pair<int, std::string> run_quietly(const std::vector<std::string>& argv) {
     }
     ::close(pipe_fds[0]);
     if (spawned != 0) {
-        return {-1, argv[0] + ": " + std::strerror(spawned)};
+        return {-1, argv[0] + ": " + base::errno_text(spawned)};
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

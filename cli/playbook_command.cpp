@@ -1,3 +1,4 @@
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
 #include "cli/failure.hpp"
@@ -8,7 +9,6 @@
 #include "playbooks/bundle.hpp"
 #include "playbooks/playbook_checks.hpp"
 #include "playbooks/render.hpp"
-#include "playbooks/rfc3339.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -83,8 +83,8 @@ void verify(const Context& context, const VerifyOptions& options) {
             {"allowed_signers_line", verified.allowed_signers_line},
             {"name", playbook.name},
             {"version", playbook.version},
-            {"issued_at", playbooks::format_rfc3339(playbook.issued_at)},
-            {"expires", playbooks::format_rfc3339(playbook.expires)},
+            {"issued_at", base::format_rfc3339(playbook.issued_at)},
+            {"expires", base::format_rfc3339(playbook.expires)},
             {"clusters", playbook.clusters},
             {"inventory_cluster", cluster ? nlohmann::json(*cluster) : nlohmann::json()}};
         *context.out << document.dump(2) << '\n';
@@ -101,8 +101,8 @@ void verify(const Context& context, const VerifyOptions& options) {
                  << ':' << verified.allowed_signers_line << '\n'
                  << "playbook:    " << base::escape_terminal_line(playbook.name) << " version "
                  << playbook.version << '\n'
-                 << "valid:       " << playbooks::format_rfc3339(playbook.issued_at) << " to "
-                 << playbooks::format_rfc3339(playbook.expires) << '\n'
+                 << "valid:       " << base::format_rfc3339(playbook.issued_at) << " to "
+                 << base::format_rfc3339(playbook.expires) << '\n'
                  << "scope:       "
                  << (cluster
                          ? "inventory cluster " + base::escape_terminal_line(*cluster) + " in scope"
@@ -140,7 +140,7 @@ void bundle(const Context& context, const BundleOptions& options) {
     stamp.clusters = options.clusters;
     stamp.issued_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     if (!options.issued_at.empty()) {
-        auto issued_at = playbooks::parse_rfc3339(options.issued_at);
+        auto issued_at = base::parse_rfc3339(options.issued_at);
         if (!issued_at) {
             throw Failure(ExitCode::usage, "playbook bundle: --issued-at '" + options.issued_at +
                                                "' is not an RFC 3339 time");

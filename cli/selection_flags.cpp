@@ -1,5 +1,6 @@
 #include "cli/selection_flags.hpp"
 
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/inventory_signing.hpp"
@@ -67,7 +68,7 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
     if (context.verbosity >= 0) {
         *context.err << "inventory: " << base::escape_terminal_line(fleet.inventory.cluster) << " ("
                      << fleet.inventory.nodes.size() << " nodes), captured "
-                     << inventory::format_rfc3339(fleet.inventory.captured_at) << ", "
+                     << base::format_rfc3339(fleet.inventory.captured_at) << ", "
                      << (staleness.age.count() < 0 ? age : age + " ago")
                      << (staleness.level == inventory::Staleness::Level::fresh ? "" : " (STALE)")
                      << (fleet.signature.state == policy::InventorySignature::State::verified

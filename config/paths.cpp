@@ -1,5 +1,7 @@
 #include "config/paths.hpp"
 
+#include "base/system_error.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -66,10 +68,6 @@ namespace breakglass::config {
 
 namespace {
 
-std::string system_reason(int error) {
-    return std::error_code(error, std::generic_category()).message();
-}
-
 // mkdir -p with mode 0700 for every directory it makes (create_directories would use the
 // umask's mode); existing components are left as they are.
 tl::expected<void, std::string> make_private_dirs(const std::filesystem::path& dir) {
@@ -78,7 +76,7 @@ tl::expected<void, std::string> make_private_dirs(const std::filesystem::path& d
         prefix /= part;
         if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
             return tl::unexpected(dir.string() +
-                                  ": cannot create directory: " + system_reason(errno));
+                                  ": cannot create directory: " + base::errno_text(errno));
         }
     }
     return {};
@@ -98,7 +96,7 @@ tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path&
     }
     struct stat info {};
     if (::stat(dir.c_str(), &info) != 0) {
-        return tl::unexpected(dir.string() + ": " + system_reason(errno));
+        return tl::unexpected(dir.string() + ": " + base::errno_text(errno));
     }
     if (!S_ISDIR(info.st_mode)) {
         return tl::unexpected(dir.string() + ": not a directory");
@@ -119,8 +117,8 @@ tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path&
     const std::filesystem::path probe = dir / (".write-test." + std::to_string(getpid()));
     int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        return tl::unexpected(dir.string() + ": directory is not writable: " +
-                              std::error_code(errno, std::generic_category()).message());
+        return tl::unexpected(dir.string() +
+                              ": directory is not writable: " + base::errno_text(errno));
     }
     ::close(fd);
     ::unlink(probe.c_str());

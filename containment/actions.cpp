@@ -8,33 +8,27 @@ namespace {
 
 constexpr std::array k_actions{
     ActionSpec{"status", "daemonset-status",
-               "show the DaemonSet's pods and containers on each node (read-only)", "", false,
-               false},
+               "show the DaemonSet's pods and containers on each node (read-only)", false, false},
     ActionSpec{"freeze", "daemonset-freeze",
-               "pause its containers (cgroup freezer); the kubelet still sees them running",
-               "frozen", false, false},
-    ActionSpec{"thaw", "daemonset-thaw", "resume containers frozen by freeze", "thawed", true,
+               "pause its containers (cgroup freezer); the kubelet still sees them running", false,
                false},
+    ActionSpec{"thaw", "daemonset-thaw", "resume containers frozen by freeze", true, false},
     ActionSpec{"isolate", "daemonset-isolate",
-               "drop its pods' egress inside their network namespaces", "isolated", false, false},
-    ActionSpec{"unisolate", "daemonset-unisolate", "remove the egress rules of isolate",
-               "unisolated", true, false},
+               "drop its pods' egress inside their network namespaces", false, false},
+    ActionSpec{"unisolate", "daemonset-unisolate", "remove the egress rules of isolate", true,
+               false},
     ActionSpec{"stop", "daemonset-stop",
-               "SIGTERM, grace period, SIGKILL (needs --hold-kubelet or --accept-restart)",
-               "stopped", false, true},
+               "SIGTERM, grace period, SIGKILL (needs --hold-kubelet or --accept-restart)", false,
+               true},
     ActionSpec{"remove", "daemonset-remove",
                "stop, then delete containers and sandboxes (needs --hold-kubelet or "
                "--accept-restart)",
-               "removed", false, true},
+               false, true},
 };
 
 constexpr ActionSpec k_kubelet_release{
-    "release",
-    "kubelet-release",
-    "end a kubelet hold: cancel its automatic release, unmask and start the kubelet",
-    "released",
-    true,
-    false};
+    "release", "kubelet-release",
+    "end a kubelet hold: cancel its automatic release, unmask and start the kubelet", true, false};
 
 } // namespace
 

@@ -12,7 +12,6 @@ struct ActionSpec {
     std::string_view command;  // "freeze"
     std::string_view playbook; // "daemonset-freeze"
     std::string_view summary;  // one line for --help
-    std::string_view done;     // what a changed node is now: "frozen"
     bool restores = false;     // thaw, unisolate: undoes a containment
     bool kubelet_rule = false; // stop, remove: the kubelet restarts what they end
 };

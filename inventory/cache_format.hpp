@@ -17,13 +17,6 @@ inline constexpr int k_schema_version = 1;
 /// True for an IPv4 dotted quad or an IPv6 literal (no brackets, no zone, no port).
 bool is_ip_literal(std::string_view text);
 
-/// Parses an RFC 3339 timestamp ("2026-11-24T08:00:00Z", offsets and fractions allowed;
-/// fractions are dropped). The error says what was expected.
-tl::expected<TimePoint, std::string> parse_rfc3339(std::string_view text);
-
-/// "2026-11-24T08:00:00Z": always UTC, whole seconds.
-std::string format_rfc3339(TimePoint time);
-
 /// Checks the OpenSSH public-key form "TYPE BASE64" (no options, no comment) and returns it
 /// trimmed; the error says what is wrong without echoing the key.
 tl::expected<std::string, std::string> check_host_key(std::string_view text);

@@ -3,6 +3,7 @@
 // function that pulls its own events, so where a value sits is where the code is, not a state.
 #include "inventory/cache_reader.hpp"
 
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/label_interner.hpp"
@@ -414,7 +415,7 @@ private:
         if (event != Event::string) {
             return wrong_type(where, name, "an RFC 3339 time");
         }
-        auto parsed = parse_rfc3339(m_reader.text());
+        auto parsed = base::parse_rfc3339(m_reader.text());
         if (!parsed) {
             return fail(where + std::string(name) + ": " + parsed.error());
         }

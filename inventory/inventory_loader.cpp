@@ -1,11 +1,11 @@
 #include "inventory/inventory_loader.hpp"
 
+#include "base/system_error.hpp"
 #include "inventory/cache_reader.hpp"
 #include "inventory/json_pull.hpp"
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,7 +62,7 @@ tl::expected<Inventory, std::string> parse_inventory(std::string_view text) {
 tl::expected<Inventory, std::string> load_inventory(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return tl::unexpected("inventory " + path.string() + ": " + std::strerror(errno));
+        return tl::unexpected("inventory " + path.string() + ": " + base::errno_text(errno));
     }
     // Room for the nodes up front: growing a vector of 50,000 nodes by doubling would copy
     // them repeatedly and hold two copies at its peak. Reserved but untouched pages cost no

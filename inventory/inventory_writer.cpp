@@ -1,10 +1,11 @@
 #include "inventory/inventory_writer.hpp"
 
+#include "base/rfc3339.hpp"
+#include "base/system_error.hpp"
 #include "inventory/cache_format.hpp"
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fcntl.h>
 #include <sstream>
 #include <sys/stat.h>
@@ -39,7 +40,7 @@ Ordered node_json(const Inventory& inventory, const Node& node) {
     json["labels"] = std::move(labels);
     json["host_keys"] = node.host_keys;
     if (node.host_keys_scanned_at) {
-        json["host_keys_scanned_at"] = format_rfc3339(*node.host_keys_scanned_at);
+        json["host_keys_scanned_at"] = base::format_rfc3339(*node.host_keys_scanned_at);
     }
     if (!node.jump.empty()) {
         json["jump"] = node.jump;
@@ -81,7 +82,7 @@ tl::expected<void, std::string> write_all(int fd, const std::string& text) {
             if (errno == EINTR) {
                 continue;
             }
-            return tl::unexpected(std::string(std::strerror(errno)));
+            return tl::unexpected(base::errno_text(errno));
         }
         done += static_cast<std::size_t>(wrote);
     }
@@ -99,7 +100,7 @@ void write_inventory(const Inventory& inventory, std::ostream& out) {
     defaults["jump"] = optional_text(inventory.defaults.jump);
     out << "{\n  \"schema_version\": " << k_schema_version << ",\n"
         << "  \"cluster\": " << Ordered(inventory.cluster).dump() << ",\n"
-        << "  \"captured_at\": \"" << format_rfc3339(inventory.captured_at) << "\",\n"
+        << R"(  "captured_at": ")" << base::format_rfc3339(inventory.captured_at) << "\",\n"
         << "  \"source\": " << Ordered(inventory.source).dump() << ",\n"
         << "  \"defaults\": " << defaults.dump() << ",\n"
         << "  \"nodes\": [";
@@ -135,7 +136,7 @@ tl::expected<void, std::string> save_inventory(const Inventory& inventory,
     temp_name += ".tmp.XXXXXX";
     TempFile temp((dir / temp_name).string());
     if (temp.fd() < 0) {
-        return failed(std::strerror(errno));
+        return failed(base::errno_text(errno));
     }
     struct stat existing {};
     if (::stat(path.c_str(), &existing) == 0) {
@@ -148,10 +149,10 @@ tl::expected<void, std::string> save_inventory(const Inventory& inventory,
     }
     // fsync before rename: otherwise a crash can leave the new name pointing at empty blocks.
     if (::fsync(temp.fd()) != 0) {
-        return failed(std::strerror(errno));
+        return failed(base::errno_text(errno));
     }
     if (::rename(temp.path().c_str(), path.c_str()) != 0) {
-        return failed(std::strerror(errno));
+        return failed(base::errno_text(errno));
     }
     temp.renamed();
     // The rename itself is durable only once the directory is synced.

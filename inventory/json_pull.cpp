@@ -1,5 +1,7 @@
 #include "inventory/json_pull.hpp"
 
+#include "base/system_error.hpp"
+
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -76,7 +78,7 @@ bool JsonPullReader::refill() {
         got = ::read(m_fd, m_buffer.data(), m_buffer.size());
     } while (got < 0 && errno == EINTR);
     if (got < 0) {
-        m_error = std::string("read error: ") + std::strerror(errno);
+        m_error = "read error: " + base::errno_text(errno);
         return false;
     }
     m_consumed += m_size;

@@ -1,7 +1,7 @@
 #include "inventory/known_hosts.hpp"
 
+#include "base/glob.hpp"
 #include "inventory/cache_format.hpp"
-#include "inventory/node_set.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -27,37 +27,6 @@ std::vector<std::string_view> fields(std::string_view line) {
         }
     }
     return parts;
-}
-
-std::vector<std::string> split_patterns(std::string_view text) {
-    std::vector<std::string> patterns;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t comma = text.find(',', start);
-        if (comma == std::string_view::npos) {
-            comma = text.size();
-        }
-        if (comma > start) {
-            patterns.emplace_back(text.substr(start, comma - start));
-        }
-        start = comma + 1;
-    }
-    return patterns;
-}
-
-bool host_matches(const std::vector<std::string>& patterns, std::string_view lookup) {
-    bool matched = false;
-    for (const std::string& pattern : patterns) {
-        const bool negated = pattern.starts_with('!');
-        if (!glob_match(negated ? std::string_view(pattern).substr(1) : pattern, lookup)) {
-            continue;
-        }
-        if (negated) {
-            return false; // a negated match rules the line out, as in OpenSSH's match_hostname
-        }
-        matched = true;
-    }
-    return matched;
 }
 
 } // namespace
@@ -108,7 +77,7 @@ KnownHosts parse_known_hosts(std::string_view text) {
             ++hashed;
             continue;
         }
-        result.entries.push_back({split_patterns(parts[0]), std::move(*key)});
+        result.entries.push_back({std::string(parts[0]), std::move(*key)});
     }
     if (hashed > 0) {
         result.warnings.push_back(
@@ -134,9 +103,11 @@ std::vector<std::string> find_known_host_keys(const KnownHosts& known_hosts, std
     const std::string bracketed = "[" + std::string(host) + "]:" + std::to_string(port);
     std::vector<std::string> keys;
     for (const KnownHosts::Entry& entry : known_hosts.entries) {
-        const bool match = port == 22 ? host_matches(entry.patterns, host) ||
-                                            host_matches(entry.patterns, bracketed)
-                                      : host_matches(entry.patterns, bracketed);
+        // As OpenSSH's match_hostname: a negated pattern that matches rules the line out.
+        const auto matches = [&](std::string_view lookup) {
+            return base::glob_match_list(entry.patterns, lookup) == base::ListMatch::positive;
+        };
+        const bool match = port == 22 ? matches(host) || matches(bracketed) : matches(bracketed);
         const bool revoked =
             std::find(known_hosts.revoked_keys.begin(), known_hosts.revoked_keys.end(),
                       entry.key) != known_hosts.revoked_keys.end();

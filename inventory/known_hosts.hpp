@@ -13,8 +13,8 @@ namespace breakglass::inventory {
 /// The usable lines of an OpenSSH known_hosts file and what was passed over.
 struct KnownHosts {
     struct Entry {
-        std::vector<std::string> patterns; // "10.0.0.1", "[10.0.0.1]:2222", "*.corp", "!bad"
-        std::string key;                   // "TYPE BASE64"
+        std::string patterns; // comma-separated: "10.0.0.1,[10.0.0.1]:2222,*.corp,!bad.corp"
+        std::string key;      // "TYPE BASE64"
     };
     std::vector<Entry> entries;
     std::vector<std::string> revoked_keys; // from @revoked lines: never pinned

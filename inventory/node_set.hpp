@@ -46,9 +46,6 @@ struct NodeSetError {
 tl::expected<NodeSet, NodeSetError> parse_node_set(std::string_view text,
                                                    std::size_t max_names = 1'000'000);
 
-/// Shell-style match of `*` (any run) and `?` (one character) against a whole name.
-bool glob_match(std::string_view pattern, std::string_view name);
-
 /// Folds names into the shortest node set ClusterShell would print: `node[0001-0003,0007]`,
 /// groups sorted by prefix; parse_node_set() of the result gives the same names back.
 std::string fold_node_set(const std::vector<std::string_view>& names);

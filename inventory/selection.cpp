@@ -1,5 +1,6 @@
 #include "inventory/selection.hpp"
 
+#include "base/glob.hpp"
 #include "inventory/label_selector.hpp"
 #include "inventory/node_set.hpp"
 #include "inventory/string_pool.hpp"
@@ -49,7 +50,7 @@ public:
             if (term.kind == NodeSetTerm::Kind::pattern) {
                 for (std::size_t i = 0; i < m_inventory.nodes.size(); ++i) {
                     for (std::size_t glob : term.globs) {
-                        if (glob_match(set.globs[glob], m_inventory.nodes[i].name)) {
+                        if (base::glob_match(set.globs[glob], m_inventory.nodes[i].name)) {
                             covered.push_back(i);
                             break;
                         }

@@ -1,8 +1,8 @@
 #include "playbooks/bundle.hpp"
 
 #include "base/json_duplicate_keys.hpp"
+#include "base/rfc3339.hpp"
 #include "playbooks/playbook_format.hpp"
-#include "playbooks/rfc3339.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -94,8 +94,8 @@ tl::expected<std::string, std::string> bundle_playbook(std::string_view source,
             inline_into(*verify);
         }
     }
-    document["issued_at"] = format_rfc3339(stamp.issued_at);
-    document["expires"] = format_rfc3339(stamp.expires);
+    document["issued_at"] = base::format_rfc3339(stamp.issued_at);
+    document["expires"] = base::format_rfc3339(stamp.expires);
     document["scope"] = Json{{"clusters", stamp.clusters}};
     std::string text = document.dump(2) + "\n";
     if (auto parsed = parse_playbook(text); !parsed) {

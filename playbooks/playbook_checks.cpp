@@ -1,6 +1,6 @@
 #include "playbooks/playbook_checks.hpp"
 
-#include "playbooks/rfc3339.hpp"
+#include "base/rfc3339.hpp"
 
 #include <algorithm>
 
@@ -9,11 +9,12 @@ namespace breakglass::playbooks {
 tl::expected<void, std::string> check_validity(const Playbook& playbook,
                                                std::chrono::system_clock::time_point now) {
     if (now + k_clock_skew < playbook.issued_at) {
-        return tl::unexpected("not yet valid: issued_at " + format_rfc3339(playbook.issued_at) +
+        return tl::unexpected("not yet valid: issued_at " +
+                              base::format_rfc3339(playbook.issued_at) +
                               " is in the future (5 minutes of clock skew allowed)");
     }
     if (now - k_clock_skew >= playbook.expires) {
-        return tl::unexpected("expired at " + format_rfc3339(playbook.expires) +
+        return tl::unexpected("expired at " + base::format_rfc3339(playbook.expires) +
                               " (5 minutes of clock skew allowed)");
     }
     return {};

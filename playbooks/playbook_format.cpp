@@ -1,9 +1,9 @@
 #include "playbooks/playbook_format.hpp"
 
 #include "base/json_duplicate_keys.hpp"
+#include "base/rfc3339.hpp"
 #include "config/units.hpp"
 #include "playbooks/parameters.hpp"
-#include "playbooks/rfc3339.hpp"
 #include "playbooks/shell_words.hpp"
 
 #include <algorithm>
@@ -74,7 +74,7 @@ bool flag(const json& object, const std::string& where, const std::string& key) 
 }
 
 std::chrono::sys_seconds time_at(const json& object, const std::string& key) {
-    auto parsed = parse_rfc3339(text(required(object, "playbook", key), key));
+    auto parsed = base::parse_rfc3339(text(required(object, "playbook", key), key));
     if (!parsed) {
         fail(key, "not an RFC 3339 date-time (e.g. 2026-11-24T22:00:00Z)");
     }

@@ -1,6 +1,6 @@
 #include "playbooks/render.hpp"
 
-#include "playbooks/shell_words.hpp"
+#include "base/shell_quote.hpp"
 
 namespace breakglass::playbooks {
 
@@ -12,7 +12,7 @@ RenderedStep render(std::string name, const std::string& prologue, const std::st
     if (script.back() != '\n') {
         script += '\n';
     }
-    std::string command = "sh -euc " + quote_word(script);
+    std::string command = "sh -euc " + base::shell_quote(script);
     return {std::move(name), std::move(script), std::move(command), timeout, become};
 }
 
@@ -22,7 +22,7 @@ std::vector<RenderedStep> render_steps(const Playbook& playbook,
                                        const std::vector<BoundParam>& params) {
     std::string prologue = "set -eu\n";
     for (const BoundParam& param : params) {
-        prologue += param.name + "=" + quote_word(param.value) + "\n";
+        prologue += param.name + "=" + base::shell_quote(param.value) + "\n";
     }
     std::vector<RenderedStep> rendered;
     for (const PlaybookStep& step : playbook.steps) {

@@ -48,19 +48,6 @@ bool identifier_char(char c) {
 
 } // namespace
 
-std::string quote_word(std::string_view text) {
-    // Inside single quotes nothing is special but the quote itself: close, escape it, reopen.
-    std::string quoted(1, '\'');
-    std::size_t start = 0;
-    for (std::size_t quote = text.find('\''); quote != std::string_view::npos;
-         quote = text.find('\'', start)) {
-        quoted.append(text.substr(start, quote - start)).append("'\\''");
-        start = quote + 1;
-    }
-    quoted.append(text.substr(start)).push_back('\'');
-    return quoted;
-}
-
 bool is_parameter_name(std::string_view name) {
     if (name.empty() || name.size() > 64 || !identifier_start(name.front()) ||
         !std::all_of(name.begin(), name.end(), identifier_char)) {

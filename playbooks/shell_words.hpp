@@ -1,13 +1,8 @@
 #pragma once
 
-#include <string>
 #include <string_view>
 
 namespace breakglass::playbooks {
-
-/// `text` as one POSIX shell word: single-quoted, each embedded quote written as '\''. Every
-/// byte (newlines, $, backticks, NUL excepted) arrives literally.
-std::string quote_word(std::string_view text);
 
 /// True for a POSIX shell variable name ([A-Za-z_][A-Za-z0-9_]*) that a playbook may define:
 /// not a variable that sh, bash, dash, busybox ash, ksh or zsh, the login or the C library gives a

@@ -1,7 +1,7 @@
 #include "playbooks/signature_trust.hpp"
 
+#include "base/glob.hpp"
 #include "playbooks/digest.hpp"
-#include "playbooks/pattern_match.hpp"
 #include "playbooks/public_key.hpp"
 #include "playbooks/signature_verify.hpp"
 #include "playbooks/sshsig.hpp"
@@ -17,7 +17,7 @@ std::optional<SignatureRefusal> options_refusal(const AllowedSigner& signer,
                                                 std::string_view name_space, std::int64_t now) {
     const std::string where = "allowed_signers line " + std::to_string(signer.line);
     if (signer.namespaces &&
-        match_pattern_list(name_space, *signer.namespaces) != ListMatch::positive) {
+        base::glob_match_list(*signer.namespaces, name_space) != base::ListMatch::positive) {
         return SignatureRefusal{RefusalKind::namespace_,
                                 where + " does not allow namespace \"" + std::string(name_space) +
                                     "\" (namespaces=\"" + *signer.namespaces + "\")"};
@@ -59,8 +59,8 @@ verify_signature(std::string_view file, std::string_view signature_text,
         if (signer.key_blob != key->blob) {
             continue;
         }
-        if (query.principal &&
-            match_pattern_list(*query.principal, signer.principals) != ListMatch::positive) {
+        if (query.principal && base::glob_match_list(signer.principals, *query.principal) !=
+                                   base::ListMatch::positive) {
             continue;
         }
         candidates.push_back(&signer);

@@ -1,9 +1,9 @@
 #include "playbooks/version_state.hpp"
 
 #include "base/json_duplicate_keys.hpp"
+#include "base/system_error.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -18,7 +18,7 @@ namespace breakglass::playbooks {
 namespace {
 
 std::string system_error(const std::filesystem::path& path) {
-    return path.string() + ": " + std::strerror(errno);
+    return path.string() + ": " + base::errno_text(errno);
 }
 
 tl::expected<void, std::string> write_atomically(const std::filesystem::path& file,

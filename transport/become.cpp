@@ -1,21 +1,10 @@
 #include "transport/become.hpp"
 
+#include "base/shell_quote.hpp"
+
 #include <array>
 
 namespace breakglass::transport {
-
-std::string shell_quote(std::string_view text) {
-    std::string quoted = "'";
-    for (char c : text) {
-        if (c == '\'') {
-            quoted += "'\\''";
-        } else {
-            quoted += c;
-        }
-    }
-    quoted += "'";
-    return quoted;
-}
 
 tl::expected<BecomeMethod, std::string> parse_become_method(std::string_view text) {
     if (text == "sudo") {
@@ -37,7 +26,7 @@ std::string with_become(const std::string& command, BecomeMethod method) {
     switch (method) {
     case BecomeMethod::sudo:
         // -n: never prompt; a node that wants a password fails as become-denied.
-        return "sudo -n sh -c " + shell_quote(command);
+        return "sudo -n sh -c " + base::shell_quote(command);
     case BecomeMethod::none:
         break;
     }

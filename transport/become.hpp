@@ -19,9 +19,6 @@ tl::expected<BecomeMethod, std::string> parse_become_method(std::string_view tex
 /// The method's name as parse_become_method accepts it.
 std::string_view to_string(BecomeMethod method);
 
-/// `text` as one POSIX shell word: single-quoted, with embedded quotes escaped ('\'').
-std::string shell_quote(std::string_view text);
-
 /// Runs `command` through `method`: sudo gives `sudo -n sh -c '<command>'`; none returns the
 /// command unchanged.
 std::string with_become(const std::string& command, BecomeMethod method);

@@ -1,5 +1,7 @@
 #include "transport/channel_pump.hpp"
 
+#include "base/system_error.hpp"
+
 #include <array>
 #include <cerrno>
 #include <sys/socket.h>
@@ -12,7 +14,7 @@ namespace breakglass::transport {
 namespace {
 
 // Bytes held per direction before the pump stops reading: keeps memory per tunnel bounded.
-constexpr std::size_t k_buffer_limit = 256 * 1024;
+constexpr std::size_t k_buffer_limit = std::size_t{256} * 1024;
 
 } // namespace
 
@@ -25,9 +27,11 @@ ChannelPump::ChannelPump(ssh_session_struct* bastion, std::string address, std::
     }
     m_local = Fd(ends[0]);
     m_session_end = Fd(ends[1]);
-    if (m_local.get() >= 65536 || m_session_end.get() >= 65536) {
-        fail("file descriptor above 65535 (lower --parallel)");
-        return;
+    for (const Fd* end : {&m_local, &m_session_end}) {
+        if (auto problem = base::descriptor_problem(end->get())) {
+            fail(*problem);
+            return;
+        }
     }
     m_channel.reset(ssh_channel_new(m_bastion));
     if (!m_channel) {

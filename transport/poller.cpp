@@ -1,7 +1,8 @@
 #include "transport/poller.hpp"
 
+#include "base/system_error.hpp"
+
 #include <cerrno>
-#include <system_error>
 
 namespace breakglass::transport {
 
@@ -9,10 +10,6 @@ namespace {
 
 // Readiness reports taken per wait; more simply wait for the next call (level-triggered).
 constexpr std::size_t k_max_ready = 256;
-
-std::string errno_text(int error) {
-    return std::error_code(error, std::generic_category()).message();
-}
 
 std::uint32_t events_of(const WaitFd& wait) {
     return EPOLLIN | (wait.write ? std::uint32_t(EPOLLOUT) : 0U);
@@ -23,7 +20,7 @@ std::uint32_t events_of(const WaitFd& wait) {
 tl::expected<Poller, std::string> Poller::create() {
     Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
     if (!epoll) {
-        return tl::unexpected("epoll_create1: " + errno_text(errno));
+        return tl::unexpected("epoll_create1: " + base::errno_text(errno));
     }
     return Poller(std::move(epoll));
 }
@@ -48,7 +45,7 @@ tl::expected<void, std::string> Poller::update_one(std::uint64_t token, WaitFd& 
     event.data.u64 = token;
     if (registered.fd == wanted.fd) {
         if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_MOD, wanted.fd, &event) != 0) {
-            return tl::unexpected("epoll_ctl: " + errno_text(errno));
+            return tl::unexpected("epoll_ctl: " + base::errno_text(errno));
         }
         registered = wanted;
         return {};
@@ -60,7 +57,7 @@ tl::expected<void, std::string> Poller::update_one(std::uint64_t token, WaitFd& 
     registered = WaitFd{};
     if (wanted.fd >= 0) {
         if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, wanted.fd, &event) != 0) {
-            return tl::unexpected("epoll_ctl: " + errno_text(errno));
+            return tl::unexpected("epoll_ctl: " + base::errno_text(errno));
         }
         registered = wanted;
     }

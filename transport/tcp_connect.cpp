@@ -1,12 +1,13 @@
 #include "transport/tcp_connect.hpp"
 
+#include "base/system_error.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <system_error>
 #include <unistd.h>
 
 namespace breakglass::transport {
@@ -33,14 +34,6 @@ int Fd::release() {
     return fd;
 }
 
-namespace {
-
-std::string errno_text(int error) {
-    return std::error_code(error, std::generic_category()).message();
-}
-
-} // namespace
-
 tl::expected<Fd, std::string> start_connect(const std::string& address, std::uint16_t port) {
     sockaddr_storage storage{};
     socklen_t length = 0;
@@ -61,17 +54,16 @@ tl::expected<Fd, std::string> start_connect(const std::string& address, std::uin
     }
     Fd fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) {
-        return tl::unexpected("socket: " + errno_text(errno));
+        return tl::unexpected("socket: " + base::errno_text(errno));
     }
-    // libssh 0.10 keeps only the low 16 bits of a descriptor handed to it.
-    if (fd.get() >= 65536) {
-        return tl::unexpected(std::string("file descriptor above 65535 (lower --parallel)"));
+    if (auto problem = base::descriptor_problem(fd.get())) {
+        return tl::unexpected(std::move(*problem));
     }
     int one = 1;
     ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0 && // NOLINT
         errno != EINPROGRESS) {
-        return tl::unexpected("connect: " + errno_text(errno));
+        return tl::unexpected("connect: " + base::errno_text(errno));
     }
     return fd;
 }
@@ -80,9 +72,9 @@ std::string finish_connect(int fd) {
     int error = 0;
     socklen_t length = sizeof(error);
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
-        return "getsockopt: " + errno_text(errno);
+        return "getsockopt: " + base::errno_text(errno);
     }
-    return error == 0 ? std::string() : errno_text(error);
+    return error == 0 ? std::string() : base::errno_text(error);
 }
 
 } // namespace breakglass::transport

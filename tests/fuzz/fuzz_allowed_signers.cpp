@@ -2,8 +2,8 @@
 // decision over them. Each input is used as allowed_signers for a fixed, genuine ed25519
 // signature (its key is in the seed corpus), so the fuzzer reaches the matching logic too.
 
+#include "base/glob.hpp"
 #include "playbooks/allowed_signers.hpp"
-#include "playbooks/pattern_match.hpp"
 #include "playbooks/signature_trust.hpp"
 
 #include <cstddef>
@@ -48,9 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
              *signer.valid_before <= *signer.valid_after)) {
             std::abort(); // the parser promised otherwise
         }
-        static_cast<void>(match_pattern_list("alice@example.com", signer.principals));
+        static_cast<void>(
+            breakglass::base::glob_match_list(signer.principals, "alice@example.com"));
         if (signer.namespaces) {
-            static_cast<void>(match_pattern_list(k_playbook_namespace, *signer.namespaces));
+            static_cast<void>(
+                breakglass::base::glob_match_list(*signer.namespaces, k_playbook_namespace));
         }
     }
     TrustQuery query;

@@ -2,10 +2,10 @@
 // then parameter binding and rendering of whatever parses. Invariants: every rendered script
 // starts with the prologue, and every value survives shell quoting byte for byte.
 
+#include "base/shell_quote.hpp"
 #include "playbooks/parameters.hpp"
 #include "playbooks/playbook_format.hpp"
 #include "playbooks/render.hpp"
-#include "playbooks/shell_words.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 namespace {
 
-// What sh makes of one single-quoted word (the only form quote_word writes): '...' and \'.
+// What sh makes of one single-quoted word (the only form shell_quote writes): '...' and \'.
 std::string unquote(std::string_view word) {
     std::string text;
     bool quoted = false;
@@ -41,7 +41,7 @@ std::string unquote(std::string_view word) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace breakglass::playbooks;
     const std::string_view input(reinterpret_cast<const char*>(data), size);
-    if (unquote(quote_word(input)) != input) {
+    if (unquote(breakglass::base::shell_quote(input)) != input) {
         std::abort();
     }
     auto playbook = parse_playbook(input);

@@ -1,3 +1,4 @@
+#include "base/rfc3339.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/lab_import.hpp"
 
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 using namespace breakglass::inventory;
+using breakglass::base::parse_rfc3339;
 
 namespace {
 

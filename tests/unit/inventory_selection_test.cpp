@@ -1,3 +1,4 @@
+#include "base/rfc3339.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/inventory_loader.hpp"
 #include "inventory/selection.hpp"
@@ -6,6 +7,7 @@
 #include <gtest/gtest.h>
 
 using namespace breakglass::inventory;
+using breakglass::base::parse_rfc3339;
 using namespace std::chrono_literals;
 
 namespace {

@@ -1,5 +1,4 @@
 #include "playbooks/allowed_signers.hpp"
-#include "playbooks/pattern_match.hpp"
 #include "playbooks/signer_time.hpp"
 #include "playbooks_test_fixtures.hpp"
 
@@ -58,29 +57,6 @@ std::string refusal(const std::string& text) {
 }
 
 } // namespace
-
-TEST(PlaybooksPatternMatch, MatchesWildcards) {
-    EXPECT_TRUE(match_pattern("alice@example.com", "alice@example.com"));
-    EXPECT_TRUE(match_pattern("alice@example.com", "*@example.com"));
-    EXPECT_TRUE(match_pattern("alice@example.com", "?lice@*"));
-    EXPECT_TRUE(match_pattern("", "*"));
-    EXPECT_TRUE(match_pattern("aaa", "a*a*a"));
-    EXPECT_FALSE(match_pattern("aa", "a*a*a"));
-    EXPECT_FALSE(match_pattern("Alice", "alice"));
-    EXPECT_FALSE(match_pattern("alice@example.com", "*@example.org"));
-    EXPECT_FALSE(match_pattern("alice", "alice?"));
-    EXPECT_FALSE(match_pattern("", "?"));
-    EXPECT_FALSE(match_pattern(std::string(5000, 'a'), std::string(50, '*') + "b"));
-}
-
-TEST(PlaybooksPatternMatch, NegationWinsInLists) {
-    EXPECT_EQ(match_pattern_list("alice@x", "bob@x,alice@x"), ListMatch::positive);
-    EXPECT_EQ(match_pattern_list("alice@x", "*@x,!alice@x"), ListMatch::negated);
-    EXPECT_EQ(match_pattern_list("alice@x", "!alice@x,*@x"), ListMatch::negated);
-    EXPECT_EQ(match_pattern_list("bob@x", "*@x,!alice@x"), ListMatch::positive);
-    EXPECT_EQ(match_pattern_list("bob@x", "!alice@x"), ListMatch::none);
-    EXPECT_EQ(match_pattern_list("bob@x", ""), ListMatch::none);
-}
 
 TEST(PlaybooksAllowedSigners, ParsesPrincipalsOptionsAndKeys) {
     const std::string key = public_key_line("ed25519");

@@ -1,5 +1,5 @@
+#include "base/rfc3339.hpp"
 #include "playbooks/playbook_checks.hpp"
-#include "playbooks/rfc3339.hpp"
 #include "playbooks/version_state.hpp"
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 using namespace breakglass::playbooks;
+using breakglass::base::parse_rfc3339;
 using namespace std::chrono_literals;
 
 namespace {

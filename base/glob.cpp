@@ -1,24 +1,25 @@
-#include "playbooks/pattern_match.hpp"
+#include "base/glob.hpp"
 
-namespace breakglass::playbooks {
+namespace breakglass::base {
 
-bool match_pattern(std::string_view text, std::string_view pattern) {
-    // Linear-time wildcard matching: on a mismatch, retry from the last `*` one character later
-    // (recursion as in OpenSSH would be exponential on hostile patterns).
-    std::size_t t = 0;
+bool glob_match(std::string_view pattern, std::string_view text) {
+    // On a mismatch, let the last `*` swallow one more character and retry from there:
+    // backtracking only to the last star keeps this polynomial, where OpenSSH's recursion is
+    // exponential on patterns such as "*a*a*a*a*b".
     std::size_t p = 0;
+    std::size_t t = 0;
     std::size_t star = std::string_view::npos;
-    std::size_t star_text = 0;
+    std::size_t resume = 0;
     while (t < text.size()) {
         if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-            ++t;
             ++p;
+            ++t;
         } else if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
-            star_text = t;
+            resume = t;
         } else if (star != std::string_view::npos) {
             p = star + 1;
-            t = ++star_text;
+            t = ++resume;
         } else {
             return false;
         }
@@ -29,7 +30,7 @@ bool match_pattern(std::string_view text, std::string_view pattern) {
     return p == pattern.size();
 }
 
-ListMatch match_pattern_list(std::string_view text, std::string_view list) {
+ListMatch glob_match_list(std::string_view list, std::string_view text) {
     bool positive = false;
     while (!list.empty()) {
         const std::size_t comma = list.find(',');
@@ -39,7 +40,7 @@ ListMatch match_pattern_list(std::string_view text, std::string_view list) {
         if (negated) {
             pattern.remove_prefix(1);
         }
-        if (match_pattern(text, pattern)) {
+        if (glob_match(pattern, text)) {
             if (negated) {
                 return ListMatch::negated;
             }
@@ -49,4 +50,4 @@ ListMatch match_pattern_list(std::string_view text, std::string_view list) {
     return positive ? ListMatch::positive : ListMatch::none;
 }
 
-} // namespace breakglass::playbooks
+} // namespace breakglass::base
