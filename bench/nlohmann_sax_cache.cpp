@@ -4,6 +4,7 @@
 // issue 18), kept here only to be measured against.
 #include "bench/nlohmann_sax_cache.hpp"
 
+#include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/label_interner.hpp"
@@ -235,7 +236,7 @@ private:
         if (kind != Kind::string) {
             return wrong_type(where, field_name(m_field), "an RFC 3339 time");
         }
-        auto parsed = parse_rfc3339(*text);
+        auto parsed = base::parse_rfc3339(*text);
         if (!parsed) {
             return fail(where + std::string(field_name(m_field)) + ": " + parsed.error());
         }
