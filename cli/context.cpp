@@ -33,8 +33,8 @@ config::Settings Context::settings(const nlohmann::json& rollout, const std::str
     auto resolved = config::resolve_settings(inputs);
     if (!resolved) {
         throw Failure(resolved.error().from_playbook ? ExitCode::playbook_refused
-                      : resolved.error().from_flag ? ExitCode::usage
-                                                   : ExitCode::config_or_state,
+                      : resolved.error().from_flag   ? ExitCode::usage
+                                                     : ExitCode::config_or_state,
                       resolved.error().message);
     }
     return std::move(*resolved);

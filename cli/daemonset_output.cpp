@@ -84,6 +84,23 @@ std::string snake_case(std::string_view word) {
     return out;
 }
 
+// The transport's result in containment's terms; its views point into `result`.
+containment::NodeRun node_run_of(const transport::NodeResult& result) {
+    containment::NodeRun run;
+    run.ok = result.status == transport::NodeStatus::ok;
+    // Only a plain non-zero exit is the playbook's own verdict (not become-denied, a timeout...).
+    run.exited_non_zero = result.status == transport::NodeStatus::failed &&
+                          (result.reason.empty() || result.reason == "exit-status");
+    run.exit_code = result.exit_code;
+    run.reason = result.reason;
+    run.message = result.message;
+    for (const transport::StepResult& step : result.steps) {
+        run.steps.push_back({step.out.tail, step.out.dropped_bytes});
+    }
+    run.last_stderr = result.steps.empty() ? std::string_view() : result.steps.back().err.tail;
+    return run;
+}
+
 } // namespace
 
 DaemonSetFormat daemonset_format(const std::string& output) {
@@ -107,19 +124,8 @@ void DaemonSetOutput::on_output(std::size_t, std::string_view, bool) {
 }
 
 void DaemonSetOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
-    containment::NodeRun run;
-    run.ok = result.status == transport::NodeStatus::ok;
-    run.exited_non_zero = result.status == transport::NodeStatus::failed &&
-                          (result.reason.empty() || result.reason == "exit-status");
-    run.exit_code = result.exit_code;
-    run.reason = result.reason;
-    run.message = result.message;
-    for (const transport::StepResult& step : result.steps) {
-        run.steps.push_back({step.out.tail, step.out.dropped_bytes});
-    }
-    run.last_stderr = result.steps.empty() ? std::string_view() : result.steps.back().err.tail;
     m_outcomes[node] = {true, std::string(transport::to_string(result.status)), result.exit_code,
-                        result.via, containment::judge_node(m_action, run)};
+                        result.via, containment::judge_node(m_action, node_run_of(result))};
     if (m_format == DaemonSetFormat::human) {
         m_out << base::escape_terminal_text(human_line(node)) << std::flush;
     } else if (m_format == DaemonSetFormat::jsonl) {

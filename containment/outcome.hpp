@@ -26,10 +26,10 @@ struct NodeRun {
 /// What a node's run means for the action: the summary word, the reason and message shown, and
 /// the report the playbook printed.
 struct NodeJudgement {
-    bool failed = true;    // the word is "failed": the command's exit status says so
-    bool already = false;  // nothing to do because the pods were already in that state
-    std::string word;      // "contained", "already restored", "running", "failed", ...
-    std::string reason;    // the transport's, bad-report, or failure_reason of the exit status
+    bool failed = true;   // the word is "failed": the command's exit status says so
+    bool already = false; // nothing to do because the pods were already in that state
+    std::string word;     // "contained", "already restored", "running", "failed", ...
+    std::string reason;   // the transport's, bad-report, or failure_reason of the exit status
     std::string message;
     NodeReport report;
 };

@@ -9,10 +9,10 @@ namespace breakglass::playbooks {
 tl::expected<void, ValidityError> check_validity(const Playbook& playbook,
                                                  std::chrono::system_clock::time_point now) {
     if (now + k_clock_skew < playbook.issued_at) {
-        return tl::unexpected(ValidityError{
-            ValidityRefusal::not_yet_valid,
-            "not yet valid: issued_at " + format_rfc3339(playbook.issued_at) +
-                " is in the future (5 minutes of clock skew allowed)"});
+        return tl::unexpected(
+            ValidityError{ValidityRefusal::not_yet_valid,
+                          "not yet valid: issued_at " + format_rfc3339(playbook.issued_at) +
+                              " is in the future (5 minutes of clock skew allowed)"});
     }
     if (now - k_clock_skew >= playbook.expires) {
         return tl::unexpected(ValidityError{ValidityRefusal::expired,

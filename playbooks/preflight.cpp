@@ -35,7 +35,8 @@ tl::expected<Playbook, PreflightRefusal> parse(const std::filesystem::path& path
                                                const std::string& text) {
     auto parsed = parse_playbook(text);
     if (!parsed) {
-        return refusal(PreflightRefusalKind::schema, refused(path.string(), "schema", parsed.error()));
+        return refusal(PreflightRefusalKind::schema,
+                       refused(path.string(), "schema", parsed.error()));
     }
     return std::move(*parsed);
 }
@@ -88,8 +89,9 @@ verify_playbook(const PlaybookFiles& files, std::chrono::system_clock::time_poin
     auto signer = verify_signature(*text, *armored, std::string_view(*allowed), query);
     if (!signer) {
         const RefusalKind why = signer.error().kind;
-        return tl::unexpected(PreflightRefusal{PreflightRefusalKind::signature, why,
-                                               refused(path, to_string(why), signer.error().message)});
+        return tl::unexpected(
+            PreflightRefusal{PreflightRefusalKind::signature, why,
+                             refused(path, to_string(why), signer.error().message)});
     }
     auto playbook = parse(files.playbook, *text);
     if (!playbook) {
@@ -97,13 +99,15 @@ verify_playbook(const PlaybookFiles& files, std::chrono::system_clock::time_poin
     }
     if (auto valid = check_validity(*playbook, now); !valid) {
         const bool expired = valid.error().kind == ValidityRefusal::expired;
-        return refusal(expired ? PreflightRefusalKind::expired : PreflightRefusalKind::not_yet_valid,
+        return refusal(expired ? PreflightRefusalKind::expired
+                               : PreflightRefusalKind::not_yet_valid,
                        refused(path, expired ? "expired" : "not_yet_valid", valid.error().message));
     }
     return VerifiedPlaybook{std::move(*signer), std::move(*playbook)};
 }
 
-tl::expected<Playbook, PreflightRefusal> read_unverified_playbook(const std::filesystem::path& file) {
+tl::expected<Playbook, PreflightRefusal>
+read_unverified_playbook(const std::filesystem::path& file) {
     auto text = read_file("playbook", file, k_max_playbook_bytes);
     if (!text) {
         return tl::unexpected(std::move(text.error()));

@@ -66,7 +66,8 @@ tl::expected<VerifiedPlaybook, PreflightRefusal>
 verify_playbook(const PlaybookFiles& files, std::chrono::system_clock::time_point now);
 
 /// Reads and parses a playbook without its signature (`playbook show`): unreadable or schema.
-tl::expected<Playbook, PreflightRefusal> read_unverified_playbook(const std::filesystem::path& file);
+tl::expected<Playbook, PreflightRefusal>
+read_unverified_playbook(const std::filesystem::path& file);
 
 /// Binds --param assignments (see bind_parameters); refuses as parameter.
 tl::expected<std::vector<BoundParam>, PreflightRefusal>
@@ -92,8 +93,8 @@ struct PreflightRequest {
 /// Where the run would go. Known only once the playbook is: its rollout block ranks among the
 /// settings, and whether it mutates decides how far the inventory must be trusted.
 struct Placement {
-    std::string cluster;                  // the inventory's cluster
-    std::filesystem::path version_state;  // the version record (state_dir/playbook-versions.json)
+    std::string cluster;                 // the inventory's cluster
+    std::filesystem::path version_state; // the version record (state_dir/playbook-versions.json)
 };
 
 /// Chooses the placement for a verified playbook. May throw (the caller's own failures, e.g. an

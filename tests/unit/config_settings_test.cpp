@@ -137,7 +137,8 @@ TEST(ConfigSettings, BadRolloutValueIsMarkedAsThePlaybooksByType) {
 
     // A config file whose path happens to contain "rollout." is still the config file's error.
     auto config = inputs_with({});
-    config.file = parse_config_text("/etc/rollout.d/config.json", R"({"parallel": "many"})").value();
+    config.file =
+        parse_config_text("/etc/rollout.d/config.json", R"({"parallel": "many"})").value();
     config.playbook_origin = "/p/isolate.json";
     auto from_file = resolve_settings(config);
     ASSERT_FALSE(from_file.has_value());

@@ -98,7 +98,7 @@ protected:
     }
 
     fs::path m_root;
-    testing::Ed25519Signer m_signer;
+    breakglass::playbooks::testing::Ed25519Signer m_signer;
     PreflightRequest m_request;
     Placement m_placement;
     int m_placed = 0;
@@ -121,9 +121,10 @@ TEST_F(PreflightTest, ASignedPlaybookInScopeIsClearedAndItsVersionRecorded) {
 
 TEST_F(PreflightTest, UnreadableFilesAreNamed) {
     fs::remove(m_request.files.allowed_signers);
-    EXPECT_EQ(refused_as(PreflightRefusalKind::unreadable, "allowed_signers ").message.rfind(
-                  "allowed_signers " + m_request.files.allowed_signers.string() + ": ", 0),
-              0U);
+    EXPECT_EQ(
+        refused_as(PreflightRefusalKind::unreadable, "allowed_signers ")
+            .message.rfind("allowed_signers " + m_request.files.allowed_signers.string() + ": ", 0),
+        0U);
     // A signature past 1 MiB is refused before it is read.
     write(m_request.files.signature, std::string((1U << 20U) + 1U, 'x'));
     refused_as(PreflightRefusalKind::unreadable, "signature ");
@@ -140,7 +141,7 @@ TEST_F(PreflightTest, SignatureRefusalsKeepTheSignaturesKind) {
     EXPECT_EQ(tampered.signature, RefusalKind::bad_signature);
 
     sign_and_write(isolate_playbook().dump(2));
-    const testing::Ed25519Signer stranger;
+    const breakglass::playbooks::testing::Ed25519Signer stranger;
     write(m_request.files.allowed_signers, stranger.allowed_signers_line("oncall@example"));
     EXPECT_EQ(refused_as(PreflightRefusalKind::signature, "(unknown_signer)").signature,
               RefusalKind::unknown_signer);
@@ -169,7 +170,8 @@ TEST_F(PreflightTest, SignedBytesThatAreNotAPlaybookAreASchemaRefusal) {
 TEST_F(PreflightTest, TheValidityWindowIsClassifiedByKind) {
     m_request.now = utc(2026, 2, 1, std::chrono::minutes(5));
     refused_as(PreflightRefusalKind::expired, "refused (expired): expired at ");
-    m_request.now = utc(2025, 12, 31, std::chrono::hours(24) - std::chrono::minutes(5) - std::chrono::seconds(1));
+    m_request.now = utc(2025, 12, 31,
+                        std::chrono::hours(24) - std::chrono::minutes(5) - std::chrono::seconds(1));
     refused_as(PreflightRefusalKind::not_yet_valid, "refused (not_yet_valid): not yet valid");
     EXPECT_EQ(m_placed, 0);
 }

@@ -56,8 +56,7 @@ public:
         signature.public_key = m_public_blob;
         signature.name_space = "breakglass-playbook";
         signature.hash_algorithm = "sha512";
-        const std::string data =
-            sshsig_signed_data(signature, digest("sha512", message).value());
+        const std::string data = sshsig_signed_data(signature, digest("sha512", message).value());
         std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
                                                                         &EVP_MD_CTX_free);
         std::string raw(64, '\0');
