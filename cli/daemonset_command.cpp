@@ -9,7 +9,6 @@
 #include "containment/actions.hpp"
 #include "containment/daemonset_ref.hpp"
 #include "containment/runtime_settings.hpp"
-#include "inventory/node_set.hpp"
 
 #include <memory>
 #include <ostream>
@@ -105,10 +104,8 @@ void run_action(Context& context, const DaemonSetRequest& request) {
         context, std::string(request.action->playbook),
         params_of(request, *daemonset, context.settings()), request.selection,
         policy::RunDescription{policy::RunCommand::daemonset, request.action->command, false});
-    DaemonSetOutput output(
-        daemonset_format(request.output), *request.action, *daemonset, node_labels(run.selected),
-        *context.out, *context.err,
-        [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
+    DaemonSetOutput output(daemonset_format(request.output), *request.action, *daemonset,
+                           node_labels(run.selected), *context.out, *context.err);
     run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
 }
 

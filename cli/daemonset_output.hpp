@@ -31,7 +31,7 @@ public:
     DaemonSetOutput(DaemonSetFormat format, const containment::ActionSpec& action,
                     std::optional<containment::DaemonSetRef> daemonset,
                     std::vector<NodeLabel> nodes, std::ostream& out, std::ostream& err,
-                    std::function<std::string(const std::vector<std::string_view>&)> fold);
+                    NodeSetFold fold = inventory::fold_node_set);
 
     void on_output(std::size_t node, std::string_view data, bool is_stderr) override;
     void on_finished(std::size_t node, transport::NodeResult&& result) override;

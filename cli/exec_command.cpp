@@ -3,7 +3,6 @@
 #include "cli/fleet_run.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
-#include "inventory/node_set.hpp"
 #include "policy/mutation.hpp"
 
 #include <memory>
@@ -45,9 +44,8 @@ void run_exec(Context& context, const ExecRequest& request) {
     }
     transport::NodeJob job;
     job.steps.push_back({"command", command, std::chrono::milliseconds(0), request.become});
-    ExecOutput output(
-        format_of(request), node_labels(selected), command, *context.out, *context.err,
-        [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
+    ExecOutput output(format_of(request), node_labels(selected), command, *context.out,
+                      *context.err);
     run_on_fleet(context, settings, selected, job, request.connection, output);
 }
 

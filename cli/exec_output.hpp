@@ -28,8 +28,7 @@ struct NodeLabel {
 class ExecOutput final : public FleetOutput {
 public:
     ExecOutput(ExecFormat format, std::vector<NodeLabel> nodes, std::string command,
-               std::ostream& out, std::ostream& err,
-               std::function<std::string(const std::vector<std::string_view>&)> fold);
+               std::ostream& out, std::ostream& err, NodeSetFold fold = inventory::fold_node_set);
 
     /// Output as it arrives (stream format prints complete lines, prefixed).
     void on_output(std::size_t node, std::string_view data, bool is_stderr) override;
@@ -51,7 +50,7 @@ private:
     std::string m_command;
     std::ostream& m_out;
     std::ostream& m_err;
-    std::function<std::string(const std::vector<std::string_view>&)> m_fold;
+    NodeSetFold m_fold;
     std::vector<std::string> m_partial_out;
     std::vector<std::string> m_partial_err;
     std::vector<transport::NodeResult> m_results; // kept for gather/json and the summary

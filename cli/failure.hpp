@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/exit_code.hpp"
+#include "policy/connection_plan.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -18,5 +19,20 @@ public:
 private:
     ExitCode m_code;
 };
+
+/// A refused connection plan as the Failure that exits with its class's code.
+inline Failure plan_failure(const policy::PlanError& error) {
+    switch (error.kind) {
+    case policy::PlanErrorClass::usage:
+        return {ExitCode::usage, error.message};
+    case policy::PlanErrorClass::inventory:
+        return {ExitCode::inventory, error.message};
+    case policy::PlanErrorClass::playbook:
+        return {ExitCode::playbook_refused, error.message};
+    case policy::PlanErrorClass::config:
+        break;
+    }
+    return {ExitCode::config_or_state, error.message};
+}
 
 } // namespace breakglass::cli

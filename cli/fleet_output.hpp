@@ -1,12 +1,20 @@
 #pragma once
 
+#include "inventory/node_set.hpp"
 #include "transport/node_result.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace breakglass::cli {
+
+/// How output folds node names into one node set (summaries, gathered groups). Outputs default
+/// to inventory::fold_node_set, the syntax -w reads back; a test may pass a plainer one.
+using NodeSetFold = std::function<std::string(const std::vector<std::string_view>&)>;
 
 /// Receives a fleet run's events and prints them: exec's output (ExecOutput) or a command's
 /// own report (e.g. DaemonSetOutput). Called from the run's one thread.

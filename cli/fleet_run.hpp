@@ -23,8 +23,8 @@ struct ConnectionFlags {
 void add_connection_flags(CLI::App& command, Context& context, ConnectionFlags& flags);
 
 /// Runs `job` on the selected nodes and feeds `output`; sets context.result (0 all ok, 1 some
-/// node not ok, 130 interrupted). Login user, become, bastions and credentials are resolved here,
-/// once per run: flag > environment > config > the node's > the inventory's > default.
+/// node not ok, 130 interrupted). Who logs in where, through which bastions, is
+/// policy::plan_connections (a bad value throws its Failure); credentials are loaded after it.
 void run_on_fleet(Context& context, const config::Settings& settings, const SelectedFleet& fleet,
                   const transport::NodeJob& job, const ConnectionFlags& flags, FleetOutput& output);
 

@@ -5,11 +5,10 @@
 #include "cli/inventory_signing.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
-#include "inventory/cache_format.hpp"
+#include "inventory/host_key_pinning.hpp"
 #include "inventory/inventory_writer.hpp"
 #include "transport/host_key_scan.hpp"
 
-#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -19,22 +18,6 @@ namespace breakglass::cli {
 
 namespace {
 
-enum class KeyStatus { added, unchanged, changed, unreachable };
-
-const char* machine_name(KeyStatus status) {
-    switch (status) {
-    case KeyStatus::added:
-        return "new";
-    case KeyStatus::unchanged:
-        return "unchanged";
-    case KeyStatus::changed:
-        return "changed";
-    case KeyStatus::unreachable:
-        return "unreachable";
-    }
-    return "?";
-}
-
 struct ScanFlags {
     SelectionFlags selection;
     bool accept_changed = false;
@@ -42,118 +25,17 @@ struct ScanFlags {
     std::string format;
 };
 
-struct Outcome {
+// A node's outcome with its place in the inventory, for the report.
+struct Outcome : inventory::HostKeyOutcome {
     std::size_t index = 0;
-    KeyStatus status = KeyStatus::unreachable;
-    std::vector<std::string> keys;   // what the node presented (one per type asked for)
-    std::vector<std::string> pinned; // what was pinned before
-    std::string change;              // with --accept-changed: "+TYPE -TYPE ~TYPE"
-    std::string error;
 };
-
-// With --accept-changed every node is asked once per key family, so the new pin set is all the
-// node holds; without it a pinned node is asked only for its pinned types (a man in the middle
-// offering another type gets no handshake), and an unpinned one for whatever it prefers.
-const std::vector<std::vector<std::string>>& key_families() {
-    static const std::vector<std::vector<std::string>> families{
-        {"ssh-ed25519"},
-        {"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"},
-        {"ssh-rsa"}};
-    return families;
-}
-
-std::vector<std::string> checked_keys(const std::vector<const transport::ScannedHostKey*>& scans,
-                                      std::string& error) {
-    std::vector<std::string> keys;
-    for (const transport::ScannedHostKey* scanned : scans) {
-        if (!scanned->ok) {
-            error = error.empty() ? scanned->error : error;
-            continue;
-        }
-        auto key = inventory::check_host_key(scanned->public_key);
-        if (!key) {
-            error = "unusable key: " + key.error();
-            continue;
-        }
-        if (std::find(keys.begin(), keys.end(), *key) == keys.end()) {
-            keys.push_back(std::move(*key));
-        }
-    }
-    return keys;
-}
-
-// "+ecdsa-sha2-nistp256 -ssh-rsa ~ssh-ed25519": types added, removed, and whose key changed.
-std::string describe_change(const std::vector<std::string>& before,
-                            const std::vector<std::string>& after) {
-    std::string change;
-    const auto of_type = [](const std::vector<std::string>& keys, std::string_view type) {
-        return std::find_if(keys.begin(), keys.end(), [&](const std::string& key) {
-            return inventory::host_key_type(key) == type;
-        });
-    };
-    for (const std::string& key : after) {
-        const std::string_view type = inventory::host_key_type(key);
-        auto old = of_type(before, type);
-        if (old == before.end()) {
-            change += (change.empty() ? "+" : " +") + std::string(type);
-        } else if (*old != key) {
-            change += (change.empty() ? "~" : " ~") + std::string(type);
-        }
-    }
-    for (const std::string& key : before) {
-        const std::string_view type = inventory::host_key_type(key);
-        if (of_type(after, type) == after.end()) {
-            change += (change.empty() ? "-" : " -") + std::string(type);
-        }
-    }
-    return change;
-}
-
-// Compares what the node presented with its pins and updates the node. Without
-// --accept-changed only an unpinned node gains a pin, and a pinned node was asked for its
-// pinned types only; a different key is reported, never recorded: during an incident a changed
-// key must be a decision, never a side effect. With it, the node's pins become what it holds.
-Outcome compare_and_record(inventory::Node& node,
-                           const std::vector<const transport::ScannedHostKey*>& scans,
-                           inventory::TimePoint now, bool accept_changed) {
-    Outcome outcome;
-    outcome.pinned = node.host_keys;
-    outcome.keys = checked_keys(scans, outcome.error);
-    if (outcome.keys.empty()) {
-        if (!node.host_keys.empty() && !accept_changed) {
-            outcome.error += " (asked only for the pinned key types)";
-        }
-        return outcome;
-    }
-    outcome.error.clear();
-    const auto pinned = [&](const std::string& key) {
-        return std::find(node.host_keys.begin(), node.host_keys.end(), key) != node.host_keys.end();
-    };
-    if (accept_changed) {
-        outcome.change = describe_change(node.host_keys, outcome.keys);
-        outcome.status = node.host_keys.empty()   ? KeyStatus::added
-                         : outcome.change.empty() ? KeyStatus::unchanged
-                                                  : KeyStatus::changed;
-        node.host_keys = outcome.keys;
-    } else if (node.host_keys.empty()) {
-        outcome.status = KeyStatus::added;
-        node.host_keys = outcome.keys;
-    } else if (std::all_of(outcome.keys.begin(), outcome.keys.end(), pinned)) {
-        outcome.status = KeyStatus::unchanged;
-    } else {
-        outcome.status = KeyStatus::changed;
-        return outcome;
-    }
-    node.host_keys_scanned_at = now;
-    return outcome;
-}
 
 void print_report(const Context& context, const inventory::Inventory& fleet,
                   const std::vector<Outcome>& outcomes, const std::string& path, bool accepted,
                   const std::string& format) {
     std::size_t counts[4] = {0, 0, 0, 0};
     for (const Outcome& outcome : outcomes) {
-        ++counts[static_cast<int>(outcome.status)];
+        ++counts[static_cast<std::size_t>(outcome.status)];
     }
     if (format == "json") {
         nlohmann::json document = {{"schema_version", 1},
@@ -170,7 +52,7 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
             nlohmann::json entry = {{"name", node.name},
                                     {"address", node.address},
                                     {"port", fleet.port_of(node)},
-                                    {"status", machine_name(outcome.status)},
+                                    {"status", inventory::to_string(outcome.status)},
                                     {"host_key", outcome.keys.empty()
                                                      ? nlohmann::json(nullptr)
                                                      : nlohmann::json(outcome.keys.front())},
@@ -192,10 +74,10 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
         const inventory::Node& node = fleet.nodes[outcome.index];
         out << node.name << "  " << node.address << ':' << fleet.port_of(node) << "  ";
         switch (outcome.status) {
-        case KeyStatus::unreachable:
+        case inventory::HostKeyStatus::unreachable:
             out << "unreachable  " << base::escape_terminal_line(outcome.error) << '\n';
             break;
-        case KeyStatus::changed:
+        case inventory::HostKeyStatus::changed:
             out << "CHANGED" << (outcome.change.empty() ? "" : " (" + outcome.change + ")")
                 << (accepted ? " (recorded)" : " (NOT recorded)") << '\n';
             for (const std::string& key : outcome.keys) {
@@ -207,7 +89,7 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
             break;
         default:
             for (std::size_t i = 0; i < outcome.keys.size(); ++i) {
-                out << (i == 0 ? std::string(machine_name(outcome.status)) + "  " : "    ")
+                out << (i == 0 ? std::string(inventory::to_string(outcome.status)) + "  " : "    ")
                     << base::escape_terminal_line(outcome.keys[i]) << '\n';
             }
         }
@@ -229,13 +111,8 @@ void run_scan(Context& context, const ScanFlags& flags) {
     std::vector<std::size_t> owner; // targets[i] belongs to selected.indices[owner[i]]
     for (std::size_t i = 0; i < selected.indices.size(); ++i) {
         const inventory::Node& node = fleet.nodes[selected.indices[i]];
-        if (flags.accept_changed) {
-            for (const auto& family : key_families()) {
-                targets.push_back({node.address, fleet.port_of(node), family});
-                owner.push_back(i);
-            }
-        } else {
-            targets.push_back({node.address, fleet.port_of(node), node.host_keys});
+        for (auto& key_types : inventory::host_key_requests(node, flags.accept_changed)) {
+            targets.push_back({node.address, fleet.port_of(node), std::move(key_types)});
             owner.push_back(i);
         }
     }
@@ -245,20 +122,21 @@ void run_scan(Context& context, const ScanFlags& flags) {
     options.handshake_timeout = settings.duration("handshake_timeout");
     const std::vector<transport::ScannedHostKey> scanned =
         transport::scan_host_keys(targets, options);
-    std::vector<std::vector<const transport::ScannedHostKey*>> per_node(selected.indices.size());
+    std::vector<std::vector<inventory::PresentedHostKey>> per_node(selected.indices.size());
     for (std::size_t t = 0; t < scanned.size(); ++t) {
-        per_node[owner[t]].push_back(&scanned[t]);
+        per_node[owner[t]].push_back(
+            scanned[t].ok ? inventory::PresentedHostKey(scanned[t].public_key)
+                          : inventory::PresentedHostKey(tl::unexpect, scanned[t].error));
     }
 
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     std::vector<Outcome> outcomes;
     bool failed = false;
     for (std::size_t i = 0; i < selected.indices.size(); ++i) {
-        Outcome outcome = compare_and_record(fleet.nodes[selected.indices[i]], per_node[i], now,
-                                             flags.accept_changed);
-        outcome.index = selected.indices[i];
-        failed = failed || outcome.status == KeyStatus::unreachable ||
-                 (outcome.status == KeyStatus::changed && !flags.accept_changed);
+        Outcome outcome{inventory::record_host_keys(fleet.nodes[selected.indices[i]], per_node[i],
+                                                    now, flags.accept_changed),
+                        selected.indices[i]};
+        failed = failed || inventory::fails_scan(outcome, flags.accept_changed);
         outcomes.push_back(std::move(outcome));
     }
     const std::string& path = settings.text("inventory");

@@ -7,7 +7,6 @@
 #include "cli/setting_flags.hpp"
 #include "containment/actions.hpp"
 #include "containment/runtime_settings.hpp"
-#include "inventory/node_set.hpp"
 
 #include <memory>
 #include <ostream>
@@ -34,10 +33,8 @@ void release(Context& context, const ReleaseRequest& request) {
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";
-    DaemonSetOutput output(
-        daemonset_format(request.output), action, std::nullopt, node_labels(run.selected),
-        *context.out, *context.err,
-        [](const std::vector<std::string_view>& names) { return inventory::fold_node_set(names); });
+    DaemonSetOutput output(daemonset_format(request.output), action, std::nullopt,
+                           node_labels(run.selected), *context.out, *context.err);
     run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
 }
 

@@ -5,7 +5,6 @@
 #include "cli/playbook_run.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
-#include "inventory/node_set.hpp"
 
 #include <memory>
 
@@ -36,9 +35,7 @@ void run_playbook(Context& context, const RunRequest& request) {
     const playbooks::Playbook& playbook = run.loaded.playbook;
     ExecOutput output(format_of(request.output), node_labels(run.selected),
                       "playbook " + playbook.name + " v" + std::to_string(playbook.version),
-                      *context.out, *context.err, [](const std::vector<std::string_view>& names) {
-                          return inventory::fold_node_set(names);
-                      });
+                      *context.out, *context.err);
     run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
 }
 

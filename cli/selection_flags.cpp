@@ -8,41 +8,11 @@
 #include "inventory/inventory_loader.hpp"
 #include "inventory/selection.hpp"
 #include "inventory/staleness.hpp"
+#include "policy/connection_plan.hpp"
 
 #include <ostream>
 
 namespace breakglass::cli {
-
-namespace {
-
-// The become method: a flag, environment variable or config file names one, else the
-// inventory's, else sudo. Only a method name is accepted from any of them, and the error names
-// where the bad value came from.
-transport::BecomeMethod become_method(const config::Settings& settings,
-                                      const inventory::Inventory& fleet, const std::string& path) {
-    const config::ResolvedSetting& setting = settings.get("become");
-    if (setting.source == config::Source::built_in && !fleet.defaults.become.empty()) {
-        auto method = transport::parse_become_method(fleet.defaults.become);
-        if (!method) {
-            throw Failure(ExitCode::inventory,
-                          "inventory " + path + ": defaults.become: " + method.error());
-        }
-        return *method;
-    }
-    auto method = transport::parse_become_method(settings.text("become"));
-    if (!method) {
-        const ExitCode code = setting.source == config::Source::flag ? ExitCode::usage
-                              : setting.source == config::Source::playbook
-                                  ? ExitCode::playbook_refused
-                                  : ExitCode::config_or_state;
-        const std::string origin =
-            setting.source == config::Source::flag ? "--become-method" : setting.origin;
-        throw Failure(code, origin + ": become: " + method.error());
-    }
-    return *method;
-}
-
-} // namespace
 
 void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
     command.add_option("-l,--selector", flags.selector,
@@ -76,7 +46,11 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
             throw Failure(ExitCode::inventory, "inventory " + path + " " + verdict.message);
         }
     }
-    fleet.become = become_method(settings, fleet.inventory, path);
+    auto become = policy::plan_become_method(settings, fleet.inventory, path);
+    if (!become) {
+        throw plan_failure(become.error());
+    }
+    fleet.become = *become;
 
     const auto stale_warn = settings.duration("stale_warn");
     const auto stale_refuse = settings.duration("stale_refuse");

@@ -78,6 +78,32 @@ std::set<std::string> expected(const nlohmann::json& node_pods, const std::strin
     return out;
 }
 
+// A containerd lab fleet with its inventory imported and signed by the lab's signer.
+struct FleetWithInventory {
+    FleetWithInventory(const std::string& purpose, int nodes, std::vector<std::string> faults,
+                       std::vector<std::string> flavours) {
+        const auto started = Clock::now();
+        lab =
+            std::make_unique<ContainerdLab>(purpose, nodes, std::move(faults), std::move(flavours));
+        std::cout
+            << "containerd lab of " << nodes << " nodes up in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+            << " ms\n";
+        inventory = dir.path() + "/inventory.json";
+        auto imported =
+            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
+                         lab->description_path(), "-O", inventory, "--sign-with",
+                         lab->description()["signer_key"].get<std::string>()});
+        if (imported.exit_code != 0) {
+            throw std::runtime_error("inventory import failed: " + imported.err);
+        }
+    }
+
+    TempDir dir;
+    std::unique_ptr<ContainerdLab> lab;
+    std::string inventory;
+};
+
 class ContainerdLabTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -86,22 +112,18 @@ protected:
         }
     }
 
+    // A fleet of this test's own.
     void start(int nodes, std::vector<std::string> faults = {},
                std::vector<std::string> flavours = {}) {
-        const auto started = Clock::now();
-        m_lab = std::make_unique<ContainerdLab>(
+        m_own = std::make_unique<FleetWithInventory>(
             ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes,
             std::move(faults), std::move(flavours));
-        std::cout
-            << "containerd lab of " << nodes << " nodes up in "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
-            << " ms\n";
-        m_inventory = m_dir.path() + "/inventory.json";
-        auto imported =
-            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
-                         m_lab->description_path(), "-O", m_inventory, "--sign-with",
-                         m_lab->description()["signer_key"].get<std::string>()});
-        ASSERT_EQ(imported.exit_code, 0) << imported.err;
+        use(*m_own);
+    }
+
+    void use(FleetWithInventory& fleet) {
+        m_lab = fleet.lab.get();
+        m_inventory = fleet.inventory;
     }
 
     // `breakglass exec -o json` of SCRIPT on every node, keyed by node name.
@@ -134,13 +156,35 @@ protected:
         return m_lab->pods()["nodes"][node];
     }
 
-    TempDir m_dir;
-    std::unique_ptr<ContainerdLab> m_lab;
+    std::unique_ptr<FleetWithInventory> m_own;
+    ContainerdLab* m_lab = nullptr;
     std::string m_inventory;
 };
 
-TEST_F(ContainerdLabTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPods) {
-    start(3);
+// The checks that change nothing on the fleet share one fleet of three nodes, and the last case
+// (declared last: gtest runs a suite's cases in the order written) takes it down and checks that
+// nothing is left. The suite is one ctest test (CMakeLists.txt, SHARED_FLEET_SUITES).
+class ContainerdLabReadOnlyTest : public ContainerdLabTest {
+protected:
+    static void SetUpTestSuite() {
+        s_fleet.bring_up("read-only", 3, std::vector<std::string>{}, std::vector<std::string>{});
+    }
+
+    static void TearDownTestSuite() { s_fleet.reset(); }
+
+    void SetUp() override {
+        ContainerdLabTest::SetUp();
+        if (IsSkipped()) {
+            return;
+        }
+        ASSERT_TRUE(s_fleet.get()) << "the shared fleet did not come up: " << s_fleet.failure();
+        use(*s_fleet.get());
+    }
+
+    static inline breakglass::testing::SuiteFleet<FleetWithInventory> s_fleet;
+};
+
+TEST_F(ContainerdLabReadOnlyTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPods) {
     const auto& description = m_lab->description();
     EXPECT_EQ(description["containerd"], true);
     ASSERT_EQ(description["nodes"].size(), 3U);
@@ -200,8 +244,7 @@ TEST_F(ContainerdLabTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPo
     EXPECT_EQ(uids.size(), 24U) << "pod UIDs are unique across the fleet";
 }
 
-TEST_F(ContainerdLabTest, MatchFindsExactlyTheTargetPodsOnEveryNodeAndNoDecoy) {
-    start(3);
+TEST_F(ContainerdLabReadOnlyTest, MatchFindsExactlyTheTargetPodsOnEveryNodeAndNoDecoy) {
     auto nodes = exec_everywhere(daemonset_match_script("kube-system", "telemetry-agent"));
     ASSERT_EQ(nodes.size(), 3U);
     for (const auto& [node, result] : nodes.items()) {
@@ -232,15 +275,14 @@ TEST_F(ContainerdLabTest, MatchFindsExactlyTheTargetPodsOnEveryNodeAndNoDecoy) {
     }
 }
 
-TEST_F(ContainerdLabTest, EveryDecoyDaemonSetMatchesOnlyItsOwnPodsAndOtherOwnersNone) {
-    start(2);
+TEST_F(ContainerdLabReadOnlyTest, EveryDecoyDaemonSetMatchesOnlyItsOwnPodsAndOtherOwnersNone) {
     const std::vector<std::pair<std::string, std::string>> daemonsets{
         {"monitoring", "telemetry-agent"},
         {"kube-system", "telemetry-agent-v2"},
         {"kube-system", "kube-proxy"}};
     for (const auto& [ns, name] : daemonsets) {
         auto nodes = exec_everywhere(daemonset_match_script(ns, name));
-        ASSERT_EQ(nodes.size(), 2U);
+        ASSERT_EQ(nodes.size(), 3U);
         for (const auto& [node, result] : nodes.items()) {
             ASSERT_EQ(result["status"], "ok") << result.dump();
             auto lines = parse_match(result["stdout"].get<std::string>());
@@ -262,14 +304,13 @@ TEST_F(ContainerdLabTest, EveryDecoyDaemonSetMatchesOnlyItsOwnPodsAndOtherOwners
     }
 }
 
-TEST_F(ContainerdLabTest, MatchNeedsRootAndWorksThroughBecome) {
-    start(2);
+TEST_F(ContainerdLabReadOnlyTest, MatchNeedsRootAndWorksThroughBecome) {
     const auto script = daemonset_match_script("kube-system", "telemetry-agent");
     const auto user = m_lab->description()["users"]["sudo"].get<std::string>();
     auto plain = exec_everywhere(script, {"--user", user});
     auto become = exec_everywhere(script, {"--user", user, "--become"});
-    ASSERT_EQ(plain.size(), 2U);
-    ASSERT_EQ(become.size(), 2U);
+    ASSERT_EQ(plain.size(), 3U);
+    ASSERT_EQ(become.size(), 3U);
     for (const auto& [node, result] : plain.items()) {
         EXPECT_EQ(result["status"], "failed") << result.dump();
         EXPECT_EQ(result["exit_code"], 5);
@@ -282,8 +323,7 @@ TEST_F(ContainerdLabTest, MatchNeedsRootAndWorksThroughBecome) {
     }
 }
 
-TEST_F(ContainerdLabTest, TruncatedNameDaemonSetIsMatchedByItsOwnName) {
-    start(2);
+TEST_F(ContainerdLabReadOnlyTest, TruncatedNameDaemonSetIsMatchedByItsOwnName) {
     const std::string long_name = "telemetry-agent-node-level-collector-for-cluster-observability";
     ASSERT_GT(long_name.size(), 57U);
     for (const auto& node : {"node0001", "node0002"}) {
@@ -297,8 +337,7 @@ TEST_F(ContainerdLabTest, TruncatedNameDaemonSetIsMatchedByItsOwnName) {
     }
 }
 
-TEST_F(ContainerdLabTest, MatchRunsUnderBusyboxAndDashAndRefusesBadNames) {
-    start(1);
+TEST_F(ContainerdLabReadOnlyTest, MatchRunsUnderBusyboxAndDashAndRefusesBadNames) {
     const auto script = daemonset_match_script("kube-system", "telemetry-agent");
     std::string reference;
     for (const std::string shell : {"busybox", "dash", "bash"}) {
@@ -509,8 +548,7 @@ std::vector<std::string> fleet_processes(const nlohmann::json& description,
     return found;
 }
 
-TEST_F(ContainerdLabTest, DownLeavesNoProcessMountOrCgroupBehind) {
-    start(2);
+TEST_F(ContainerdLabReadOnlyTest, DownLeavesNoProcessMountOrCgroupBehind) {
     const auto description = m_lab->description();
     const auto pods = m_lab->pods();
     const auto cgroup = description["cgroup"].get<std::string>();
@@ -527,7 +565,7 @@ TEST_F(ContainerdLabTest, DownLeavesNoProcessMountOrCgroupBehind) {
     auto before = fleet_processes(description, pods);
     const std::set<std::string> seen(before.begin(), before.end());
     // containerd, kubelet stand-in and sshd per node, a shim per pod, two processes per container
-    EXPECT_GT(before.size(), 2U * (3 + 8) + 17U) << "the scan must see the fleet while it is up";
+    EXPECT_GT(before.size(), 3U * (3 + 8) + 17U) << "the scan must see the fleet while it is up";
     EXPECT_TRUE(std::filesystem::exists("/sys/fs/cgroup/pids" + cgroup));
 
     auto down = m_lab->down();

@@ -16,6 +16,7 @@
 
 using breakglass::testing::ContainerdLab;
 using breakglass::testing::ProcessResult;
+using breakglass::testing::SignedFleet;
 using breakglass::testing::TempDir;
 
 namespace {
@@ -125,6 +126,41 @@ protected:
     }
 };
 
+// The cases below the status one act on one shared fleet of two nodes (the suite is one ctest
+// test: CMakeLists.txt, SHARED_FLEET_SUITES). Each leaves the fleet as it found it, and each
+// starts by waiting for that state: the target running on every node under an active kubelet
+// with no hold left, so a case that failed half-way fails alone.
+class ContainmentTwoNodeTest : public ContainmentTest {
+protected:
+    static void SetUpTestSuite() {
+        s_fleet.bring_up("two-node", 2, std::vector<std::string>{}, std::vector<std::string>{});
+    }
+
+    static void TearDownTestSuite() { s_fleet.reset(); }
+
+    void SetUp() override {
+        ContainmentTest::SetUp();
+        if (IsSkipped()) {
+            return;
+        }
+        ASSERT_TRUE(s_fleet.get()) << "the shared fleet did not come up: " << s_fleet.failure();
+        use(*s_fleet.get());
+        const nlohmann::json all_running{{"running", m_nodes.size()}};
+        ASSERT_TRUE(eventually(90s, [&] {
+            for (const auto& name : m_nodes) {
+                if (kubelet_state(name) != "active\n" ||
+                    m_lab->node_exec(name, {"test", "-e", "/run/breakglass/kubelet-hold"})
+                            .exit_code == 0) {
+                    return false;
+                }
+            }
+            return daemonset({"status", k_target})["summary"] == all_running;
+        })) << "the shared fleet is not back to its starting state";
+    }
+
+    static inline breakglass::testing::SuiteFleet<SignedFleet> s_fleet;
+};
+
 TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARuntime) {
     // node0005's containerd listens where k3s and RKE2 put it.
     start(5, {"node0003:no-socket", "node0004:no-runtime", "node0005:k3s-socket"});
@@ -228,8 +264,7 @@ TEST_F(ContainmentTest, StatusFindsExactlyTheTargetPodsAndFailsNodesWithoutARunt
     EXPECT_EQ(nodes.at("node0004")["reason"], "no-runtime");
 }
 
-TEST_F(ContainmentTest, FreezeFreezesOnlyTheTargetThawRestoresAndSecondRunsHaveNothingToDo) {
-    start(2);
+TEST_F(ContainmentTwoNodeTest, FreezeFreezesOnlyTheTargetThawRestoresAndSecondRunsHaveNothingToDo) {
     const auto decoys_before = all_decoy_pids();
     const auto frozen = daemonset({"freeze", k_target});
     EXPECT_EQ(frozen["summary"], nlohmann::json({{"contained", 2}}));
@@ -274,8 +309,7 @@ TEST_F(ContainmentTest, FreezeFreezesOnlyTheTargetThawRestoresAndSecondRunsHaveN
     EXPECT_EQ(all_decoy_pids(), decoys_before);
 }
 
-TEST_F(ContainmentTest, StopIsRefusedWhileTheKubeletRunsAndChangesNothing) {
-    start(2);
+TEST_F(ContainmentTwoNodeTest, StopIsRefusedWhileTheKubeletRunsAndChangesNothing) {
     const auto decoys_before = all_decoy_pids();
     const auto before = daemonset({"status", k_target});
     int exit_code = -1;
@@ -292,8 +326,49 @@ TEST_F(ContainmentTest, StopIsRefusedWhileTheKubeletRunsAndChangesNothing) {
     EXPECT_EQ(all_decoy_pids(), decoys_before);
 }
 
-TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnItsOwn) {
-    start(2);
+TEST_F(ContainmentTwoNodeTest, RemoveLeavesNoContainerOrSandboxAndReleaseBringsThemBack) {
+    const auto decoys_before = all_decoy_pids();
+    // The target's IDs as the lab made them are what must be gone afterwards: so they must be
+    // the running ones now (no earlier case of the shared fleet replaced them).
+    for (const auto& name : m_nodes) {
+        const auto tasks = tasks_on(name);
+        for (const auto& id : target_ids(name)) {
+            ASSERT_EQ(tasks.count(id), 1U)
+                << name << ": " << id << " was replaced before this case";
+            ASSERT_EQ(tasks.at(id).status, "RUNNING") << name << ": " << id;
+        }
+    }
+    const auto removed =
+        daemonset({"remove", k_target, "--hold-kubelet", "--hold-for", "10m", "--grace", "1s"});
+    EXPECT_EQ(removed["summary"], nlohmann::json({{"contained", 2}}));
+    for (const auto& name : m_nodes) {
+        const auto containers = containers_on(name);
+        const auto tasks = tasks_on(name);
+        for (const auto& id : target_ids(name)) {
+            EXPECT_EQ(containers.count(id), 0U) << name << " still has " << id;
+            EXPECT_EQ(tasks.count(id), 0U) << name << " still runs " << id;
+        }
+    }
+    EXPECT_EQ(daemonset({"remove", k_target})["summary"], nlohmann::json({{"nothing_to_do", 2}}));
+    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"absent", 2}}));
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+
+    std::vector<std::string> release{"kubelet", "release", "-o", "json"};
+    release.insert(release.end(), m_flags.begin(), m_flags.end());
+    int exit_code = -1;
+    EXPECT_EQ(run_json(release, &exit_code)["summary"], nlohmann::json({{"restored", 2}}));
+    EXPECT_EQ(exit_code, 0);
+    for (const auto& name : m_nodes) {
+        EXPECT_EQ(kubelet_state(name), "active\n");
+    }
+    EXPECT_EQ(run_json(release, nullptr)["summary"], nlohmann::json({{"already_restored", 2}}));
+    EXPECT_TRUE(eventually(20s, [&] {
+        return daemonset({"status", k_target})["summary"] == nlohmann::json({{"running", 2}});
+    }));
+    EXPECT_EQ(all_decoy_pids(), decoys_before);
+}
+
+TEST_F(ContainmentTwoNodeTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnItsOwn) {
     const auto decoys_before = all_decoy_pids();
     std::map<std::string, std::vector<long>> target_pids;
     for (const auto& [name, node] : by_node(daemonset({"status", k_target}))) {
@@ -342,60 +417,32 @@ TEST_F(ContainmentTest, StopWithAHeldKubeletStaysStoppedUntilTheHoldExpiresOnIts
     }
 }
 
-TEST_F(ContainmentTest, RemoveLeavesNoContainerOrSandboxAndReleaseBringsThemBack) {
-    start(2);
-    const auto decoys_before = all_decoy_pids();
-    const auto removed =
-        daemonset({"remove", k_target, "--hold-kubelet", "--hold-for", "10m", "--grace", "1s"});
-    EXPECT_EQ(removed["summary"], nlohmann::json({{"contained", 2}}));
-    for (const auto& name : m_nodes) {
-        const auto containers = containers_on(name);
-        const auto tasks = tasks_on(name);
-        for (const auto& id : target_ids(name)) {
-            EXPECT_EQ(containers.count(id), 0U) << name << " still has " << id;
-            EXPECT_EQ(tasks.count(id), 0U) << name << " still runs " << id;
-        }
-    }
-    EXPECT_EQ(daemonset({"remove", k_target})["summary"], nlohmann::json({{"nothing_to_do", 2}}));
-    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"absent", 2}}));
-    EXPECT_EQ(all_decoy_pids(), decoys_before);
-
-    std::vector<std::string> release{"kubelet", "release", "-o", "json"};
-    release.insert(release.end(), m_flags.begin(), m_flags.end());
-    int exit_code = -1;
-    EXPECT_EQ(run_json(release, &exit_code)["summary"], nlohmann::json({{"restored", 2}}));
-    EXPECT_EQ(exit_code, 0);
-    for (const auto& name : m_nodes) {
-        EXPECT_EQ(kubelet_state(name), "active\n");
-    }
-    EXPECT_EQ(run_json(release, nullptr)["summary"], nlohmann::json({{"already_restored", 2}}));
-    EXPECT_TRUE(eventually(20s, [&] {
-        return daemonset({"status", k_target})["summary"] == nlohmann::json({{"running", 2}});
-    }));
-    EXPECT_EQ(all_decoy_pids(), decoys_before);
-}
-
-TEST_F(ContainmentTest, ANonRootUserActsThroughBecome) {
-    start(1);
+TEST_F(ContainmentTwoNodeTest, ANonRootUserActsThroughBecome) {
     // bglab may only `sudo -n`; ctr needs root, so this works only through become.
     const auto frozen = daemonset({"freeze", k_target, "--user", "bglab"});
-    EXPECT_EQ(frozen["summary"], nlohmann::json({{"contained", 1}})) << frozen.dump();
+    EXPECT_EQ(frozen["summary"], nlohmann::json({{"contained", 2}})) << frozen.dump();
     const auto thawed = daemonset({"thaw", k_target, "--user", "bglab"});
-    EXPECT_EQ(thawed["summary"], nlohmann::json({{"restored", 1}})) << thawed.dump();
+    EXPECT_EQ(thawed["summary"], nlohmann::json({{"restored", 2}})) << thawed.dump();
 }
 
-TEST_F(ContainmentTest, TamperedShippedPlaybookOrBadNameNeverRuns) {
-    start(1);
-    const std::string playbook = m_dir.path() + "/playbooks/daemonset-freeze.json";
+TEST_F(ContainmentTwoNodeTest, TamperedShippedPlaybookOrBadNameNeverRuns) {
+    // The tampered copy is this test's own: the shared fleet's signed folder stays intact.
+    auto flags = m_flags;
+    const auto folder = std::find(flags.begin(), flags.end(), "--playbooks");
+    ASSERT_NE(folder, flags.end());
+    const std::string copy = m_dir.path() + "/playbooks";
+    std::filesystem::copy(*(folder + 1), copy);
+    *(folder + 1) = copy;
+    const std::string playbook = copy + "/daemonset-freeze.json";
     std::string text = read_file(playbook);
     text.insert(text.find("pause"), "!"); // any byte changes the signed content
     std::ofstream(playbook, std::ios::trunc) << text;
     std::vector<std::string> args{"daemonset", "freeze", k_target};
-    args.insert(args.end(), m_flags.begin(), m_flags.end());
+    args.insert(args.end(), flags.begin(), flags.end());
     auto refused = m_lab->breakglass(args);
     EXPECT_EQ(refused.exit_code, 5) << refused.err;
     EXPECT_NE(refused.err.find("daemonset-freeze"), std::string::npos) << refused.err;
-    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"running", 1}}));
+    EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"running", 2}}));
 
     std::vector<std::string> bad{"daemonset", "status", "Kube-System/x;reboot"};
     bad.insert(bad.end(), m_flags.begin(), m_flags.end());

@@ -3,6 +3,7 @@
 #include "tests/integration/support/process.hpp"
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -102,6 +103,29 @@ private:
     nlohmann::json m_description;
     nlohmann::json m_pods;
     bool m_up = false;
+};
+
+/// A fleet shared by the cases of one gtest suite, made in SetUpTestSuite. An exception there
+/// cannot fail a case, so the reason is kept for the cases' SetUp to report.
+template <typename Fleet> class SuiteFleet {
+public:
+    template <typename... Args> void bring_up(Args&&... args) {
+        if (!ContainerdLab::missing_prerequisite().empty()) {
+            return; // each case skips with the reason
+        }
+        try {
+            m_fleet = std::make_unique<Fleet>(std::forward<Args>(args)...);
+        } catch (const std::exception& error) {
+            m_failure = error.what();
+        }
+    }
+    void reset() { m_fleet.reset(); }
+    Fleet* get() const { return m_fleet.get(); }
+    const std::string& failure() const { return m_failure; }
+
+private:
+    std::unique_ptr<Fleet> m_fleet;
+    std::string m_failure;
 };
 
 /// The "nodes" of a breakglass JSON document by node name.

@@ -2,6 +2,15 @@
 
 namespace breakglass::testing {
 
+SignedFleet::SignedFleet(const std::string& purpose, int count, std::vector<std::string> faults,
+                         std::vector<std::string> flavours)
+    : lab(std::make_unique<ContainerdLab>(purpose, count, std::move(faults), std::move(flavours))),
+      flags(lab->shipped_playbook_flags(dir.path())) {
+    for (const auto& node : lab->description()["nodes"]) {
+        nodes.push_back(node["name"].get<std::string>());
+    }
+}
+
 void ContainmentFixture::SetUp() {
     if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
         GTEST_SKIP() << missing;
@@ -10,13 +19,16 @@ void ContainmentFixture::SetUp() {
 
 void ContainmentFixture::start(int nodes, std::vector<std::string> faults,
                                std::vector<std::string> flavours) {
-    m_lab = std::make_unique<ContainerdLab>(
+    m_own = std::make_unique<SignedFleet>(
         ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes, std::move(faults),
         std::move(flavours));
-    m_flags = m_lab->shipped_playbook_flags(m_dir.path());
-    for (const auto& node : m_lab->description()["nodes"]) {
-        m_nodes.push_back(node["name"].get<std::string>());
-    }
+    use(*m_own);
+}
+
+void ContainmentFixture::use(SignedFleet& fleet) {
+    m_lab = fleet.lab.get();
+    m_flags = fleet.flags;
+    m_nodes = fleet.nodes;
 }
 
 nlohmann::json ContainmentFixture::daemonset(std::vector<std::string> args, int* exit_code) const {

@@ -13,17 +13,32 @@
 
 namespace breakglass::testing {
 
-/// The fixture of the `breakglass daemonset` tests: a containerd lab fleet named after the test,
-/// the shipped playbooks signed for it, and the command run with -o json. Skips where the
-/// containerd lab cannot run.
+/// A containerd lab fleet with its inventory imported and the shipped playbooks signed for it
+/// (in a directory of its own); `flags` point breakglass at them.
+struct SignedFleet {
+    SignedFleet(const std::string& purpose, int nodes, std::vector<std::string> faults,
+                std::vector<std::string> flavours);
+
+    TempDir dir;
+    std::unique_ptr<ContainerdLab> lab;
+    std::vector<std::string> flags; // -i, --playbooks, --allowed-signers, --state-dir
+    std::vector<std::string> nodes; // node names, in fleet order
+};
+
+/// The fixture of the `breakglass daemonset` tests: a containerd lab fleet named after the test
+/// (or one shared by a suite, see use()), the shipped playbooks signed for it, and the command
+/// run with -o json. Skips where the containerd lab cannot run.
 class ContainmentFixture : public ::testing::Test {
 protected:
     void SetUp() override;
 
-    /// Brings up NODES containerd lab nodes (with lab/fleet --fault FAULTS, and FLAVOURS: more
-    /// lab/fleet arguments, see ContainerdLab) and signs the shipped playbooks for them.
+    /// Brings up a fleet of this test's own: NODES containerd lab nodes (with lab/fleet --fault
+    /// FAULTS, and FLAVOURS: more lab/fleet arguments, see ContainerdLab).
     void start(int nodes, std::vector<std::string> faults = {},
                std::vector<std::string> flavours = {});
+
+    /// Points the test at FLEET (one a suite shares, brought up in its SetUpTestSuite).
+    void use(SignedFleet& fleet);
 
     /// `breakglass daemonset ARGS... -o json` against the fleet; the document, with the exit
     /// code beside it.
@@ -34,8 +49,9 @@ protected:
         return nodes_by_name(document);
     }
 
-    TempDir m_dir;
-    std::unique_ptr<ContainerdLab> m_lab;
+    TempDir m_dir; // this test's own scratch space, whatever fleet it uses
+    std::unique_ptr<SignedFleet> m_own;
+    ContainerdLab* m_lab = nullptr;
     std::vector<std::string> m_flags; // -i, --playbooks, --allowed-signers, --state-dir
     std::vector<std::string> m_nodes; // node names, in fleet order
 };
