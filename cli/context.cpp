@@ -32,11 +32,9 @@ config::Settings Context::settings(const nlohmann::json& rollout, const std::str
     config::SettingsInputs inputs{env, std::move(*file), flags, std::move(defaults), origin};
     auto resolved = config::resolve_settings(inputs);
     if (!resolved) {
-        const bool from_playbook = !origin.empty() && !resolved.error().from_flag &&
-                                   resolved.error().message.find("rollout.") != std::string::npos;
-        throw Failure(from_playbook                ? ExitCode::playbook_refused
-                      : resolved.error().from_flag ? ExitCode::usage
-                                                   : ExitCode::config_or_state,
+        throw Failure(resolved.error().from_playbook ? ExitCode::playbook_refused
+                      : resolved.error().from_flag   ? ExitCode::usage
+                                                     : ExitCode::config_or_state,
                       resolved.error().message);
     }
     return std::move(*resolved);

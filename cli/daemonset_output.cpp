@@ -14,15 +14,6 @@ std::string dump(const nlohmann::json& document, int indent = -1) {
     return document.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The last non-empty line of a failing step's stderr: the playbook's own one-line reason.
-std::string last_line(std::string_view text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.remove_suffix(1);
-    }
-    const std::size_t newline = text.rfind('\n');
-    return std::string(newline == std::string_view::npos ? text : text.substr(newline + 1));
-}
-
 nlohmann::json pods_json(const containment::NodeReport& report) {
     nlohmann::json pods = nlohmann::json::array();
     for (const containment::MatchedPod& pod : report.pods) {
@@ -93,6 +84,23 @@ std::string snake_case(std::string_view word) {
     return out;
 }
 
+// The transport's result in containment's terms; its views point into `result`.
+containment::NodeRun node_run_of(const transport::NodeResult& result) {
+    containment::NodeRun run;
+    run.ok = result.status == transport::NodeStatus::ok;
+    // Only a plain non-zero exit is the playbook's own verdict (not become-denied, a timeout...).
+    run.exited_non_zero = result.status == transport::NodeStatus::failed &&
+                          (result.reason.empty() || result.reason == "exit-status");
+    run.exit_code = result.exit_code;
+    run.reason = result.reason;
+    run.message = result.message;
+    for (const transport::StepResult& step : result.steps) {
+        run.steps.push_back({step.out.tail, step.out.dropped_bytes});
+    }
+    run.last_stderr = result.steps.empty() ? std::string_view() : result.steps.back().err.tail;
+    return run;
+}
+
 } // namespace
 
 DaemonSetFormat daemonset_format(const std::string& output) {
@@ -115,51 +123,9 @@ void DaemonSetOutput::on_output(std::size_t, std::string_view, bool) {
     // The report is read from each step's captured output once the node finishes.
 }
 
-DaemonSetOutput::NodeOutcome DaemonSetOutput::judge(transport::NodeResult& result) const {
-    NodeOutcome outcome;
-    outcome.finished = true;
-    outcome.status = std::string(transport::to_string(result.status));
-    outcome.reason = result.reason;
-    outcome.message = result.message;
-    outcome.exit_code = result.exit_code;
-    outcome.via = result.via;
-    bool ok = result.status == transport::NodeStatus::ok;
-    std::vector<containment::StepOutput> outputs;
-    for (const transport::StepResult& step : result.steps) {
-        outputs.push_back({step.out.tail, step.out.dropped_bytes});
-    }
-    bool bad_report = false;
-    if (auto report = containment::parse_kept_report(outputs)) {
-        outcome.report = std::move(*report);
-    } else {
-        ok = false;
-        bad_report = true;
-        outcome.reason = "bad-report";
-        outcome.message = "unreadable playbook output: " + report.error();
-    }
-    // A report that could not be read stays bad-report: the exit status alone is not the story.
-    if (!bad_report && result.status == transport::NodeStatus::failed && result.exit_code &&
-        (result.reason.empty() || result.reason == "exit-status")) {
-        outcome.reason = std::string(containment::failure_reason(*result.exit_code));
-        const std::string said =
-            result.steps.empty() ? "" : last_line(result.steps.back().err.tail);
-        if (!said.empty()) {
-            outcome.message = said;
-        }
-    }
-    if (m_action.command == "status") {
-        outcome.outcome =
-            ok ? std::string(containment::to_string(containment::presence_of(outcome.report)))
-               : "failed";
-    } else {
-        outcome.outcome = std::string(
-            containment::outcome_word(m_action, containment::outcome_of(ok, outcome.report)));
-    }
-    return outcome;
-}
-
 void DaemonSetOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
-    m_outcomes[node] = judge(result);
+    m_outcomes[node] = {true, std::string(transport::to_string(result.status)), result.exit_code,
+                        result.via, containment::judge_node(m_action, node_run_of(result))};
     if (m_format == DaemonSetFormat::human) {
         m_out << base::escape_terminal_text(human_line(node)) << std::flush;
     } else if (m_format == DaemonSetFormat::jsonl) {
@@ -171,14 +137,15 @@ void DaemonSetOutput::on_finished(std::size_t node, transport::NodeResult&& resu
 
 std::string DaemonSetOutput::human_line(std::size_t node) const {
     const NodeOutcome& outcome = m_outcomes[node];
-    const containment::NodeReport& report = outcome.report;
-    std::string line = m_nodes[node].name + ": " + outcome.outcome;
-    if (outcome.outcome.starts_with("already")) {
+    const containment::NodeJudgement& judged = outcome.judged;
+    const containment::NodeReport& report = judged.report;
+    std::string line = m_nodes[node].name + ": " + judged.word;
+    if (judged.already) {
         line += " (nothing to do)";
     }
-    if (outcome.outcome == "failed") {
-        line += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) +
-                "): " + base::escape_terminal_line(outcome.message);
+    if (judged.failed) {
+        line += " (" + (judged.reason.empty() ? outcome.status : judged.reason) +
+                "): " + base::escape_terminal_line(judged.message);
     } else if (!report.changes.empty()) {
         std::string sep = ": ";
         for (const containment::StateChange& change : report.changes) {
@@ -216,31 +183,32 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
 
 nlohmann::json DaemonSetOutput::node_json(std::size_t node) const {
     const NodeOutcome& outcome = m_outcomes[node];
+    const containment::NodeJudgement& judged = outcome.judged;
     nlohmann::json document = {
         {"type", "node"},
         {"name", m_nodes[node].name},
         {"address", m_nodes[node].address},
         {"via", outcome.via},
         {"status", outcome.status},
-        {"outcome", snake_case(outcome.outcome)},
+        {"outcome", snake_case(judged.word)},
         {"exit_code", outcome.exit_code ? nlohmann::json(*outcome.exit_code) : nlohmann::json()},
-        {"reason", outcome.reason},
-        {"message", outcome.message},
-        {"pods", pods_json(outcome.report)},
-        {"changes", changes_json(outcome.report.changes)},
-        {"unchanged", changes_json(outcome.report.unchanged)},
-        {"notes", outcome.report.notes},
-        {"caveats", caveats_json(outcome.report.caveats)},
+        {"reason", judged.reason},
+        {"message", judged.message},
+        {"pods", pods_json(judged.report)},
+        {"changes", changes_json(judged.report.changes)},
+        {"unchanged", changes_json(judged.report.unchanged)},
+        {"notes", judged.report.notes},
+        {"caveats", caveats_json(judged.report.caveats)},
         {"remaining",
-         outcome.report.remaining ? nlohmann::json(*outcome.report.remaining) : nlohmann::json()},
-        {"facts", facts_json(outcome.report)},
+         judged.report.remaining ? nlohmann::json(*judged.report.remaining) : nlohmann::json()},
+        {"facts", facts_json(judged.report)},
     };
     return document;
 }
 
 bool DaemonSetOutput::all_ok() const {
     for (const NodeOutcome& outcome : m_outcomes) {
-        if (!outcome.finished || outcome.outcome == "failed") {
+        if (!outcome.finished || outcome.judged.failed) {
             return false;
         }
     }
@@ -253,12 +221,13 @@ void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {
     std::map<std::string, std::size_t> caveat_counts; // nodes with each caveat kind
     for (std::size_t i = 0; i < m_nodes.size(); ++i) {
         const NodeOutcome& outcome = m_outcomes[i];
-        ++counts[snake_case(outcome.outcome)];
-        std::string key = outcome.outcome;
-        if (outcome.outcome == "failed") {
-            key += " (" + (outcome.reason.empty() ? outcome.status : outcome.reason) + ")";
+        const containment::NodeJudgement& judged = outcome.judged;
+        ++counts[snake_case(judged.word)];
+        std::string key = judged.word;
+        if (outcome.finished && judged.failed) {
+            key += " (" + (judged.reason.empty() ? outcome.status : judged.reason) + ")";
         }
-        for (const std::string& kind : containment::caveat_kinds(outcome.report)) {
+        for (const std::string& kind : containment::caveat_kinds(judged.report)) {
             ++caveat_counts[kind];
             key += " (" + kind + ")";
         }

@@ -5,6 +5,7 @@
 #include "containment/actions.hpp"
 #include "containment/daemonset_ref.hpp"
 #include "containment/node_report.hpp"
+#include "containment/outcome.hpp"
 
 #include <functional>
 #include <iosfwd>
@@ -41,16 +42,12 @@ private:
     // What is kept of a node: its verdict and report, never its raw output.
     struct NodeOutcome {
         bool finished = false;
-        std::string status;  // transport status
-        std::string outcome; // the summary word
-        std::string reason;
-        std::string message;
+        std::string status; // transport status
         std::optional<int> exit_code;
         std::string via;
-        containment::NodeReport report;
+        containment::NodeJudgement judged;
     };
 
-    NodeOutcome judge(transport::NodeResult& result) const;
     nlohmann::json node_json(std::size_t node) const;
     std::string human_line(std::size_t node) const;
 

@@ -1,8 +1,8 @@
 #include "cli/inventory_signing.hpp"
 
+#include "base/bounded_read.hpp"
 #include "base/system_error.hpp"
 #include "cli/failure.hpp"
-#include "cli/playbook_load.hpp"
 #include "inventory/inventory_loader.hpp"
 
 #include <cerrno>
@@ -79,12 +79,12 @@ CheckedInventory load_checked_inventory(const config::Settings& settings, const 
         }
         return {std::move(*loaded), {}};
     }
-    auto text = read_bounded(path, k_max_inventory_bytes);
+    auto text = base::read_bounded(path, k_max_inventory_bytes);
     if (!text) {
         throw Failure(ExitCode::inventory, "inventory " + text.error());
     }
     std::optional<std::string> signature;
-    if (auto read = read_bounded(signature_path, k_max_text_bytes)) {
+    if (auto read = base::read_bounded(signature_path, k_max_text_bytes)) {
         signature = std::move(*read);
     } else {
         signature = std::string(); // unreadable: verifies as malformed, never as missing
@@ -92,7 +92,7 @@ CheckedInventory load_checked_inventory(const config::Settings& settings, const 
     const std::string& signers_path = settings.text("allowed_signers");
     std::optional<std::string> signers;
     std::string signers_problem;
-    if (auto read = read_bounded(signers_path, k_max_text_bytes)) {
+    if (auto read = base::read_bounded(signers_path, k_max_text_bytes)) {
         signers = std::move(*read);
     } else {
         signers_problem = "allowed_signers " + read.error();

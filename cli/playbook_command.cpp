@@ -1,3 +1,4 @@
+#include "base/bounded_read.hpp"
 #include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/commands.hpp"
@@ -59,9 +60,8 @@ void verify(const Context& context, const VerifyOptions& options) {
     const playbooks::Playbook& playbook = loaded.playbook;
     const std::optional<std::string> cluster = inventory_cluster(settings);
     if (cluster) {
-        if (auto in_scope = playbooks::check_scope(playbook, *cluster); !in_scope) {
-            throw Failure(ExitCode::playbook_refused,
-                          "playbook " + playbook.name + " refused (scope): " + in_scope.error());
+        if (auto in_scope = playbooks::check_cluster(playbook, *cluster); !in_scope) {
+            throw refusal_failure(in_scope.error());
         }
     }
     check_version_or_refuse(settings, playbook);
@@ -127,7 +127,7 @@ void show(const Context& context, const ShowOptions& options) {
 // stamped. Signing itself stays with ssh-keygen (or whatever holds the organisation's key).
 void bundle(const Context& context, const BundleOptions& options) {
     const std::filesystem::path source_path(options.source);
-    auto source = read_bounded(options.source, 4U << 20U);
+    auto source = base::read_bounded(options.source, 4U << 20U);
     if (!source) {
         throw Failure(ExitCode::usage, "playbook bundle: " + source.error());
     }

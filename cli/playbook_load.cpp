@@ -1,67 +1,31 @@
 #include "cli/playbook_load.hpp"
 
-#include "cli/failure.hpp"
 #include "config/paths.hpp"
-#include "playbooks/playbook_checks.hpp"
-#include "playbooks/version_state.hpp"
-
-#include <fstream>
 
 namespace breakglass::cli {
 
-namespace {
-
-// Bounds on what is read into memory; real playbooks, signatures and signer lists are far smaller.
-constexpr std::uintmax_t k_max_playbook_bytes = 16U << 20U;
-constexpr std::uintmax_t k_max_text_bytes = 1U << 20U;
-
-std::string read_or_refuse(const std::string& what, const std::string& path, std::uintmax_t limit) {
-    auto bytes = read_bounded(path, limit);
-    if (!bytes) {
-        throw Failure(ExitCode::playbook_refused, what + " " + bytes.error());
-    }
-    return std::move(*bytes);
-}
-
-playbooks::Playbook parse_or_refuse(const std::string& path, const std::string& text) {
-    auto parsed = playbooks::parse_playbook(text);
-    if (!parsed) {
-        throw Failure(ExitCode::playbook_refused,
-                      "playbook " + path + " refused (schema): " + parsed.error());
-    }
-    return std::move(*parsed);
-}
-
-} // namespace
-
-tl::expected<std::string, std::string> read_bounded(const std::string& path, std::uintmax_t limit) {
-    std::error_code error;
-    const std::uintmax_t size = std::filesystem::file_size(path, error);
-    if (error) {
-        return tl::unexpected(path + ": " + error.message());
-    }
-    if (size > limit) {
-        return tl::unexpected(path + ": larger than " + std::to_string(limit) + " bytes");
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-        return tl::unexpected(path + ": cannot be read");
-    }
-    return bytes;
+Failure refusal_failure(const playbooks::PreflightRefusal& refusal) {
+    return Failure(refusal.kind == playbooks::PreflightRefusalKind::state
+                       ? ExitCode::config_or_state
+                       : ExitCode::playbook_refused,
+                   refusal.message);
 }
 
 std::filesystem::path locate_playbook(const config::Settings& settings, const std::string& file) {
     if (file.find('/') != std::string::npos || std::filesystem::exists(file)) {
         return file;
     }
-    return locate_shipped_playbook(settings, file);
+    auto found = find_shipped_playbook(settings, file);
+    if (!found) {
+        throw Failure(ExitCode::playbook_refused, found.error());
+    }
+    return std::move(*found);
 }
 
-std::filesystem::path locate_shipped_playbook(const config::Settings& settings,
-                                              const std::string& file) {
+tl::expected<std::filesystem::path, std::string>
+find_shipped_playbook(const config::Settings& settings, const std::string& file) {
     if (file.find('/') != std::string::npos || file.empty() || file[0] == '.') {
-        throw Failure(ExitCode::playbook_refused, "playbook name '" + file + "' is not a name");
+        return tl::unexpected("playbook name '" + file + "' is not a name");
     }
     std::vector<std::filesystem::path> dirs;
     if (!settings.text("playbooks").empty()) {
@@ -76,51 +40,40 @@ std::filesystem::path locate_shipped_playbook(const config::Settings& settings,
             }
         }
     }
-    throw Failure(ExitCode::playbook_refused,
-                  "playbook " + file + " not found (no such file, and not in --playbooks, " +
-                      config::system_playbooks_dir().string() + " or " +
-                      config::shipped_playbooks_dir().string() + ")");
+    return tl::unexpected("playbook " + file +
+                          " not found (no such file, and not in --playbooks, " +
+                          config::system_playbooks_dir().string() + " or " +
+                          config::shipped_playbooks_dir().string() + ")");
+}
+
+playbooks::PlaybookFiles playbook_files(const config::Settings& settings, const std::string& file,
+                                        const std::string& signature) {
+    playbooks::PlaybookFiles files;
+    files.playbook = locate_playbook(settings, file);
+    files.signature = signature.empty() ? files.playbook.string() + ".sig" : signature;
+    files.allowed_signers = settings.text("allowed_signers");
+    return files;
 }
 
 LoadedPlaybook load_verified_playbook(const config::Settings& settings, const std::string& file,
                                       const std::string& signature,
                                       std::chrono::system_clock::time_point now) {
-    LoadedPlaybook loaded;
-    loaded.path = locate_playbook(settings, file);
-    const std::string path = loaded.path.string();
-    loaded.signature_path = signature.empty() ? path + ".sig" : signature;
-    loaded.allowed_signers_path = settings.text("allowed_signers");
-
-    const std::string text = read_or_refuse("playbook", path, k_max_playbook_bytes);
-    const std::string armored =
-        read_or_refuse("signature", loaded.signature_path, k_max_text_bytes);
-    const std::string allowed =
-        read_or_refuse("allowed_signers", loaded.allowed_signers_path, k_max_text_bytes);
-
-    playbooks::TrustQuery query;
-    query.now = now;
-    auto verified = playbooks::verify_signature(text, armored, std::string_view(allowed), query);
+    const playbooks::PlaybookFiles files = playbook_files(settings, file, signature);
+    auto verified = playbooks::verify_playbook(files, now);
     if (!verified) {
-        throw Failure(ExitCode::playbook_refused,
-                      "playbook " + path + " refused (" +
-                          std::string(playbooks::to_string(verified.error().kind)) +
-                          "): " + verified.error().message);
+        throw refusal_failure(verified.error());
     }
-    loaded.signer = std::move(*verified);
-    loaded.playbook = parse_or_refuse(path, text);
-    if (auto valid = playbooks::check_validity(loaded.playbook, now); !valid) {
-        throw Failure(ExitCode::playbook_refused,
-                      "playbook " + path + " refused (" +
-                          (valid.error().starts_with("expired") ? "expired" : "not_yet_valid") +
-                          "): " + valid.error());
-    }
-    return loaded;
+    return {files.playbook, files.signature.string(), files.allowed_signers.string(),
+            std::move(verified->signer), std::move(verified->playbook)};
 }
 
 playbooks::Playbook load_unverified_playbook(const config::Settings& settings,
                                              const std::string& file) {
-    const std::string path = locate_playbook(settings, file).string();
-    return parse_or_refuse(path, read_or_refuse("playbook", path, k_max_playbook_bytes));
+    auto playbook = playbooks::read_unverified_playbook(locate_playbook(settings, file));
+    if (!playbook) {
+        throw refusal_failure(playbook.error());
+    }
+    return std::move(*playbook);
 }
 
 std::filesystem::path version_state_file(const config::Settings& settings) {
@@ -129,22 +82,17 @@ std::filesystem::path version_state_file(const config::Settings& settings) {
 
 void check_version_or_refuse(const config::Settings& settings,
                              const playbooks::Playbook& playbook) {
-    auto state = playbooks::load_version_state(version_state_file(settings));
-    if (!state) {
-        throw Failure(ExitCode::config_or_state, state.error());
-    }
-    if (auto allowed = playbooks::check_version(*state, playbook); !allowed) {
-        throw Failure(ExitCode::playbook_refused,
-                      "playbook " + playbook.name + " refused (rollback): " + allowed.error());
+    if (auto allowed = playbooks::check_recorded_version(version_state_file(settings), playbook);
+        !allowed) {
+        throw refusal_failure(allowed.error());
     }
 }
 
 std::vector<playbooks::BoundParam> bind_or_refuse(const playbooks::Playbook& playbook,
                                                   const std::vector<std::string>& assignments) {
-    auto bound = playbooks::bind_parameters(playbook, assignments);
+    auto bound = playbooks::bind_assignments(playbook, assignments);
     if (!bound) {
-        throw Failure(ExitCode::playbook_refused,
-                      "playbook " + playbook.name + " refused (parameter): " + bound.error());
+        throw refusal_failure(bound.error());
     }
     return std::move(*bound);
 }

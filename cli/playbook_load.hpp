@@ -1,12 +1,13 @@
 #pragma once
 
+#include "cli/failure.hpp"
 #include "config/settings.hpp"
 #include "playbooks/parameters.hpp"
 #include "playbooks/playbook_format.hpp"
+#include "playbooks/preflight.hpp"
 #include "playbooks/signature_trust.hpp"
 
 #include <chrono>
-#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,8 +16,9 @@
 
 namespace breakglass::cli {
 
-/// The whole file (at most `limit` bytes), or why it cannot be read.
-tl::expected<std::string, std::string> read_bounded(const std::string& path, std::uintmax_t limit);
+/// The failure a preflight refusal ends the command with: exit 4 (config_or_state) for the
+/// version record, exit 5 (playbook_refused) for everything else; the refusal's line as message.
+Failure refusal_failure(const playbooks::PreflightRefusal& refusal);
 
 /// FILE as given when it names a path (contains '/' or exists), else the first of NAME and
 /// NAME.json in the playbooks setting's directory, /etc/breakglass/playbooks, the shipped
@@ -24,9 +26,10 @@ tl::expected<std::string, std::string> read_bounded(const std::string& path, std
 std::filesystem::path locate_playbook(const config::Settings& settings, const std::string& file);
 
 /// NAME, else NAME.json, in the playbooks setting's directory, /etc/breakglass/playbooks, the
-/// shipped directory; never the current directory, never a path. Throws Failure 5 when absent.
-std::filesystem::path locate_shipped_playbook(const config::Settings& settings,
-                                              const std::string& name);
+/// shipped directory; never the current directory, never a path. The error (exit 5) says why
+/// not: not a name, or where it was looked for.
+tl::expected<std::filesystem::path, std::string>
+find_shipped_playbook(const config::Settings& settings, const std::string& name);
 
 /// A playbook whose signature, schema and validity window were checked.
 struct LoadedPlaybook {
@@ -37,9 +40,12 @@ struct LoadedPlaybook {
     playbooks::Playbook playbook;
 };
 
-/// Reads FILE (see locate_playbook) and its signature (`signature`, default FILE.sig), verifies
-/// it against the allowed_signers setting, parses the schema and checks issued_at/expires
-/// against `now`. Every refusal throws Failure 5 with one line naming the reason.
+/// The files FILE (see locate_playbook) is verified from: its signature (`signature`, default
+/// FILE.sig) and the allowed_signers setting.
+playbooks::PlaybookFiles playbook_files(const config::Settings& settings, const std::string& file,
+                                        const std::string& signature);
+
+/// playbooks::verify_playbook over playbook_files; a refusal throws (see refusal_failure).
 LoadedPlaybook load_verified_playbook(const config::Settings& settings, const std::string& file,
                                       const std::string& signature,
                                       std::chrono::system_clock::time_point now);

@@ -26,17 +26,17 @@ struct PreparedPlaybookRun {
     transport::NodeJob job;
 };
 
-/// Everything `run` checks before the first connection, in order: signature, schema and
-/// validity, the name the command is bound to (`bound_name`, when not empty), parameters,
-/// selection with the inventory's signature (judged as `run` with this playbook mutates, see
-/// policy::run_mutates), scope, version (raised only once all passed). Every refusal throws
-/// Failure with one line; nothing has been sent when it does.
+/// Everything `run` checks before the first connection: playbooks::preflight (signature, schema
+/// and validity, the name the command is bound to (`bound_name`, when not empty), parameters,
+/// scope, version raised only once all passed), placed by selecting the fleet with the
+/// inventory's signature (judged as `run` with this playbook mutates, see policy::run_mutates).
+/// Every refusal throws Failure with one line (see refusal_failure); nothing has been sent.
 PreparedPlaybookRun
 prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
                      const std::vector<std::string>& params, const SelectionFlags& selection,
                      const policy::RunDescription& run, std::string_view bound_name = {});
 
-/// prepare_playbook_run for the shipped-action playbook NAME (see locate_shipped_playbook: never
+/// prepare_playbook_run for the shipped-action playbook NAME (see find_shipped_playbook: never
 /// the current directory), which must be signed with metadata.name NAME (Failure 5 naming both
 /// otherwise); when no copy is found, the error says how to make one (playbooks/sign-shipped).
 PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,

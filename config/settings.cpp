@@ -207,7 +207,8 @@ tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inp
             value = parse_text(spec, {spec.default_text(inputs.env)});
         }
         if (!value) {
-            return tl::unexpected(SettingsError{from_flag, where + ": " + value.error()});
+            return tl::unexpected(SettingsError{from_flag, where + ": " + value.error(),
+                                                setting.source == Source::playbook});
         }
         setting.value = std::move(*value);
         resolved.push_back(std::move(setting));

@@ -48,10 +48,11 @@ struct SettingsInputs {
 };
 
 /// A setting that could not be resolved. `from_flag` marks a usage error (exit 2) rather than a
-/// config error (exit 4).
+/// config error (exit 4); `from_playbook` a bad value in a playbook's rollout block (exit 5).
 struct SettingsError {
     bool from_flag = false;
     std::string message;
+    bool from_playbook = false;
 };
 
 /// The effective settings: every known key has a value and a source.

@@ -147,3 +147,24 @@ TEST(ConfigSettingKeys, TypedAccessorsReadTheResolvedValues) {
     EXPECT_TRUE(settings->list("identity").empty());
     EXPECT_EQ(settings->get("parallel").source, Source::flag);
 }
+
+TEST(ConfigSettings, BadRolloutValueIsMarkedAsThePlaybooksByType) {
+    auto inputs = inputs_with({});
+    inputs.playbook_defaults = {{"parallel", nlohmann::json("many")}};
+    inputs.playbook_origin = "/p/isolate.json";
+    auto result = resolve_settings(inputs);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_TRUE(result.error().from_playbook);
+    EXPECT_FALSE(result.error().from_flag);
+    EXPECT_NE(result.error().message.find("rollout.parallel"), std::string::npos);
+
+    // A config file whose path happens to contain "rollout." is still the config file's error.
+    auto config = inputs_with({});
+    config.file =
+        parse_config_text("/etc/rollout.d/config.json", R"({"parallel": "many"})").value();
+    config.playbook_origin = "/p/isolate.json";
+    auto from_file = resolve_settings(config);
+    ASSERT_FALSE(from_file.has_value());
+    EXPECT_FALSE(from_file.error().from_playbook);
+    EXPECT_NE(from_file.error().message.find("rollout."), std::string::npos);
+}

@@ -33,11 +33,15 @@ std::chrono::system_clock::time_point at(const char* text) {
 TEST(PlaybookChecks, ValidityWindowWithFiveMinutesOfSkew) {
     const Playbook playbook = window("2026-01-01T12:00:00Z", "2026-01-02T12:00:00Z");
     EXPECT_TRUE(check_validity(playbook, at("2026-01-01T11:55:00Z")));
-    EXPECT_NE(check_validity(playbook, at("2026-01-01T11:54:59Z")).error().find("not yet valid"),
-              std::string::npos);
+    const auto early = check_validity(playbook, at("2026-01-01T11:54:59Z"));
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().kind, ValidityRefusal::not_yet_valid);
+    EXPECT_NE(early.error().message.find("not yet valid"), std::string::npos);
     EXPECT_TRUE(check_validity(playbook, at("2026-01-02T12:04:59Z")));
-    EXPECT_NE(check_validity(playbook, at("2026-01-02T12:05:00Z")).error().find("expired"),
-              std::string::npos);
+    const auto late = check_validity(playbook, at("2026-01-02T12:05:00Z"));
+    ASSERT_FALSE(late);
+    EXPECT_EQ(late.error().kind, ValidityRefusal::expired);
+    EXPECT_NE(late.error().message.find("expired"), std::string::npos);
 }
 
 TEST(PlaybookChecks, ScopeIsAnExactClusterName) {
@@ -45,6 +49,16 @@ TEST(PlaybookChecks, ScopeIsAnExactClusterName) {
     EXPECT_TRUE(check_scope(playbook, "b"));
     EXPECT_FALSE(check_scope(playbook, "c"));
     EXPECT_FALSE(check_scope(playbook, "a "));
+}
+
+TEST(PlaybookChecks, OnlyTheExpectedSignedNameRunsUnderACommandsName) {
+    Playbook isolate = window("2026-01-01T12:00:00Z", "2026-01-02T12:00:00Z");
+    isolate.name = "daemonset-isolate";
+    EXPECT_TRUE(check_playbook_binding(isolate, "daemonset-isolate"));
+    auto refused = check_playbook_binding(isolate, "daemonset-status");
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().find("'daemonset-isolate'"), std::string::npos) << refused.error();
+    EXPECT_NE(refused.error().find("'daemonset-status'"), std::string::npos) << refused.error();
 }
 
 TEST(PlaybookVersionState, RaisesNeverLowersRefusesRollback) {
