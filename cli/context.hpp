@@ -32,6 +32,14 @@ struct Context {
 
     /// The config file that applies, and whether it was named explicitly.
     std::pair<std::string, bool> config_path() const;
+
+private:
+    /// The config file's contents (none when the default file does not exist), loaded on first
+    /// use and kept; throws Failure 4 when it cannot be read or parsed.
+    const std::optional<config::ConfigFile>& config_file_contents() const;
+
+    mutable bool m_config_file_read = false;
+    mutable std::optional<config::ConfigFile> m_config_file;
 };
 
 } // namespace breakglass::cli
