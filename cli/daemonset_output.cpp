@@ -90,9 +90,10 @@ containment::NodeRun node_run_of(const transport::NodeResult& result) {
     run.ok = result.status == transport::NodeStatus::ok;
     // Only a plain non-zero exit is the playbook's own verdict (not become-denied, a timeout...).
     run.exited_non_zero = result.status == transport::NodeStatus::failed &&
-                          (result.reason.empty() || result.reason == "exit-status");
+                          (result.reason == transport::Reason::none ||
+                           result.reason == transport::Reason::exit_status);
     run.exit_code = result.exit_code;
-    run.reason = result.reason;
+    run.reason = transport::to_string(result.reason);
     run.message = result.message;
     for (const transport::StepResult& step : result.steps) {
         run.steps.push_back({step.out.tail, step.out.dropped_bytes});

@@ -19,7 +19,7 @@ nlohmann::json node_json(const NodeLabel& node, const transport::NodeResult& res
         {"via", result.via},
         {"status", transport::to_string(result.status)},
         {"exit_code", result.exit_code ? nlohmann::json(*result.exit_code) : nlohmann::json()},
-        {"reason", result.reason},
+        {"reason", transport::to_string(result.reason)},
         {"message", result.message},
         // Output is bytes from a node: invalid UTF-8 is replaced rather than failing the dump.
         {"stdout", result.out.tail},
@@ -42,7 +42,7 @@ nlohmann::json node_json(const NodeLabel& node, const transport::NodeResult& res
             {"name", step.name},
             {"status", transport::to_string(step.status)},
             {"exit_code", step.exit_code ? nlohmann::json(*step.exit_code) : nlohmann::json()},
-            {"reason", step.reason},
+            {"reason", transport::to_string(step.reason)},
             {"duration_ms", step.duration.count()},
         };
         if (result.steps.size() > 1) {
@@ -127,7 +127,9 @@ void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
             m_err << base::escape_terminal_line(
                          m_nodes[node].name + ": " +
                          std::string(transport::to_string(result.status)) +
-                         (result.reason.empty() ? "" : " (" + result.reason + ")") + ": " +
+                         (result.reason == transport::Reason::none
+                              ? ""
+                              : " (" + std::string(transport::to_string(result.reason)) + ")") + ": " +
                          result.message)
                   << '\n';
         }
@@ -206,8 +208,9 @@ void ExecOutput::print_summary() {
     std::map<std::string, std::vector<std::string_view>> by_outcome;
     for (std::size_t i = 0; i < m_nodes.size(); ++i) {
         std::string outcome(transport::to_string(m_results[i].status));
-        if (!m_results[i].reason.empty() && m_results[i].reason != "exit-status") {
-            outcome += " (" + m_results[i].reason + ")";
+        if (m_results[i].reason != transport::Reason::none &&
+            m_results[i].reason != transport::Reason::exit_status) {
+            outcome += " (" + std::string(transport::to_string(m_results[i].reason)) + ")";
         } else if (m_results[i].exit_code && *m_results[i].exit_code != 0) {
             outcome += " (exit " + std::to_string(*m_results[i].exit_code) + ")";
         }

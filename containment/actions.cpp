@@ -76,29 +76,4 @@ std::string_view outcome_word(const ActionSpec& action, ActionOutcome outcome) {
     return "failed";
 }
 
-std::string_view failure_reason(int exit_code) {
-    switch (exit_code) {
-    case 2:
-        return "bad-input";
-    case 3:
-        return "no-runtime";
-    case 4:
-        return "runtime-not-running";
-    case 5:
-        return "runtime-error";
-    case 6:
-        return "kubelet-would-restart";
-    case 7:
-        return "host-network";
-    case 8:
-        return "still-active";
-    case 9:
-        return "kubelet-hold-failed";
-    case 10:
-        return "rules-unreadable";
-    default:
-        return "exit-status";
-    }
-}
-
 } // namespace breakglass::containment

@@ -25,14 +25,14 @@ NodeJudgement judge_node(const ActionSpec& action, const NodeRun& run) {
         judgement.report = std::move(*report);
         // A report that could not be read stays bad-report: the exit status alone is not the story.
         if (run.exited_non_zero && run.exit_code) {
-            judgement.reason = std::string(failure_reason(*run.exit_code));
+            judgement.reason = std::string(to_string(failure_reason(*run.exit_code)));
             if (std::string said = last_line(run.last_stderr); !said.empty()) {
                 judgement.message = std::move(said);
             }
         }
     } else {
         ok = false;
-        judgement.reason = "bad-report";
+        judgement.reason = std::string(to_string(FailureReason::bad_report));
         judgement.message = "unreadable playbook output: " + report.error();
     }
     if (action.command == "status") {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "containment/actions.hpp"
+#include "containment/failure_reason.hpp"
 #include "containment/node_report.hpp"
 
 #include <optional>
@@ -17,7 +18,7 @@ struct NodeRun {
     bool exited_non_zero = false;  // the playbook ran and a step exited non-zero, nothing more
                                    // specific known (not a timeout, become refusal, ...)
     std::optional<int> exit_code;  // when the exit status arrived
-    std::string reason;            // the transport's reason word ("connect-timeout", ...)
+    std::string_view reason;       // the transport's reason word, shown as is, never branched on
     std::string message;           // the transport's one human line
     std::vector<StepOutput> steps; // each step's kept standard output, in order
     std::string_view last_stderr;  // the last step's kept standard error
@@ -29,7 +30,7 @@ struct NodeJudgement {
     bool failed = true;   // the word is "failed": the command's exit status says so
     bool already = false; // nothing to do because the pods were already in that state
     std::string word;     // "contained", "already restored", "running", "failed", ...
-    std::string reason;   // the transport's, bad-report, or failure_reason of the exit status
+    std::string reason;   // the transport's word, or to_string(FailureReason): what is shown
     std::string message;
     NodeReport report;
 };

@@ -134,7 +134,7 @@ void BastionPool::settle_dropped(Clock::time_point now, const EndNodesBehind& en
         for (Bastion* other : m_order) {
             if (other != &bastion && other->m_session && other->m_session->tunnelled() &&
                 behind(other, &bastion)) {
-                other->m_session->abort(NodeStatus::unreachable, "jump-failed", message, now);
+                other->m_session->abort(NodeStatus::unreachable, Reason::jump_failed, message, now);
             }
         }
         settle(bastion, now);
@@ -171,7 +171,7 @@ void BastionPool::decide(Bastion& bastion, const NodeResult& ended, Clock::time_
     }
     bastion.m_failed = true;
     bastion.m_failure = std::string(to_string(ended.status)) +
-                        (ended.reason.empty() ? "" : " (" + ended.reason + ")") + ": " +
+                        (ended.reason == Reason::none ? "" : " (" + std::string(to_string(ended.reason)) + ")") + ": " +
                         ended.message;
 }
 
@@ -208,7 +208,7 @@ void BastionPool::watch(Poller& poller, Clock::time_point now) {
         if (auto watched = poller.update(token_of(bastion), bastion->m_registered, wanted);
             !watched) {
             // Settled (and its nodes ended) at the next wake-up like any dropped bastion.
-            bastion->m_session->abort(NodeStatus::error, "event-loop",
+            bastion->m_session->abort(NodeStatus::error, Reason::event_loop,
                                       "cannot wait for the connection: " + watched.error(), now);
         }
     }

@@ -46,7 +46,7 @@ void classify_become_denied(StepResult& result) {
     };
     for (std::string_view refusal : k_refusals) {
         if (result.err.tail.find(refusal) != std::string::npos) {
-            result.reason = "become-denied";
+            result.reason = Reason::become_denied;
             return;
         }
     }

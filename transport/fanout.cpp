@@ -43,7 +43,7 @@ private:
     Clock::time_point m_next;
 };
 
-NodeResult never_started(NodeStatus status, const std::string& reason, const std::string& message) {
+NodeResult never_started(NodeStatus status, Reason reason, const std::string& message) {
     NodeResult result;
     result.status = status;
     result.reason = reason;
@@ -86,8 +86,8 @@ private:
     void after_step(std::size_t slot, Clock::time_point now);
     void queue(std::size_t slot);
     void reap();
-    void stop_all(NodeStatus status, const std::string& reason, const std::string& message,
-                  const std::string& unstarted_reason);
+    void stop_all(NodeStatus status, Reason reason, const std::string& message,
+                  Reason unstarted_reason);
     void end_nodes_behind(const Bastion& dropped, const std::string& message,
                           Clock::time_point now);
     bool timer_current(std::size_t slot, std::uint64_t stamp) const {
@@ -135,12 +135,12 @@ void FanOut::run() {
     while (m_next < m_targets.size() || m_active > 0) {
         const auto now = Clock::now();
         if (m_cancel != nullptr && m_cancel->load()) {
-            stop_all(NodeStatus::error, "interrupted", "interrupted", "interrupted");
+            stop_all(NodeStatus::error, Reason::interrupted, "interrupted", Reason::interrupted);
             return;
         }
         if (now >= m_run_deadline) {
-            stop_all(NodeStatus::timeout, "deadline", "run deadline reached",
-                     "deadline-not-started");
+            stop_all(NodeStatus::timeout, Reason::deadline, "run deadline reached",
+                     Reason::deadline_not_started);
             return;
         }
         start_due(now);
@@ -243,7 +243,7 @@ void FanOut::end_nodes_behind(const Bastion& dropped, const std::string& message
     for_each_slot_behind(&dropped, [&](std::size_t slot) {
         NodeSession& session = *m_slots[slot].session;
         if (session.tunnelled()) {
-            session.abort(NodeStatus::unreachable, "jump-failed", message, now);
+            session.abort(NodeStatus::unreachable, Reason::jump_failed, message, now);
             after_step(slot, now);
         }
     });
@@ -323,7 +323,7 @@ void FanOut::after_step(std::size_t slot, Clock::time_point now) {
         auto watched =
             m_poller.update(slot_token(slot), entry.registered, entry.session->wait_set());
         if (!watched) {
-            entry.session->abort(NodeStatus::error, "event-loop",
+            entry.session->abort(NodeStatus::error, Reason::event_loop,
                                  "cannot wait for the connection: " + watched.error(), now);
         }
     }
@@ -365,8 +365,8 @@ void FanOut::reap() {
     m_finished.clear();
 }
 
-void FanOut::stop_all(NodeStatus status, const std::string& reason, const std::string& message,
-                      const std::string& unstarted_reason) {
+void FanOut::stop_all(NodeStatus status, Reason reason, const std::string& message,
+                      Reason unstarted_reason) {
     const auto now = Clock::now();
     std::vector<std::size_t> live;
     for (std::size_t slot = 0; slot < m_slots.size(); ++slot) {
@@ -397,7 +397,7 @@ void run_fanout(const std::vector<NodeTarget>& targets, const NodeJob& job,
     auto poller = Poller::create();
     if (!poller) {
         for (std::size_t node = 0; node < targets.size(); ++node) {
-            on_finished(node, never_started(NodeStatus::error, "event-loop",
+            on_finished(node, never_started(NodeStatus::error, Reason::event_loop,
                                             "cannot start the event loop: " + poller.error()));
         }
         return;

@@ -54,55 +54,55 @@ HostKeyVerdict check_host_key(ssh_session_struct* session, const std::vector<std
     HostKeyVerdict verdict;
     ssh_key raw_key = nullptr;
     if (ssh_get_server_publickey(session, &raw_key) != SSH_OK) {
-        verdict.reason = "no-host-key";
+        verdict.reason = Reason::no_host_key;
         verdict.message = "the server presented no host key";
         return verdict;
     }
     KeyHandle key(raw_key);
     verdict.presented = openssh_public_key(key.get());
-    auto decide = [&verdict](NodeStatus status, std::string reason, std::string message) {
+    auto decide = [&verdict](NodeStatus status, Reason reason, std::string message) {
         verdict.status = status;
-        verdict.reason = std::move(reason);
+        verdict.reason = reason;
         verdict.message = std::move(message);
         return verdict;
     };
     if (record_only) {
-        return decide(NodeStatus::ok, "", "");
+        return decide(NodeStatus::ok, Reason::none, "");
     }
     const std::string presented = key_without_comment(verdict.presented);
     if (!pinned.empty()) {
         for (const std::string& pin : pinned) {
             if (key_without_comment(pin) == presented) {
-                return decide(NodeStatus::ok, "", "");
+                return decide(NodeStatus::ok, Reason::none, "");
             }
         }
-        return decide(NodeStatus::hostkey_changed, "hostkey-changed",
+        return decide(NodeStatus::hostkey_changed, Reason::hostkey_changed,
                       "host key " + fingerprint(key.get()) +
                           " is not the key pinned in the inventory");
     }
     switch (ssh_session_is_known_server(session)) {
     case SSH_KNOWN_HOSTS_OK:
-        return decide(NodeStatus::ok, "", "");
+        return decide(NodeStatus::ok, Reason::none, "");
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
-        return decide(NodeStatus::hostkey_changed, "hostkey-changed",
+        return decide(NodeStatus::hostkey_changed, Reason::hostkey_changed,
                       "host key " + fingerprint(key.get()) + " differs from " + known_hosts);
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
         if (accept_new) {
             if (ssh_session_update_known_hosts(session) != SSH_OK) {
-                return decide(NodeStatus::error, "known-hosts-write",
+                return decide(NodeStatus::error, Reason::known_hosts_write,
                               "cannot add host key to " + known_hosts);
             }
-            return decide(NodeStatus::ok, "hostkey-added", "");
+            return decide(NodeStatus::ok, Reason::hostkey_added, "");
         }
-        return decide(NodeStatus::hostkey_unknown, "hostkey-unknown",
+        return decide(NodeStatus::hostkey_unknown, Reason::hostkey_unknown,
                       "host key " + fingerprint(key.get()) + " is not pinned and not in " +
                           known_hosts);
     case SSH_KNOWN_HOSTS_ERROR:
         break;
     }
-    return decide(NodeStatus::error, "known-hosts-error",
+    return decide(NodeStatus::error, Reason::known_hosts_error,
                   "cannot check known_hosts: " + session_error(session));
 }
 

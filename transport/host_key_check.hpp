@@ -12,7 +12,7 @@ namespace breakglass::transport {
 /// The outcome of checking the key a server presented during key exchange.
 struct HostKeyVerdict {
     NodeStatus status = NodeStatus::error; // ok, hostkey_changed, hostkey_unknown or error
-    std::string reason;                    // "hostkey-changed", "hostkey-added", ...
+    Reason reason = Reason::none;          // hostkey_changed, hostkey_added (accept-new), ...
     std::string message;                   // names the presented key's SHA256 fingerprint
     std::string presented;                 // "type base64" of the presented key
 };

@@ -25,6 +25,42 @@ enum class NodeStatus {
 /// "hostkey-changed", "error": the stable names used in JSON output and summaries.
 std::string_view to_string(NodeStatus status);
 
+/// Why a node or step ended as it did, more precisely than its NodeStatus. Code branches on
+/// these values, never on their spellings.
+enum class Reason : std::uint8_t {
+    none,                 // nothing more to say (ok, or a status that says it all)
+    exit_status,          // the command exited non-zero
+    no_exit_status,       // the channel closed without an exit status (killed by a signal?)
+    become_denied,        // sudo refused before running anything
+    connect_failed,       // TCP connect refused or failed
+    connect_timeout,      // no TCP connection within the connect timeout
+    connection_lost,      // the connection dropped before the key exchange
+    jump_failed,          // a bastion or its tunnel failed
+    handshake_failed,     // the key exchange failed
+    handshake_timeout,    // key exchange and authentication took too long
+    no_host_key,          // the server presented no host key
+    hostkey_changed,      // the presented key is not the pinned or known one
+    hostkey_unknown,      // no pin and no known_hosts entry
+    hostkey_added,        // trusted on first use (accept-new): the key was added to known_hosts
+    known_hosts_write,    // the key could not be added to known_hosts
+    known_hosts_error,    // known_hosts could not be checked
+    auth_failed,          // no identity was accepted
+    auth_error,           // authentication broke (not a refusal)
+    out_of_memory,        // no SSH session could be allocated
+    channel_failed,       // no channel could be opened
+    exec_failed,          // the command could not be started
+    read_failed,          // reading the command's output failed
+    command_timeout,      // a step ran longer than its timeout
+    deadline,             // the run's deadline ended a started node
+    deadline_not_started, // the run's deadline came before this node started
+    interrupted,          // the run was interrupted (SIGINT/SIGTERM)
+    event_loop,           // the event loop could not wait for this connection
+};
+
+/// The stable spelling used in JSON output and summaries ("exit-status", "jump-failed", ...);
+/// none is the empty string. The one table of these words.
+std::string_view to_string(Reason reason);
+
 /// Milliseconds spent in each phase (0 when the phase was not reached).
 struct NodeTimings {
     std::chrono::milliseconds connect{0};
@@ -46,7 +82,7 @@ struct StepResult {
     std::string name;
     NodeStatus status = NodeStatus::error; // ok, failed, timeout or error
     std::optional<int> exit_code;
-    std::string reason;
+    Reason reason = Reason::none;
     CapturedOutput out;
     CapturedOutput err;
     std::chrono::milliseconds duration{0};
@@ -55,7 +91,7 @@ struct StepResult {
 struct NodeResult {
     NodeStatus status = NodeStatus::error;
     std::optional<int> exit_code; // set when the command's exit status arrived
-    std::string reason;           // short machine word: "become-denied", "connect-timeout", ...
+    Reason reason = Reason::none; // more precise than status: become_denied, connect_timeout...
     std::string message;          // one human line
     std::string host_key;         // the key the node presented (OpenSSH form), when seen
     std::string via;              // the bastion chain ("user@ip:port,..."), empty when direct

@@ -89,9 +89,9 @@ void NodeSession::step(Clock::time_point now) {
     if (m_pump && m_phase != Phase::link && m_pump->step() == ChannelPump::State::failed) {
         const std::string reason = m_pump->error();
         if (m_phase >= Phase::open_channel && m_phase != Phase::ready) {
-            record_interrupted_step(NodeStatus::unreachable, "jump-failed", now);
+            record_interrupted_step(NodeStatus::unreachable, Reason::jump_failed, now);
         }
-        finish(NodeStatus::unreachable, "jump-failed",
+        finish(NodeStatus::unreachable, Reason::jump_failed,
                "bastion " + describe(m_via->host()) + ": " + reason, now);
         return;
     }
@@ -133,7 +133,7 @@ NodeSession::Progress NodeSession::connect_tcp(Clock::time_point now) {
     if (!m_socket) {
         auto socket = start_connect(m_target.address, m_target.port);
         if (!socket) {
-            finish(NodeStatus::unreachable, "connect-failed", socket.error(), now);
+            finish(NodeStatus::unreachable, Reason::connect_failed, socket.error(), now);
             return Progress::advanced;
         }
         m_socket = std::move(*socket);
@@ -144,7 +144,7 @@ NodeSession::Progress NodeSession::connect_tcp(Clock::time_point now) {
         return Progress::waiting;
     }
     if (std::string error = finish_connect(m_socket.get()); !error.empty()) {
-        finish(NodeStatus::unreachable, "connect-failed", "connect: " + error, now);
+        finish(NodeStatus::unreachable, Reason::connect_failed, "connect: " + error, now);
         return Progress::advanced;
     }
     connected(now);
@@ -160,7 +160,7 @@ void NodeSession::connected(Clock::time_point now) {
 NodeSession::Progress NodeSession::link(Clock::time_point now) {
     // Stepped at most wake-ups while waiting for a channel slot: build messages only on failure.
     if (m_via->failed()) {
-        finish(NodeStatus::unreachable, "jump-failed",
+        finish(NodeStatus::unreachable, Reason::jump_failed,
                "bastion " + describe(m_via->host()) + ": " + m_via->failure(), now);
         return Progress::advanced;
     }
@@ -183,7 +183,7 @@ NodeSession::Progress NodeSession::link(Clock::time_point now) {
             release_tunnel();
             return Progress::waiting;
         }
-        finish(NodeStatus::unreachable, "jump-failed",
+        finish(NodeStatus::unreachable, Reason::jump_failed,
                "bastion " + describe(m_via->host()) + ": " + m_pump->error(), now);
         return Progress::advanced;
     case ChannelPump::State::open:
@@ -199,7 +199,7 @@ NodeSession::Progress NodeSession::keep_alive(Clock::time_point now) {
     // flushes what is queued, without blocking.
     if (ssh_blocking_flush(m_session.get(), 0) == SSH_ERROR ||
         (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
-        finish(NodeStatus::unreachable, "connection-lost",
+        finish(NodeStatus::unreachable, Reason::connection_lost,
                "connection lost: " + session_error(m_session.get()), now);
         return Progress::advanced;
     }
@@ -210,7 +210,7 @@ NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
     if (!m_session) {
         m_session = open_client_session(m_target, m_settings, std::move(m_socket));
         if (!m_session) {
-            finish(NodeStatus::error, "out-of-memory", "cannot allocate an SSH session", now);
+            finish(NodeStatus::error, Reason::out_of_memory, "cannot allocate an SSH session", now);
             return Progress::advanced;
         }
     }
@@ -219,7 +219,7 @@ NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
         return Progress::waiting;
     }
     if (rc != SSH_OK) {
-        finish(NodeStatus::error, "handshake-failed",
+        finish(NodeStatus::error, Reason::handshake_failed,
                "key exchange failed: " + session_error(m_session.get()), now);
         return Progress::advanced;
     }
@@ -228,7 +228,7 @@ NodeSession::Progress NodeSession::handshake(Clock::time_point now) {
         return Progress::advanced;
     }
     if (m_job.scan_host_key_only) {
-        finish(NodeStatus::ok, "", "", now);
+        finish(NodeStatus::ok, Reason::none, "", now);
         return Progress::advanced;
     }
     enter(Phase::auth, now); // same deadline: key exchange and authentication share one
@@ -244,7 +244,7 @@ bool NodeSession::verify_host_key(Clock::time_point now) {
         finish(verdict.status, verdict.reason, verdict.message, now);
         return false;
     }
-    m_result.reason = verdict.reason; // "hostkey-added" when trusted on first use
+    m_result.reason = verdict.reason; // hostkey_added when trusted on first use
     return true;
 }
 
@@ -262,7 +262,7 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
             return Progress::advanced;
         }
         if (rc == SSH_AUTH_ERROR) {
-            finish(NodeStatus::error, "auth-error", "authentication: " + session_error(s), now);
+            finish(NodeStatus::error, Reason::auth_error, "authentication: " + session_error(s), now);
             return Progress::advanced;
         }
         ++m_next_identity; // denied or partial: try the next key
@@ -279,7 +279,7 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
             return Progress::advanced;
         }
     }
-    finish(NodeStatus::auth_failed, "auth-failed",
+    finish(NodeStatus::auth_failed, Reason::auth_failed,
            "no identity was accepted for user '" + m_target.user + "'", now);
     return Progress::advanced;
 }
@@ -288,7 +288,7 @@ NodeSession::Progress NodeSession::open_channel(Clock::time_point now) {
     if (!m_channel) {
         m_channel.reset(ssh_channel_new(m_session.get()));
         if (!m_channel) {
-            finish(NodeStatus::error, "channel-failed", session_error(m_session.get()), now);
+            finish(NodeStatus::error, Reason::channel_failed, session_error(m_session.get()), now);
             return Progress::advanced;
         }
     }
@@ -297,7 +297,7 @@ NodeSession::Progress NodeSession::open_channel(Clock::time_point now) {
         return Progress::waiting;
     }
     if (rc != SSH_OK) {
-        finish(NodeStatus::error, "channel-failed",
+        finish(NodeStatus::error, Reason::channel_failed,
                "cannot open a session channel: " + session_error(m_session.get()), now);
         return Progress::advanced;
     }
@@ -314,7 +314,7 @@ NodeSession::Progress NodeSession::request_exec(Clock::time_point now) {
         return Progress::waiting;
     }
     if (rc != SSH_OK) {
-        finish(NodeStatus::error, "exec-failed",
+        finish(NodeStatus::error, Reason::exec_failed,
                "exec request refused: " + session_error(m_session.get()), now);
         return Progress::advanced;
     }
@@ -329,7 +329,7 @@ NodeSession::Progress NodeSession::read_output(Clock::time_point now) {
         int n = ssh_channel_read_nonblocking(m_channel.get(), buffer.data(),
                                              std::uint32_t(buffer.size()), is_stderr);
         if (n == SSH_ERROR) {
-            finish(NodeStatus::error, "read-failed",
+            finish(NodeStatus::error, Reason::read_failed,
                    "reading output: " + session_error(m_session.get()), now);
             return Progress::advanced;
         }
@@ -357,12 +357,12 @@ NodeSession::Progress NodeSession::collect_exit_status(Clock::time_point now) {
     int status = ssh_channel_get_exit_status(m_channel.get());
     if (status >= 0) {
         end_step(status == 0 ? NodeStatus::ok : NodeStatus::failed, status,
-                 status == 0 ? "" : "exit-status", now);
+                 status == 0 ? Reason::none : Reason::exit_status, now);
         return Progress::advanced;
     }
     if (ssh_channel_is_closed(m_channel.get()) != 0 ||
         (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
-        end_step(NodeStatus::failed, std::nullopt, "no-exit-status", now);
+        end_step(NodeStatus::failed, std::nullopt, Reason::no_exit_status, now);
         return Progress::advanced;
     }
     return Progress::waiting;
@@ -379,7 +379,7 @@ void NodeSession::authenticated(Clock::time_point now) {
 
 void NodeSession::start_step(Clock::time_point now) {
     if (m_step >= m_job.steps.size()) {
-        finish(NodeStatus::ok, "", "", now);
+        finish(NodeStatus::ok, Reason::none, "", now);
         return;
     }
     m_channel.reset();
@@ -388,7 +388,7 @@ void NodeSession::start_step(Clock::time_point now) {
 }
 
 void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
-                           const std::string& reason, Clock::time_point now) {
+                           Reason reason, Clock::time_point now) {
     const JobStep& step = m_job.steps[m_step];
     StepResult result;
     result.name = step.name;
@@ -414,14 +414,14 @@ void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
     }
     const StepResult& failed = m_result.steps.back();
     std::string message;
-    if (failed.reason == "no-exit-status") {
+    if (failed.reason == Reason::no_exit_status) {
         message = "the command ended without an exit status (killed by a signal?)";
-    } else if (failed.reason == "become-denied") {
+    } else if (failed.reason == Reason::become_denied) {
         message = "privilege escalation refused (sudo wants a password or refuses the user)";
     } else if (failed.exit_code) {
         message = "exit status " + std::to_string(*failed.exit_code);
     } else {
-        message = failed.reason;
+        message = to_string(failed.reason);
     }
     if (m_job.steps.size() > 1) {
         message = "step '" + step.name + "': " + message;
@@ -442,7 +442,7 @@ void NodeSession::timed_out(Clock::time_point now) {
     finish(expiry.status, expiry.reason, expiry.message, now);
 }
 
-void NodeSession::abort(NodeStatus status, const std::string& reason, const std::string& message,
+void NodeSession::abort(NodeStatus status, Reason reason, const std::string& message,
                         Clock::time_point now) {
     if (done()) {
         return;
@@ -456,7 +456,7 @@ void NodeSession::abort(NodeStatus status, const std::string& reason, const std:
     finish(status, reason, message, now);
 }
 
-void NodeSession::record_interrupted_step(NodeStatus status, const std::string& reason,
+void NodeSession::record_interrupted_step(NodeStatus status, Reason reason,
                                           Clock::time_point now) {
     StepResult result;
     result.name = m_job.steps[m_step].name;
@@ -469,10 +469,10 @@ void NodeSession::record_interrupted_step(NodeStatus status, const std::string& 
     m_result.steps.push_back(std::move(result));
 }
 
-void NodeSession::finish(NodeStatus status, const std::string& reason, const std::string& message,
+void NodeSession::finish(NodeStatus status, Reason reason, const std::string& message,
                          Clock::time_point now) {
     m_result.status = status;
-    if (!reason.empty() || m_result.reason != "hostkey-added") {
+    if (reason != Reason::none || m_result.reason != Reason::hostkey_added) {
         m_result.reason = reason;
     }
     m_result.message = message;

@@ -87,7 +87,7 @@ public:
     /// next_timer() has passed (calling it at other times is harmless).
     void step(Clock::time_point now);
     /// Ends the session now (run deadline, interrupt) with the given outcome.
-    void abort(NodeStatus status, const std::string& reason, const std::string& message,
+    void abort(NodeStatus status, Reason reason, const std::string& message,
                Clock::time_point now);
 
     bool done() const { return m_phase == Phase::done; }
@@ -140,14 +140,14 @@ private:
     Progress collect_exit_status(Clock::time_point now);
     void authenticated(Clock::time_point now);
     void start_step(Clock::time_point now);
-    void end_step(NodeStatus status, std::optional<int> exit_code, const std::string& reason,
+    void end_step(NodeStatus status, std::optional<int> exit_code, Reason reason,
                   Clock::time_point now);
     bool verify_host_key(Clock::time_point now);
     void enter(Phase phase, Clock::time_point now);
-    void finish(NodeStatus status, const std::string& reason, const std::string& message,
+    void finish(NodeStatus status, Reason reason, const std::string& message,
                 Clock::time_point now);
     void timed_out(Clock::time_point now);
-    void record_interrupted_step(NodeStatus status, const std::string& reason,
+    void record_interrupted_step(NodeStatus status, Reason reason,
                                  Clock::time_point now);
 
     std::size_t m_index;

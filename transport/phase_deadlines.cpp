@@ -47,20 +47,20 @@ void PhaseDeadlines::stay_open(Clock::time_point now) {
 PhaseDeadlines::Expiry PhaseDeadlines::expiry(std::string_view bastion) const {
     switch (m_phase) {
     case Phase::link:
-        return {NodeStatus::unreachable, "jump-failed",
+        return {NodeStatus::unreachable, Reason::jump_failed,
                 "no tunnel through bastion " + std::string(bastion) + " in time", false};
     case Phase::connect:
-        return {NodeStatus::unreachable, "connect-timeout",
+        return {NodeStatus::unreachable, Reason::connect_timeout,
                 "no TCP connection within " + seconds_text(m_connect), false};
     case Phase::handshake:
-        return {NodeStatus::timeout, "handshake-timeout",
+        return {NodeStatus::timeout, Reason::handshake_timeout,
                 "key exchange and authentication took longer than " + seconds_text(m_handshake),
                 false};
     case Phase::command:
     case Phase::open:
         break;
     }
-    return {NodeStatus::timeout, "command-timeout",
+    return {NodeStatus::timeout, Reason::command_timeout,
             "command still running after " + seconds_text(m_limit), true};
 }
 

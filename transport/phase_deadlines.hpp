@@ -27,7 +27,7 @@ public:
     /// What a passed deadline ends the session with.
     struct Expiry {
         NodeStatus status = NodeStatus::timeout;
-        std::string reason;  // "connect-timeout", "handshake-timeout", "command-timeout", ...
+        Reason reason = Reason::none; // connect_timeout, handshake_timeout, command_timeout, ...
         std::string message; // one human line
         bool interrupts_step = false; // a command was running: record it and signal it
     };

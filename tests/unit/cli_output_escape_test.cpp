@@ -33,11 +33,11 @@ transport::NodeResult failed_with(std::string out, std::string message) {
     transport::NodeResult result;
     result.status = transport::NodeStatus::failed;
     result.exit_code = 3;
-    result.reason = "exit-status";
+    result.reason = transport::Reason::exit_status;
     result.message = std::move(message);
     result.out.tail = out;
     result.steps.push_back(
-        {"run", transport::NodeStatus::failed, 3, "exit-status", {out, 0, 0}, {}, {}});
+        {"run", transport::NodeStatus::failed, 3, transport::Reason::exit_status, {out, 0, 0}, {}, {}});
     return result;
 }
 

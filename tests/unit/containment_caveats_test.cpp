@@ -1,5 +1,6 @@
 #include "containment/actions.hpp"
 #include "containment/caveats.hpp"
+#include "containment/failure_reason.hpp"
 #include "containment/node_report.hpp"
 
 #include <gtest/gtest.h>
@@ -61,7 +62,7 @@ TEST(Caveats, AMalformedCaveatLineIsRefused) {
 }
 
 TEST(Caveats, UnreadableRulesHaveTheirOwnReason) {
-    EXPECT_EQ(failure_reason(10), "rules-unreadable");
+    EXPECT_EQ(failure_reason(10), FailureReason::rules_unreadable);
 }
 
 } // namespace

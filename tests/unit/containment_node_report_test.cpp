@@ -1,5 +1,6 @@
 #include "containment/actions.hpp"
 #include "containment/daemonset_ref.hpp"
+#include "containment/failure_reason.hpp"
 #include "containment/node_report.hpp"
 
 #include <gtest/gtest.h>
@@ -102,9 +103,9 @@ TEST(ActionOutcome, NamesWhatHappenedToANode) {
     EXPECT_EQ(outcome_word(thaw, ActionOutcome::already), "already restored");
     EXPECT_EQ(outcome_of(true, NodeReport{}), ActionOutcome::nothing_to_do);
     EXPECT_EQ(outcome_of(false, unchanged), ActionOutcome::failed);
-    EXPECT_EQ(failure_reason(6), "kubelet-would-restart");
-    EXPECT_EQ(failure_reason(4), "runtime-not-running");
-    EXPECT_EQ(failure_reason(1), "exit-status");
+    EXPECT_EQ(failure_reason(6), FailureReason::kubelet_would_restart);
+    EXPECT_EQ(failure_reason(4), FailureReason::runtime_not_running);
+    EXPECT_EQ(failure_reason(1), FailureReason::exit_status);
     EXPECT_EQ(find_action("delete"), nullptr);
     EXPECT_TRUE(find_action("stop")->kubelet_rule);
     EXPECT_FALSE(find_action("freeze")->kubelet_rule);

@@ -1,4 +1,5 @@
 #include "containment/actions.hpp"
+#include "containment/failure_reason.hpp"
 #include "containment/outcome.hpp"
 
 #include <string>
@@ -72,7 +73,7 @@ TEST(ContainmentOutcome, StatusIsWordedByPresence) {
     EXPECT_TRUE(failed.failed);
     EXPECT_FALSE(failed.already);
     EXPECT_EQ(failed.word, "failed");
-    EXPECT_EQ(failed.reason, "no-runtime");
+    EXPECT_EQ(failed.reason, to_string(FailureReason::no_runtime));
 }
 
 TEST(ContainmentOutcome, APlaybookExitStatusBecomesItsReasonAndItsLastStderrLineTheMessage) {
@@ -81,13 +82,13 @@ TEST(ContainmentOutcome, APlaybookExitStatusBecomesItsReasonAndItsLastStderrLine
         judge_node(stop, exited(6, k_running, "checking\nthe kubelet would restart agent\n\n"));
     EXPECT_TRUE(judged.failed);
     EXPECT_EQ(judged.word, "failed");
-    EXPECT_EQ(judged.reason, "kubelet-would-restart");
+    EXPECT_EQ(judged.reason, to_string(FailureReason::kubelet_would_restart));
     EXPECT_EQ(judged.message, "the kubelet would restart agent");
     EXPECT_EQ(judged.report.pods.size(), 1U) << "what matched is still shown";
 
     // Silent stderr keeps the transport's message; an unknown status stays exit-status.
     const NodeJudgement silent = judge_node(stop, exited(1, "", ""));
-    EXPECT_EQ(silent.reason, "exit-status");
+    EXPECT_EQ(silent.reason, to_string(FailureReason::exit_status));
     EXPECT_EQ(silent.message, "exit status 1");
 }
 
@@ -119,18 +120,18 @@ TEST(ContainmentOutcome, UnreadableOutputFailsTheNodeAsBadReportWhateverTheExitS
     const NodeJudgement malformed = judge_node(freeze, succeeded("change container c1 a\n"));
     EXPECT_TRUE(malformed.failed);
     EXPECT_EQ(malformed.word, "failed");
-    EXPECT_EQ(malformed.reason, "bad-report");
+    EXPECT_EQ(malformed.reason, to_string(FailureReason::bad_report));
     EXPECT_EQ(malformed.message.rfind("unreadable playbook output: ", 0), 0U) << malformed.message;
 
     // A failing playbook whose report cannot be read stays bad-report (not its exit status).
     const NodeJudgement both = judge_node(freeze, exited(5, "matched many\n", "ctr failed\n"));
-    EXPECT_EQ(both.reason, "bad-report");
+    EXPECT_EQ(both.reason, to_string(FailureReason::bad_report));
 
     // Output cut by max_output is not read at all: a report missing its head could under-report.
     NodeRun cut = succeeded(k_frozen);
     cut.steps[0].dropped_bytes = 10;
     const NodeJudgement truncated = judge_node(freeze, cut);
     EXPECT_TRUE(truncated.failed);
-    EXPECT_EQ(truncated.reason, "bad-report");
+    EXPECT_EQ(truncated.reason, to_string(FailureReason::bad_report));
     EXPECT_TRUE(truncated.report.changes.empty());
 }

@@ -23,6 +23,7 @@ using breakglass::transport::NodeSession;
 using breakglass::transport::NodeStatus;
 using breakglass::transport::NodeTarget;
 using breakglass::transport::Poller;
+using breakglass::transport::Reason;
 using breakglass::transport::SessionSettings;
 using breakglass::transport::should_reconnect;
 using namespace std::chrono_literals;
@@ -153,7 +154,7 @@ TEST_F(TransportBastionPool, ABastionThatNeverCameUpFailsForGoodAndTakesEverythi
     ASSERT_TRUE(node.done());
     auto result = node.take_result();
     EXPECT_EQ(result.status, NodeStatus::unreachable);
-    EXPECT_EQ(result.reason, "jump-failed");
+    EXPECT_EQ(result.reason, Reason::jump_failed);
     EXPECT_EQ(result.message, "bastion " + describe(m_second) + ": " + second->failure());
     EXPECT_EQ(result.timings.total, 5000ms);
     EXPECT_EQ(pool.next_timer(), Clock::time_point::max()); // nothing left to wait for

@@ -22,6 +22,7 @@ using breakglass::transport::NodeJob;
 using breakglass::transport::NodeSession;
 using breakglass::transport::NodeStatus;
 using breakglass::transport::NodeTarget;
+using breakglass::transport::Reason;
 using breakglass::transport::SessionSettings;
 using namespace std::chrono_literals;
 
@@ -89,7 +90,7 @@ TEST_F(TransportNodeSession, ConnectTimeoutPassesAtTheGivenClocksConnectDeadline
     ASSERT_TRUE(session.done());
     auto result = session.take_result();
     EXPECT_EQ(result.status, NodeStatus::unreachable);
-    EXPECT_EQ(result.reason, "connect-timeout");
+    EXPECT_EQ(result.reason, Reason::connect_timeout);
     EXPECT_EQ(result.message, "no TCP connection within 5.0s");
     EXPECT_EQ(result.timings.total, 5000ms);
     EXPECT_TRUE(result.steps.empty());
@@ -107,7 +108,7 @@ TEST_F(TransportNodeSession, RefusedConnectEndsConnectFailedAtTheGivenTime) {
     ASSERT_TRUE(session.done());
     auto result = session.take_result();
     EXPECT_EQ(result.status, NodeStatus::unreachable);
-    EXPECT_EQ(result.reason, "connect-failed");
+    EXPECT_EQ(result.reason, Reason::connect_failed);
     EXPECT_EQ(result.message, "connect: Connection refused");
     EXPECT_LE(result.timings.total, 3ms);
 }
@@ -126,7 +127,7 @@ TEST_F(TransportNodeSession, HandshakeDeadlineCountsFromTheConnectAndPassesOnThe
     ASSERT_TRUE(session.done());
     auto result = session.take_result();
     EXPECT_EQ(result.status, NodeStatus::timeout);
-    EXPECT_EQ(result.reason, "handshake-timeout");
+    EXPECT_EQ(result.reason, Reason::handshake_timeout);
     EXPECT_EQ(result.message, "key exchange and authentication took longer than 60.0s");
     EXPECT_EQ(result.timings.connect, 40ms);
     EXPECT_EQ(result.timings.total, 60040ms);
@@ -144,7 +145,7 @@ TEST_F(TransportNodeSession, HandshakeTimeoutFollowsTheSettings) {
     EXPECT_EQ(session.next_timer(), t0 + 1600ms);
     session.step(t0 + 1600ms);
     auto result = session.take_result();
-    EXPECT_EQ(result.reason, "handshake-timeout");
+    EXPECT_EQ(result.reason, Reason::handshake_timeout);
     EXPECT_EQ(result.message, "key exchange and authentication took longer than 1.5s");
 }
 
@@ -155,13 +156,13 @@ TEST_F(TransportNodeSession, RunDeadlineAbortEndsItOnceWithTheGivenTime) {
     ASSERT_TRUE(socket_ready(session));
     session.step(t0 + 10ms); // in the handshake now
     ASSERT_FALSE(session.done());
-    session.abort(NodeStatus::timeout, "deadline", "run deadline reached", t0 + 3s);
+    session.abort(NodeStatus::timeout, Reason::deadline, "run deadline reached", t0 + 3s);
     ASSERT_TRUE(session.done());
-    session.abort(NodeStatus::error, "interrupted", "interrupted", t0 + 4s); // ends once
+    session.abort(NodeStatus::error, Reason::interrupted, "interrupted", t0 + 4s); // ends once
     session.step(t0 + 100s);
     auto result = session.take_result();
     EXPECT_EQ(result.status, NodeStatus::timeout);
-    EXPECT_EQ(result.reason, "deadline");
+    EXPECT_EQ(result.reason, Reason::deadline);
     EXPECT_EQ(result.message, "run deadline reached");
     EXPECT_EQ(result.timings.total, 3000ms);
     EXPECT_TRUE(result.steps.empty()); // no command had started
@@ -184,7 +185,7 @@ TEST_F(TransportNodeSession, WaitingForABastionThatNeverComesUpEndsJumpFailedAtT
     ASSERT_TRUE(session.done());
     auto result = session.take_result();
     EXPECT_EQ(result.status, NodeStatus::unreachable);
-    EXPECT_EQ(result.reason, "jump-failed");
+    EXPECT_EQ(result.reason, Reason::jump_failed);
     EXPECT_EQ(result.message, "no tunnel through bastion ops@127.0.0.1:2222 in time");
     EXPECT_EQ(result.via, "ops@127.0.0.1:2222");
     EXPECT_EQ(result.timings.total, 65000ms);

@@ -4,6 +4,7 @@
 
 using breakglass::transport::NodeStatus;
 using breakglass::transport::PhaseDeadlines;
+using breakglass::transport::Reason;
 using namespace std::chrono_literals;
 
 namespace {
@@ -29,7 +30,7 @@ TEST(TransportPhaseDeadlines, ConnectEndsUnreachableExactlyAtTheConnectTimeout) 
     EXPECT_TRUE(deadlines.passed(t0 + 5s));
     const auto expiry = deadlines.expiry("");
     EXPECT_EQ(expiry.status, NodeStatus::unreachable);
-    EXPECT_EQ(expiry.reason, "connect-timeout");
+    EXPECT_EQ(expiry.reason, Reason::connect_timeout);
     EXPECT_EQ(expiry.message, "no TCP connection within 5.0s");
     EXPECT_FALSE(expiry.interrupts_step);
 }
@@ -44,7 +45,7 @@ TEST(TransportPhaseDeadlines, KeyExchangeAndAuthenticationShareOneHandshakeDeadl
     EXPECT_TRUE(deadlines.passed(t0 + 120ms + 60s));
     const auto expiry = deadlines.expiry("");
     EXPECT_EQ(expiry.status, NodeStatus::timeout);
-    EXPECT_EQ(expiry.reason, "handshake-timeout");
+    EXPECT_EQ(expiry.reason, Reason::handshake_timeout);
     EXPECT_EQ(expiry.message, "key exchange and authentication took longer than 60.0s");
     EXPECT_FALSE(expiry.interrupts_step);
 }
@@ -56,7 +57,7 @@ TEST(TransportPhaseDeadlines, WaitingForABastionGetsTheConnectAndHandshakeBudget
     EXPECT_EQ(deadlines.deadline(), t0 + 65s);
     const auto expiry = deadlines.expiry("ops@10.0.0.1:22");
     EXPECT_EQ(expiry.status, NodeStatus::unreachable);
-    EXPECT_EQ(expiry.reason, "jump-failed");
+    EXPECT_EQ(expiry.reason, Reason::jump_failed);
     EXPECT_EQ(expiry.message, "no tunnel through bastion ops@10.0.0.1:22 in time");
     EXPECT_FALSE(expiry.interrupts_step);
 }
@@ -72,7 +73,7 @@ TEST(TransportPhaseDeadlines, AStepsOwnTimeoutWinsOverTheCommandTimeout) {
     EXPECT_EQ(deadlines.deadline(), t0 + 3500ms);
     const auto expiry = deadlines.expiry("");
     EXPECT_EQ(expiry.status, NodeStatus::timeout);
-    EXPECT_EQ(expiry.reason, "command-timeout");
+    EXPECT_EQ(expiry.reason, Reason::command_timeout);
     EXPECT_EQ(expiry.message, "command still running after 1.5s");
     EXPECT_TRUE(expiry.interrupts_step);
 }
