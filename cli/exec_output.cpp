@@ -129,8 +129,8 @@ void ExecOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
                          std::string(transport::to_string(result.status)) +
                          (result.reason == transport::Reason::none
                               ? ""
-                              : " (" + std::string(transport::to_string(result.reason)) + ")") + ": " +
-                         result.message)
+                              : " (" + std::string(transport::to_string(result.reason)) + ")") +
+                         ": " + result.message)
                   << '\n';
         }
     }

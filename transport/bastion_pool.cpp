@@ -170,9 +170,10 @@ void BastionPool::decide(Bastion& bastion, const NodeResult& ended, Clock::time_
         return;
     }
     bastion.m_failed = true;
-    bastion.m_failure = std::string(to_string(ended.status)) +
-                        (ended.reason == Reason::none ? "" : " (" + std::string(to_string(ended.reason)) + ")") + ": " +
-                        ended.message;
+    bastion.m_failure =
+        std::string(to_string(ended.status)) +
+        (ended.reason == Reason::none ? "" : " (" + std::string(to_string(ended.reason)) + ")") +
+        ": " + ended.message;
 }
 
 void BastionPool::touched(Bastion& via) {

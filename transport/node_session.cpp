@@ -262,7 +262,8 @@ NodeSession::Progress NodeSession::authenticate(Clock::time_point now) {
             return Progress::advanced;
         }
         if (rc == SSH_AUTH_ERROR) {
-            finish(NodeStatus::error, Reason::auth_error, "authentication: " + session_error(s), now);
+            finish(NodeStatus::error, Reason::auth_error, "authentication: " + session_error(s),
+                   now);
             return Progress::advanced;
         }
         ++m_next_identity; // denied or partial: try the next key
@@ -387,8 +388,8 @@ void NodeSession::start_step(Clock::time_point now) {
     m_deadlines.start_command(now, m_job.steps[m_step].timeout);
 }
 
-void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code,
-                           Reason reason, Clock::time_point now) {
+void NodeSession::end_step(NodeStatus status, std::optional<int> exit_code, Reason reason,
+                           Clock::time_point now) {
     const JobStep& step = m_job.steps[m_step];
     StepResult result;
     result.name = step.name;
@@ -456,8 +457,7 @@ void NodeSession::abort(NodeStatus status, Reason reason, const std::string& mes
     finish(status, reason, message, now);
 }
 
-void NodeSession::record_interrupted_step(NodeStatus status, Reason reason,
-                                          Clock::time_point now) {
+void NodeSession::record_interrupted_step(NodeStatus status, Reason reason, Clock::time_point now) {
     StepResult result;
     result.name = m_job.steps[m_step].name;
     result.status = status;

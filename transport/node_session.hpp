@@ -87,8 +87,7 @@ public:
     /// next_timer() has passed (calling it at other times is harmless).
     void step(Clock::time_point now);
     /// Ends the session now (run deadline, interrupt) with the given outcome.
-    void abort(NodeStatus status, Reason reason, const std::string& message,
-               Clock::time_point now);
+    void abort(NodeStatus status, Reason reason, const std::string& message, Clock::time_point now);
 
     bool done() const { return m_phase == Phase::done; }
     /// A bastion session (NodeJob::keep_open) that is authenticated and carries channels.
@@ -147,8 +146,7 @@ private:
     void finish(NodeStatus status, Reason reason, const std::string& message,
                 Clock::time_point now);
     void timed_out(Clock::time_point now);
-    void record_interrupted_step(NodeStatus status, Reason reason,
-                                 Clock::time_point now);
+    void record_interrupted_step(NodeStatus status, Reason reason, Clock::time_point now);
 
     std::size_t m_index;
     NodeTarget m_target;

@@ -28,7 +28,7 @@ public:
     struct Expiry {
         NodeStatus status = NodeStatus::timeout;
         Reason reason = Reason::none; // connect_timeout, handshake_timeout, command_timeout, ...
-        std::string message; // one human line
+        std::string message;          // one human line
         bool interrupts_step = false; // a command was running: record it and signal it
     };
 

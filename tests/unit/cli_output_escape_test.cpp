@@ -36,8 +36,13 @@ transport::NodeResult failed_with(std::string out, std::string message) {
     result.reason = transport::Reason::exit_status;
     result.message = std::move(message);
     result.out.tail = out;
-    result.steps.push_back(
-        {"run", transport::NodeStatus::failed, 3, transport::Reason::exit_status, {out, 0, 0}, {}, {}});
+    result.steps.push_back({"run",
+                            transport::NodeStatus::failed,
+                            3,
+                            transport::Reason::exit_status,
+                            {out, 0, 0},
+                            {},
+                            {}});
     return result;
 }
 
@@ -108,8 +113,13 @@ TEST(CliOutputEscape, DaemonSetReportFieldsAndMessagesAreEscaped) {
                                "container uid1 agent\x07 c1 running 11\n"
                                "note \x1b]52;c;eA==\x07 clipboard\r\n";
     reported.out.tail = report;
-    reported.steps.push_back(
-        {"snapshot", transport::NodeStatus::ok, 0, "", {report, 0, 0}, {}, {}});
+    reported.steps.push_back({"snapshot",
+                              transport::NodeStatus::ok,
+                              0,
+                              transport::Reason::none,
+                              {report, 0, 0},
+                              {},
+                              {}});
     output.on_finished(0, std::move(reported));
     // A failing step's last stderr line becomes the node's message.
     transport::NodeResult failed = failed_with("", "exit 3");
