@@ -13,14 +13,6 @@ using namespace breakglass;
 
 namespace {
 
-std::string join(const std::vector<std::string_view>& names) {
-    std::string joined;
-    for (std::string_view name : names) {
-        joined += (joined.empty() ? "" : ",") + std::string(name);
-    }
-    return joined;
-}
-
 // The reason a `daemonset freeze` JSON line gives for a node that ended as `status` with
 // `reason`, exit status `exit_code`, and nothing on its standard output (a readable report).
 std::string reason_shown(transport::NodeStatus status, transport::Reason reason,
@@ -29,7 +21,7 @@ std::string reason_shown(transport::NodeStatus status, transport::Reason reason,
     std::ostringstream err;
     cli::DaemonSetOutput output(cli::DaemonSetFormat::jsonl, *containment::find_action("freeze"),
                                 containment::DaemonSetRef{"kube-system", "agent"},
-                                {{"n1", "127.0.0.1"}}, out, err, join);
+                                {{"n1", "127.0.0.1"}}, out, err);
     transport::NodeResult result;
     result.status = status;
     result.reason = reason;
