@@ -1,12 +1,10 @@
 // The bastion pool, the one owner of bastion state, under a fake clock. No network: the first
 // hop is a loopback listener this test owns that never speaks SSH, so bastions never come up;
 // hops behind it are never dialled (they would be tunnelled through it).
+#include "tests/unit/support/loopback_peer.hpp"
 #include "transport/bastion_pool.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
@@ -15,7 +13,6 @@ using breakglass::transport::BastionPool;
 using breakglass::transport::BecomeMethod;
 using breakglass::transport::Clock;
 using breakglass::transport::describe;
-using breakglass::transport::Fd;
 using breakglass::transport::JobStep;
 using breakglass::transport::JumpHost;
 using breakglass::transport::NodeJob;
@@ -32,26 +29,10 @@ namespace {
 
 const Clock::time_point t0 = Clock::time_point{} + 1000h;
 
-// A listener on 127.0.0.1 that never accepts: connects complete, the handshake never does.
-struct SilentListener {
-    SilentListener() : socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        auto* raw = reinterpret_cast<sockaddr*>(&address); // NOLINT
-        EXPECT_EQ(::bind(socket.get(), raw, length), 0);
-        EXPECT_EQ(::listen(socket.get(), 16), 0);
-        EXPECT_EQ(::getsockname(socket.get(), raw, &length), 0);
-        port = ntohs(address.sin_port);
-    }
-    Fd socket;
-    std::uint16_t port = 0;
-};
-
 class TransportBastionPool : public ::testing::Test {
 protected:
-    SilentListener m_listener;
+    // Listening but never accepting: connects complete, the handshake never does.
+    breakglass::testing::LoopbackPeer m_listener{true};
     JumpHost m_first{"ops", "127.0.0.1", m_listener.port};
     JumpHost m_second{"", "127.0.0.2", 22};
     JumpHost m_other{"", "127.0.0.3", 2222};

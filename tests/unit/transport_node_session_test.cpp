@@ -3,19 +3,16 @@
 // handshake then waits forever; a bound socket that does not listen, so the connect is
 // refused). The clock the session is given starts far from the machine's steady clock, so any
 // read of the real clock would show in the timings and deadlines checked here.
+#include "tests/unit/support/loopback_peer.hpp"
 #include "transport/bastion.hpp"
 #include "transport/node_session.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
 using breakglass::transport::Bastion;
 using breakglass::transport::Clock;
-using breakglass::transport::Fd;
 using breakglass::transport::JobStep;
 using breakglass::transport::JumpHost;
 using breakglass::transport::NodeJob;
@@ -30,24 +27,7 @@ namespace {
 
 const Clock::time_point t0 = Clock::time_point{} + 1000h;
 
-// A TCP socket bound to 127.0.0.1 on a port the kernel picks; listening or not.
-struct LoopbackPeer {
-    explicit LoopbackPeer(bool listen) : socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        auto* raw = reinterpret_cast<sockaddr*>(&address); // NOLINT
-        EXPECT_EQ(::bind(socket.get(), raw, length), 0);
-        if (listen) {
-            EXPECT_EQ(::listen(socket.get(), 16), 0);
-        }
-        EXPECT_EQ(::getsockname(socket.get(), raw, &length), 0);
-        port = ntohs(address.sin_port);
-    }
-    Fd socket;
-    std::uint16_t port = 0;
-};
+using breakglass::testing::LoopbackPeer;
 
 NodeTarget target_at(std::uint16_t port) {
     NodeTarget target;
