@@ -17,6 +17,7 @@ using breakglass::testing::daemonset_match_script;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::read_vanishing_file;
 using breakglass::testing::run_process;
+using breakglass::testing::SignedFleet;
 using breakglass::testing::TempDir;
 
 namespace {
@@ -78,32 +79,6 @@ std::set<std::string> expected(const nlohmann::json& node_pods, const std::strin
     return out;
 }
 
-// A containerd lab fleet with its inventory imported and signed by the lab's signer.
-struct FleetWithInventory {
-    FleetWithInventory(const std::string& purpose, int nodes, std::vector<std::string> faults,
-                       std::vector<std::string> flavours) {
-        const auto started = Clock::now();
-        lab =
-            std::make_unique<ContainerdLab>(purpose, nodes, std::move(faults), std::move(flavours));
-        std::cout
-            << "containerd lab of " << nodes << " nodes up in "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
-            << " ms\n";
-        inventory = dir.path() + "/inventory.json";
-        auto imported =
-            run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
-                         lab->description_path(), "-O", inventory, "--sign-with",
-                         lab->description()["signer_key"].get<std::string>()});
-        if (imported.exit_code != 0) {
-            throw std::runtime_error("inventory import failed: " + imported.err);
-        }
-    }
-
-    TempDir dir;
-    std::unique_ptr<ContainerdLab> lab;
-    std::string inventory;
-};
-
 class ContainerdLabTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -115,13 +90,13 @@ protected:
     // A fleet of this test's own.
     void start(int nodes, std::vector<std::string> faults = {},
                std::vector<std::string> flavours = {}) {
-        m_own = std::make_unique<FleetWithInventory>(
+        m_own = std::make_unique<SignedFleet>(
             ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes,
             std::move(faults), std::move(flavours));
         use(*m_own);
     }
 
-    void use(FleetWithInventory& fleet) {
+    void use(SignedFleet& fleet) {
         m_lab = fleet.lab.get();
         m_inventory = fleet.inventory;
     }
@@ -156,7 +131,7 @@ protected:
         return m_lab->pods()["nodes"][node];
     }
 
-    std::unique_ptr<FleetWithInventory> m_own;
+    std::unique_ptr<SignedFleet> m_own;
     ContainerdLab* m_lab = nullptr;
     std::string m_inventory;
 };
@@ -181,7 +156,7 @@ protected:
         use(*s_fleet.get());
     }
 
-    static inline breakglass::testing::SuiteFleet<FleetWithInventory> s_fleet;
+    static inline breakglass::testing::SuiteFleet<SignedFleet> s_fleet;
 };
 
 TEST_F(ContainerdLabReadOnlyTest, FleetDescribesOneSshdAndOneContainerdPerNodeAndTheirPods) {

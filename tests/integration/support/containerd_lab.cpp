@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -68,12 +69,18 @@ ContainerdLab::ContainerdLab(const std::string& purpose, int nodes, std::vector<
         argv.push_back(std::move(argument));
     }
     m_up = true;
+    const auto started = std::chrono::steady_clock::now();
     auto up = run_process(argv, std::chrono::seconds(300));
     if (up.exit_code != 0) {
         throw std::runtime_error("lab/fleet up --containerd failed: " + up.err + up.out);
     }
     m_description = read_json(description_path());
     m_pods = read_json(m_description.at("pods").get<std::string>());
+    std::cout << "containerd lab of " << nodes << " nodes up in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count()
+              << " ms\n";
 }
 
 ContainerdLab::~ContainerdLab() {
@@ -334,6 +341,15 @@ std::string daemonset_match_script(const std::string& ds_namespace, const std::s
            read_text(source_dir() + "/playbooks/lib/daemonset_crictl.sh") +
            "\nDS_NAMESPACE=" + sh_quote(ds_namespace) + "\nDS_NAME=" + sh_quote(ds_name) +
            "\nbg_ds_match\n";
+}
+
+SignedFleet::SignedFleet(const std::string& purpose, int count, std::vector<std::string> faults,
+                         std::vector<std::string> flavours)
+    : lab(std::make_unique<ContainerdLab>(purpose, count, std::move(faults), std::move(flavours))),
+      flags(lab->shipped_playbook_flags(dir.path())), inventory(dir.path() + "/inventory.json") {
+    for (const auto& node : lab->description()["nodes"]) {
+        nodes.push_back(node["name"].get<std::string>());
+    }
 }
 
 } // namespace breakglass::testing

@@ -105,6 +105,19 @@ private:
     bool m_up = false;
 };
 
+/// A containerd lab fleet with its inventory imported and the shipped playbooks signed for it
+/// (in a directory of its own); `flags` point breakglass at them.
+struct SignedFleet {
+    SignedFleet(const std::string& purpose, int nodes, std::vector<std::string> faults,
+                std::vector<std::string> flavours);
+
+    TempDir dir;
+    std::unique_ptr<ContainerdLab> lab;
+    std::vector<std::string> flags; // -i, --playbooks, --allowed-signers, --state-dir
+    std::string inventory;          // the signed inventory (also in flags)
+    std::vector<std::string> nodes; // node names, in fleet order
+};
+
 /// A fleet shared by the cases of one gtest suite, made in SetUpTestSuite. An exception there
 /// cannot fail a case, so the reason is kept for the cases' SetUp to report.
 template <typename Fleet> class SuiteFleet {

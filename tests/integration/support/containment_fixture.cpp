@@ -2,15 +2,6 @@
 
 namespace breakglass::testing {
 
-SignedFleet::SignedFleet(const std::string& purpose, int count, std::vector<std::string> faults,
-                         std::vector<std::string> flavours)
-    : lab(std::make_unique<ContainerdLab>(purpose, count, std::move(faults), std::move(flavours))),
-      flags(lab->shipped_playbook_flags(dir.path())) {
-    for (const auto& node : lab->description()["nodes"]) {
-        nodes.push_back(node["name"].get<std::string>());
-    }
-}
-
 void ContainmentFixture::SetUp() {
     if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
         GTEST_SKIP() << missing;

@@ -13,18 +13,6 @@
 
 namespace breakglass::testing {
 
-/// A containerd lab fleet with its inventory imported and the shipped playbooks signed for it
-/// (in a directory of its own); `flags` point breakglass at them.
-struct SignedFleet {
-    SignedFleet(const std::string& purpose, int nodes, std::vector<std::string> faults,
-                std::vector<std::string> flavours);
-
-    TempDir dir;
-    std::unique_ptr<ContainerdLab> lab;
-    std::vector<std::string> flags; // -i, --playbooks, --allowed-signers, --state-dir
-    std::vector<std::string> nodes; // node names, in fleet order
-};
-
 /// The fixture of the `breakglass daemonset` tests: a containerd lab fleet named after the test
 /// (or one shared by a suite, see use()), the shipped playbooks signed for it, and the command
 /// run with -o json. Skips where the containerd lab cannot run.
