@@ -140,13 +140,31 @@ void pause_between_stages(std::chrono::milliseconds pause) {
     }
 }
 
-// The command line again with its selection (-l, -w, -x, --limit) replaced by -w ^FILE.
+// A word as the shell reads it back: as is when it holds only characters no shell treats
+// specially, else single-quoted.
+std::string shell_word(const std::string& word) {
+    const bool plain = !word.empty() && word.find_first_not_of(
+                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                            "0123456789_./:=@%^+,-") == std::string::npos;
+    return plain ? word : base::shell_quote(word);
+}
+
+// The command line again with its selection (-l, -w, -x, --limit) replaced by -w ^FILE, put
+// before a `--` (after it, words are the remote command's).
 std::string continue_command(const std::vector<std::string>& argv, const std::string& file) {
     static const char* const with_value[] = {"-l", "--selector", "-w", "--nodes",
                                              "-x", "--exclude",  "--limit"};
-    std::string command;
+    std::vector<std::string> words;
+    bool inserted = false;
     for (std::size_t i = 0; i < argv.size(); ++i) {
         const std::string& word = argv[i];
+        if (word == "--" && !inserted) {
+            words.insert(words.end(), {"-w", "^" + file});
+            inserted = true;
+            words.push_back(word);
+            words.insert(words.end(), argv.begin() + std::ptrdiff_t(i) + 1, argv.end());
+            break;
+        }
         bool selection = false;
         for (const char* flag : with_value) {
             const std::string name = flag;
@@ -159,10 +177,17 @@ std::string continue_command(const std::vector<std::string>& argv, const std::st
             }
         }
         if (!selection) {
-            command += (command.empty() ? "" : " ") + base::shell_quote(word);
+            words.push_back(word);
         }
     }
-    return command + " -w " + base::shell_quote("^" + file);
+    if (!inserted) {
+        words.insert(words.end(), {"-w", "^" + file});
+    }
+    std::string command;
+    for (const std::string& word : words) {
+        command += (command.empty() ? "" : " ") + shell_word(word);
+    }
+    return command;
 }
 
 // Writes the names not yet done to a new file in the state dir; the path, or an error line.

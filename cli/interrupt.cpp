@@ -12,6 +12,12 @@ std::atomic<int> g_signals{0};          // NOLINT
 std::atomic<bool> g_cancel{false};      // NOLINT
 std::atomic<bool> g_drain_first{false}; // NOLINT
 
+// write(2) is async-signal-safe; the responder learns at once what the signal did.
+void say(const char* text, std::size_t size) {
+    const ssize_t ignored = ::write(STDERR_FILENO, text, size);
+    static_cast<void>(ignored);
+}
+
 void on_signal(int) {
     const int count = g_signals.fetch_add(1) + 1;
     if (count >= 3) {
@@ -19,6 +25,14 @@ void on_signal(int) {
     }
     if (count >= 2 || !g_drain_first.load()) {
         g_cancel.store(true);
+    }
+    if (count == 1 && g_drain_first.load()) {
+        static const char text[] = "\nbreakglass: signal: starting no new node; nodes in flight "
+                                   "finish within their timeouts (signal again to cancel them)\n";
+        say(text, sizeof text - 1);
+    } else if (count == 2) {
+        static const char text[] = "\nbreakglass: second signal: cancelling nodes in flight\n";
+        say(text, sizeof text - 1);
     }
 }
 

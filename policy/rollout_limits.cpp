@@ -182,7 +182,8 @@ std::string describe(const LoadBudget& load) {
                 ? std::string("new connections unlimited per second")
                 : std::to_string(load.connections_per_second) + " new connections/s") +
            ", " + std::to_string(load.channels_per_bastion) + " channels per bastion; per node " +
-           config::format_size(load.bytes_sent_per_node) + " of commands sent in " +
+           config::format_size(load.bytes_sent_per_node) +
+           (load.bytes_sent_per_node < 1024 ? " bytes" : "") + " of commands sent in " +
            std::to_string(load.steps) + (load.steps == 1 ? " step" : " steps") + ", at most " +
            config::format_size(load.output_kept_per_node) + " of output kept per stream and step";
 }
