@@ -45,19 +45,21 @@ std::string seconds_of(const std::string& flag, const std::string& text, long mi
     return std::to_string(seconds);
 }
 
-// runtime_socket and kubelet_unit as parameters; a bad value is a usage error (exit 2) here,
-// before anything is sent.
-std::vector<std::string> runtime_params_or_refuse(const config::Settings& settings,
-                                                  bool with_unit) {
-    const std::string& socket = settings.text("runtime_socket");
-    const std::string& unit = settings.text("kubelet_unit");
-    if (auto checked = containment::check_runtime_socket(socket); !checked) {
+// runtime_socket and kubelet_unit: a bad value is a usage error (exit 2) here, before
+// anything is sent. Each node's values become parameters in prepare_shipped_playbook_run.
+void check_runtime_settings(const config::Settings& settings, bool with_unit) {
+    if (auto checked = containment::check_runtime_socket(settings.text("runtime_socket"));
+        !checked) {
         throw Failure(ExitCode::usage, checked.error());
     }
-    if (auto checked = containment::check_kubelet_unit(unit); with_unit && !checked) {
+    if (auto checked = containment::check_kubelet_unit(settings.text("kubelet_unit"));
+        with_unit && !checked) {
         throw Failure(ExitCode::usage, checked.error());
     }
-    return containment::runtime_params(socket, unit, with_unit);
+}
+
+bool touches_kubelet(const containment::ActionSpec& action) {
+    return action.kubelet_rule || action.command == "status";
 }
 
 // The shipped playbook's parameters: validated here for a clear error, and again by the
@@ -80,10 +82,7 @@ std::vector<std::string> params_of(const DaemonSetRequest& request,
                          seconds_of("--hold-for", request.hold_for, 10, 7 * 24 * 3600));
         params.push_back("grace_seconds=" + seconds_of("--grace", request.grace, 0, 300));
     }
-    const bool touches_kubelet = action.kubelet_rule || action.command == "status";
-    for (std::string& param : runtime_params_or_refuse(settings, touches_kubelet)) {
-        params.push_back(std::move(param));
-    }
+    check_runtime_settings(settings, touches_kubelet(action));
     if (action.command == "isolate" && !request.destinations.empty()) {
         std::string joined;
         for (const std::string& destination : request.destinations) {
@@ -104,7 +103,8 @@ void run_action(Context& context, const DaemonSetRequest& request) {
                                              request.action->command, false};
     const PreparedPlaybookRun run = prepare_shipped_playbook_run(
         context, std::string(request.action->playbook),
-        params_of(request, *daemonset, context.settings()), request.selection, description);
+        params_of(request, *daemonset, context.settings()), request.selection, description,
+        RuntimeParams{true, touches_kubelet(*request.action)});
     DaemonSetOutput output(daemonset_format(request.output), *request.action, *daemonset,
                            node_labels(run.selected), *context.out, *context.err);
     run_on_fleet(context,
@@ -147,7 +147,7 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
                                         request->connection, request->output);
     }
     add_setting_flag(*command, context, "runtime_socket");
-    if (action.kubelet_rule || action.command == "status") {
+    if (touches_kubelet(action)) {
         add_setting_flag(*command, context, "kubelet_unit");
     }
     command->callback([&context, request] { run_action(context, *request); });

@@ -396,6 +396,11 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     if (!plan) {
         throw plan_failure(plan.error());
     }
+    if (run.node_jobs != nullptr && !run.node_jobs->empty()) {
+        for (std::size_t i = 0; i < plan->targets.size(); ++i) {
+            plan->targets[i].job = (*run.node_jobs)[i];
+        }
+    }
     std::vector<std::string> names;
     names.reserve(selected.indices.size());
     for (std::size_t index : selected.indices) {

@@ -6,6 +6,7 @@
 #include "config/settings.hpp"
 #include "transport/fanout.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ struct FleetRun {
     bool json_plan = false; // --dry-run prints the plan as JSON (-o json/jsonl)
     nlohmann::json playbook_rollout = nlohmann::json::object(); // the signed baseline
     std::string playbook_origin; // names the playbook for messages
+    // Per selected node, its own job when it has one (PreparedPlaybookRun::node_jobs).
+    const std::vector<std::shared_ptr<const transport::NodeJob>>* node_jobs = nullptr;
 };
 
 /// Runs `run.job` on the selected nodes and feeds `output`; sets context.result: 0 all ok,

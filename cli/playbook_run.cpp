@@ -3,9 +3,13 @@
 #include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/setting_flags.hpp"
+#include "containment/runtime_settings.hpp"
+#include "playbooks/parameters.hpp"
 #include "playbooks/preflight.hpp"
+#include "policy/node_runtime.hpp"
 #include "playbooks/render.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <ostream>
 
@@ -51,7 +55,8 @@ FleetRun fleet_run_of(const PreparedPlaybookRun& prepared, const policy::RunDesc
                     std::move(change),
                     json_plan,
                     prepared.loaded.playbook.rollout,
-                    prepared.loaded.path.string()};
+                    prepared.loaded.path.string(),
+                    &prepared.node_jobs};
 }
 
 PreparedPlaybookRun
@@ -89,7 +94,7 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
                  << base::escape_terminal_line(loaded.signer.principal) << " ("
                  << loaded.signer.fingerprint << ")\n";
     transport::NodeJob job = job_of(playbooks::render_steps(playbook, cleared->params));
-    return {std::move(loaded), std::move(*settings), std::move(*selected), std::move(job)};
+    return {std::move(loaded), std::move(*settings), std::move(*selected), std::move(job), {}};
 }
 
 PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
@@ -105,6 +110,77 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                           "--playbooks DIR (see README)");
     }
     return prepare_playbook_run(context, path->string(), "", params, selection, run, name);
+}
+
+namespace {
+
+std::vector<std::string> runtime_assignments(const policy::NodeRuntime& runtime,
+                                             RuntimeParams which) {
+    return containment::runtime_params(which.socket ? runtime.socket : std::string(),
+                                       runtime.unit, which.unit);
+}
+
+} // namespace
+
+PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
+                                                 const std::vector<std::string>& params,
+                                                 const SelectionFlags& selection,
+                                                 const policy::RunDescription& run,
+                                                 RuntimeParams runtime) {
+    const config::Settings settings = context.settings();
+    const policy::NodeRuntime from_settings{settings.text("runtime_socket"),
+                                            settings.text("kubelet_unit")};
+    std::vector<std::string> base = params;
+    for (std::string& param : runtime_assignments(from_settings, runtime)) {
+        base.push_back(std::move(param));
+    }
+    PreparedPlaybookRun prepared = prepare_shipped_playbook_run(context, name, base, selection, run);
+
+    auto runtimes = policy::plan_node_runtimes(prepared.settings, prepared.selected.inventory,
+                                               prepared.selected.indices);
+    if (!runtimes) {
+        const config::Source source = runtimes.error().source;
+        throw Failure(source == config::Source::built_in ? ExitCode::inventory
+                      : source == config::Source::flag   ? ExitCode::usage
+                                                         : ExitCode::config_or_state,
+                      runtimes.error().message);
+    }
+    const auto same = [&](const policy::NodeRuntime& node) {
+        return (!runtime.socket || node.socket == from_settings.socket) &&
+               (!runtime.unit || node.unit == from_settings.unit);
+    };
+    std::vector<std::pair<policy::NodeRuntime, std::shared_ptr<const transport::NodeJob>>> made;
+    for (std::size_t i = 0; i < runtimes->size(); ++i) {
+        const policy::NodeRuntime& node = (*runtimes)[i];
+        if (same(node)) {
+            continue;
+        }
+        if (prepared.node_jobs.empty()) {
+            prepared.node_jobs.resize(runtimes->size());
+        }
+        auto found = std::find_if(made.begin(), made.end(),
+                                  [&](const auto& entry) { return entry.first == node; });
+        if (found == made.end()) {
+            std::vector<std::string> assignments = params;
+            for (std::string& param : runtime_assignments(node, runtime)) {
+                assignments.push_back(std::move(param));
+            }
+            auto bound = playbooks::bind_parameters(prepared.loaded.playbook, assignments);
+            if (!bound) {
+                throw Failure(ExitCode::inventory,
+                              "inventory: node '" +
+                                  prepared.selected.inventory
+                                      .nodes[prepared.selected.indices[i]]
+                                      .name +
+                                  "': " + base::escape_terminal_line(bound.error()));
+            }
+            made.emplace_back(node, std::make_shared<const transport::NodeJob>(job_of(
+                                        playbooks::render_steps(prepared.loaded.playbook, *bound))));
+            found = made.end() - 1;
+        }
+        prepared.node_jobs[i] = found->second;
+    }
+    return prepared;
 }
 
 } // namespace breakglass::cli

@@ -8,6 +8,7 @@
 #include "policy/mutation.hpp"
 #include "transport/node_session.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ struct PreparedPlaybookRun {
     config::Settings settings; // with the playbook's rollout defaults
     SelectedFleet selected;
     transport::NodeJob job;
+    // Per selected node, a job of its own when its parameters differ from the run's (its
+    // runtime socket or kubelet unit, see with_node_runtimes); null: `job`. Empty: all `job`.
+    std::vector<std::shared_ptr<const transport::NodeJob>> node_jobs;
+};
+
+/// Which runtime parameters a shipped DaemonSet playbook takes.
+struct RuntimeParams {
+    bool socket = true; // runtime_socket
+    bool unit = false;  // kubelet_unit (the playbooks that touch the kubelet)
 };
 
 /// Everything `run` checks before the first connection: playbooks::preflight (signature, schema
@@ -54,5 +64,17 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                                                  const std::vector<std::string>& params,
                                                  const SelectionFlags& selection,
                                                  const policy::RunDescription& run);
+
+/// prepare_shipped_playbook_run with the runtime parameters `runtime` names, node by node as
+/// policy::plan_node_runtimes places them (a setting given for this run, else the node's
+/// inventory field, else the inventory's default, else the built-in default): the run's job
+/// carries the settings' values, and each node whose values differ gets its own job, its
+/// parameters checked by the playbook's patterns like any other. Throws Failure: 3 for an
+/// inventory value that is not a socket path or unit name, 2 or 4 for such a setting.
+PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
+                                                 const std::vector<std::string>& params,
+                                                 const SelectionFlags& selection,
+                                                 const policy::RunDescription& run,
+                                                 RuntimeParams runtime);
 
 } // namespace breakglass::cli

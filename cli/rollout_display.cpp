@@ -51,6 +51,67 @@ std::vector<Wrapping> wrappings(const std::vector<transport::NodeTarget>& target
     return found;
 }
 
+// The nodes that receive each distinct job: the run's, and each node's own (node_jobs).
+struct JobGroup {
+    const transport::NodeJob* job = nullptr;
+    std::vector<const transport::NodeTarget*> targets;
+};
+
+std::vector<JobGroup> job_groups(const std::vector<transport::NodeTarget>& targets,
+                                 const transport::NodeJob& job) {
+    std::vector<JobGroup> groups;
+    for (const transport::NodeTarget& target : targets) {
+        const transport::NodeJob* own = target.job ? target.job.get() : &job;
+        auto found = std::find_if(groups.begin(), groups.end(),
+                                  [&](const JobGroup& group) { return group.job == own; });
+        if (found == groups.end()) {
+            groups.push_back({own, {&target}});
+        } else {
+            found->targets.push_back(&target);
+        }
+    }
+    return groups;
+}
+
+std::string steps_text(const transport::NodeJob& job,
+                       const std::vector<transport::NodeTarget>& targets) {
+    std::string text;
+    for (const transport::JobStep& step : job.steps) {
+        if (!step.become) {
+            text += "step " + base::escape_terminal_line(step.name) + ", sent as is:\n" +
+                    base::escape_terminal_text(step.command) + "\n";
+            continue;
+        }
+        for (const Wrapping& wrapping : wrappings(targets)) {
+            text += "step " + base::escape_terminal_line(step.name) + ", sent to " +
+                    nodes_word(wrapping.nodes) + " logging in as " +
+                    (wrapping.method == transport::BecomeMethod::none ? "root" : "another user") +
+                    ":\n" +
+                    base::escape_terminal_text(
+                        transport::with_become(step.command, wrapping.method)) +
+                    "\n";
+        }
+    }
+    return text;
+}
+
+nlohmann::json steps_json(const transport::NodeJob& job,
+                          const std::vector<transport::NodeTarget>& targets) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const transport::JobStep& step : job.steps) {
+        nlohmann::json sent = nlohmann::json::array();
+        for (const Wrapping& wrapping : wrappings(targets)) {
+            sent.push_back({{"become", std::string(transport::to_string(wrapping.method))},
+                            {"nodes", wrapping.nodes},
+                            {"command", step.become
+                                            ? transport::with_become(step.command, wrapping.method)
+                                            : step.command}});
+        }
+        steps.push_back({{"name", step.name}, {"sent", std::move(sent)}});
+    }
+    return steps;
+}
+
 } // namespace
 
 std::string stage_name(const rollout::Wave& wave, std::size_t index) {
@@ -117,21 +178,22 @@ std::string dry_run_text(const RunPlanView& view, const std::vector<transport::N
                 base::escape_terminal_line(inventory::fold_node_set(sorted_names(view, all))) +
                 '\n';
     }
-    for (const transport::JobStep& step : job.steps) {
-        if (!step.become) {
-            text += "step " + base::escape_terminal_line(step.name) + ", sent as is:\n" +
-                    base::escape_terminal_text(step.command) + "\n";
-            continue;
+    for (const JobGroup& group : job_groups(targets, job)) {
+        if (group.targets.size() != targets.size()) {
+            std::vector<std::string_view> names;
+            for (const transport::NodeTarget* target : group.targets) {
+                names.emplace_back(target->name);
+            }
+            std::sort(names.begin(), names.end());
+            text += "for " + nodes_word(names.size()) + " (" +
+                    base::escape_terminal_line(inventory::fold_node_set(names)) +
+                    ", their own parameters):\n";
         }
-        for (const Wrapping& wrapping : wrappings(targets)) {
-            text += "step " + base::escape_terminal_line(step.name) + ", sent to " +
-                    nodes_word(wrapping.nodes) + " logging in as " +
-                    (wrapping.method == transport::BecomeMethod::none ? "root" : "another user") +
-                    ":\n" +
-                    base::escape_terminal_text(
-                        transport::with_become(step.command, wrapping.method)) +
-                    "\n";
+        std::vector<transport::NodeTarget> members;
+        for (const transport::NodeTarget* target : group.targets) {
+            members.push_back(*target);
         }
+        text += steps_text(*group.job, members);
     }
     return text;
 }
@@ -155,17 +217,22 @@ nlohmann::json dry_run_json(const RunPlanView& view,
     } else {
         stages.push_back({{"stage", "all"}, {"percent", 100}, {"nodes", view.names}});
     }
+    // "steps": what the nodes without a job of their own receive; "node_jobs": the others,
+    // each with its nodes (a node's own runtime socket or kubelet unit).
     nlohmann::json steps = nlohmann::json::array();
-    for (const transport::JobStep& step : job.steps) {
-        nlohmann::json sent = nlohmann::json::array();
-        for (const Wrapping& wrapping : wrappings(targets)) {
-            sent.push_back({{"become", std::string(transport::to_string(wrapping.method))},
-                            {"nodes", wrapping.nodes},
-                            {"command", step.become
-                                            ? transport::with_become(step.command, wrapping.method)
-                                            : step.command}});
+    nlohmann::json node_jobs = nlohmann::json::array();
+    for (const JobGroup& group : job_groups(targets, job)) {
+        std::vector<transport::NodeTarget> members;
+        nlohmann::json names = nlohmann::json::array();
+        for (const transport::NodeTarget* target : group.targets) {
+            members.push_back(*target);
+            names.push_back(target->name);
         }
-        steps.push_back({{"name", step.name}, {"sent", std::move(sent)}});
+        if (group.job == &job) {
+            steps = steps_json(job, members);
+        } else {
+            node_jobs.push_back({{"nodes", std::move(names)}, {"steps", steps_json(*group.job, members)}});
+        }
     }
     nlohmann::json document = {
         {"schema_version", 1},
@@ -174,6 +241,7 @@ nlohmann::json dry_run_json(const RunPlanView& view,
         {"mutating", view.mutating},
         {"stages", std::move(stages)},
         {"steps", std::move(steps)},
+        {"node_jobs", std::move(node_jobs)},
         {"load",
          {{"sessions_in_flight", view.load.sessions_in_flight},
           {"connections_per_second", view.load.connections_per_second},

@@ -62,19 +62,31 @@ constexpr FieldTable<TopField, 6> k_top_fields{
 constexpr std::array k_required_top_fields{TopField::schema_version, TopField::cluster,
                                            TopField::captured_at, TopField::nodes};
 
-enum class DefaultsField { user, port, identities, become, jump };
-constexpr FieldTable<DefaultsField, 5> k_defaults_fields{
-    {"user", "port", "identities", "become", "jump"}};
+enum class DefaultsField { user, port, identities, become, jump, runtime_socket, kubelet_unit };
+constexpr FieldTable<DefaultsField, 7> k_defaults_fields{
+    {"user", "port", "identities", "become", "jump", "runtime_socket", "kubelet_unit"}};
 
-enum class NodeField { name, address, port, user, labels, host_keys, host_keys_scanned_at, jump };
-constexpr FieldTable<NodeField, 8> k_node_fields{
-    {"name", "address", "port", "user", "labels", "host_keys", "host_keys_scanned_at", "jump"}};
+enum class NodeField {
+    name,
+    address,
+    port,
+    user,
+    labels,
+    host_keys,
+    host_keys_scanned_at,
+    jump,
+    runtime_socket,
+    kubelet_unit
+};
+constexpr FieldTable<NodeField, 10> k_node_fields{
+    {"name", "address", "port", "user", "labels", "host_keys", "host_keys_scanned_at", "jump",
+     "runtime_socket", "kubelet_unit"}};
 
 // Each table lists its enum's fields in the enum's order; a field inserted into one but not the
 // other shifts the last one and breaks these.
 static_assert(k_top_fields.name(TopField::nodes) == "nodes");
-static_assert(k_defaults_fields.name(DefaultsField::jump) == "jump");
-static_assert(k_node_fields.name(NodeField::jump) == "jump");
+static_assert(k_defaults_fields.name(DefaultsField::kubelet_unit) == "kubelet_unit");
+static_assert(k_node_fields.name(NodeField::kubelet_unit) == "kubelet_unit");
 
 const std::string k_top_where;
 const std::string k_defaults_where = "defaults: ";
@@ -252,6 +264,10 @@ private:
             return read_optional_text(event, k_defaults_where, name, defaults.become);
         case DefaultsField::jump:
             return read_optional_text(event, k_defaults_where, name, defaults.jump);
+        case DefaultsField::runtime_socket:
+            return read_optional_text(event, k_defaults_where, name, defaults.runtime_socket);
+        case DefaultsField::kubelet_unit:
+            return read_optional_text(event, k_defaults_where, name, defaults.kubelet_unit);
         }
         return fail("unexpected field");
     }
@@ -350,6 +366,10 @@ private:
             return read_time(event, m_where, name, node.host_keys_scanned_at);
         case NodeField::jump:
             return read_optional_text(event, m_where, name, node.jump);
+        case NodeField::runtime_socket:
+            return read_optional_text(event, m_where, name, node.runtime_socket);
+        case NodeField::kubelet_unit:
+            return read_optional_text(event, m_where, name, node.kubelet_unit);
         }
         return fail("unexpected field");
     }

@@ -27,6 +27,10 @@ struct Defaults {
     std::vector<std::string> identities; // private key paths
     std::string become;                  // empty: the `become` setting applies
     std::string jump;                    // reserved for a bastion; empty: direct
+    // Where the container runtime is on the nodes (k3s, RKE2, a custom path): empty, the
+    // settings' defaults apply. Used only as playbook parameters, checked by their patterns.
+    std::string runtime_socket;
+    std::string kubelet_unit;
 };
 
 /// One node of the cache. Optional SSH settings are empty/unset when the defaults apply.
@@ -39,6 +43,8 @@ struct Node {
     std::vector<std::string> host_keys; // OpenSSH public keys "TYPE BASE64", no comment
     std::optional<TimePoint> host_keys_scanned_at;
     std::string jump;
+    std::string runtime_socket; // empty: the inventory's default
+    std::string kubelet_unit;   // empty: the inventory's default
 };
 
 /// The cached fleet as held in memory: header, nodes in file order, interned label texts.

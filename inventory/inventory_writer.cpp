@@ -45,6 +45,13 @@ Ordered node_json(const Inventory& inventory, const Node& node) {
     if (!node.jump.empty()) {
         json["jump"] = node.jump;
     }
+    // Written only when set: a file without them stays readable by earlier versions.
+    if (!node.runtime_socket.empty()) {
+        json["runtime_socket"] = node.runtime_socket;
+    }
+    if (!node.kubelet_unit.empty()) {
+        json["kubelet_unit"] = node.kubelet_unit;
+    }
     return json;
 }
 
@@ -98,6 +105,12 @@ void write_inventory(const Inventory& inventory, std::ostream& out) {
     defaults["identities"] = inventory.defaults.identities;
     defaults["become"] = optional_text(inventory.defaults.become);
     defaults["jump"] = optional_text(inventory.defaults.jump);
+    if (!inventory.defaults.runtime_socket.empty()) {
+        defaults["runtime_socket"] = inventory.defaults.runtime_socket;
+    }
+    if (!inventory.defaults.kubelet_unit.empty()) {
+        defaults["kubelet_unit"] = inventory.defaults.kubelet_unit;
+    }
     out << "{\n  \"schema_version\": " << k_schema_version << ",\n"
         << "  \"cluster\": " << Ordered(inventory.cluster).dump() << ",\n"
         << R"(  "captured_at": ")" << base::format_rfc3339(inventory.captured_at) << "\",\n"

@@ -101,7 +101,7 @@ plan_connections(const config::Settings& settings, const inventory::Inventory& f
         const transport::BecomeMethod node_become =
             user == "root" ? transport::BecomeMethod::none : become;
         plan.targets.push_back({node.name, node.address, fleet.port_of(node), std::move(user),
-                                node.host_keys, node_become, std::move(*jumps)});
+                                node.host_keys, node_become, std::move(*jumps), nullptr});
     }
 
     plan.identity_paths = settings.list("identity");

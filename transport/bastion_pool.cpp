@@ -80,7 +80,8 @@ void BastionPool::connect(Bastion& bastion, Clock::time_point now) {
                       bastion.m_user,
                       {},
                       BecomeMethod::none,
-                      {}};
+                      {},
+                      nullptr};
     bastion.m_session =
         std::make_unique<NodeSession>(std::numeric_limits<std::size_t>::max(), std::move(target),
                                       m_job, m_settings, now, bastion.m_parent);

@@ -177,7 +177,8 @@ void FanOut::start_due(Clock::time_point now) {
         const std::size_t slot = m_free.back();
         m_free.pop_back();
         m_slots[slot].session =
-            std::make_unique<NodeSession>(m_next, target, m_job, m_settings, now, via);
+            std::make_unique<NodeSession>(m_next, target, target.job ? *target.job : m_job,
+                                          m_settings, now, via);
         if (via != nullptr) {
             m_behind[via].push_back(slot);
         }

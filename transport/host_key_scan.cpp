@@ -17,7 +17,8 @@ std::vector<ScannedHostKey> scan_host_keys(const std::vector<HostKeyTarget>& tar
                          "",
                          target.key_types,
                          BecomeMethod::none,
-                         {}});
+                         {},
+                         nullptr});
     }
     NodeJob job;
     job.scan_host_key_only = true;

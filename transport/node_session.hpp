@@ -24,6 +24,8 @@ namespace breakglass::transport {
 
 using Clock = std::chrono::steady_clock;
 
+struct NodeJob;
+
 /// One node as the transport sees it: where, as whom, and which host keys to trust.
 struct NodeTarget {
     std::string name;
@@ -33,6 +35,9 @@ struct NodeTarget {
     std::vector<std::string> pinned_host_keys; // OpenSSH "type base64"; empty: use known_hosts
     BecomeMethod become = BecomeMethod::none;  // how a become step runs on this node
     std::vector<JumpHost> jumps; // bastions to go through, outermost first; empty: direct
+    // This node's own job (a playbook rendered with its own parameters, e.g. its runtime
+    // socket); null: the run's job.
+    std::shared_ptr<const NodeJob> job;
 };
 
 /// Settings every session of one run shares.

@@ -14,6 +14,7 @@
 
 using breakglass::testing::ContainerdLab;
 using breakglass::testing::daemonset_match_script;
+using breakglass::testing::nodes_by_name;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::read_vanishing_file;
 using breakglass::testing::run_process;
@@ -97,6 +98,7 @@ protected:
     }
 
     void use(SignedFleet& fleet) {
+        m_fleet = &fleet;
         m_lab = fleet.lab.get();
         m_inventory = fleet.inventory;
     }
@@ -132,6 +134,7 @@ protected:
     }
 
     std::unique_ptr<SignedFleet> m_own;
+    SignedFleet* m_fleet = nullptr;
     ContainerdLab* m_lab = nullptr;
     std::string m_inventory;
 };
@@ -521,6 +524,56 @@ std::vector<std::string> fleet_processes(const nlohmann::json& description,
         }
     }
     return found;
+}
+
+// Issue 16: where the runtime and the kubelet are comes node by node from the inventory (a
+// node's own field, else the inventory's default), and a setting given for the run beats both.
+TEST_F(ContainerdLabReadOnlyTest, RuntimeSocketAndKubeletUnitComeFromTheInventoryNodeByNode) {
+    std::ifstream stream(m_fleet->inventory);
+    nlohmann::json document = nlohmann::json::parse(stream);
+    document["defaults"]["kubelet_unit"] = "rke2-agent";
+    document["nodes"][0]["kubelet_unit"] = "kubelet";
+    document["nodes"][1]["runtime_socket"] = "/run/breakglass-nowhere/containerd.sock";
+    const std::string inventory = m_fleet->dir.path() + "/node-runtimes.json";
+    std::ofstream(inventory) << document.dump(2);
+    auto signed_ = breakglass::testing::run_process(
+        {"ssh-keygen", "-q", "-Y", "sign", "-n", "breakglass-inventory", "-f",
+         m_lab->description()["signer_key"].get<std::string>(), inventory});
+    ASSERT_EQ(signed_.exit_code, 0) << signed_.err;
+
+    const auto status = [&](const std::vector<std::string>& extra) {
+        std::vector<std::string> args{"daemonset", "status", "kube-system/telemetry-agent",
+                                      "-o", "json"};
+        args.insert(args.end(), m_fleet->flags.begin(), m_fleet->flags.end());
+        args.insert(args.end(), {"-i", inventory});
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto result = m_lab->breakglass(args);
+        EXPECT_FALSE(result.timed_out);
+        return std::make_pair(result, nodes_by_name(nlohmann::json::parse(result.out)));
+    };
+    auto [result, nodes] = status({});
+    EXPECT_EQ(result.exit_code, 1) << "node0002's socket is nowhere: " << result.err;
+    EXPECT_EQ(nodes["node0001"]["outcome"], "running") << nodes["node0001"];
+    EXPECT_EQ(nodes["node0001"]["facts"]["kubelet_unit"], "kubelet");
+    EXPECT_EQ(nodes["node0001"]["facts"]["kubelet_state"], "active");
+    EXPECT_EQ(nodes["node0002"]["outcome"], "failed") << nodes["node0002"];
+    EXPECT_NE(nodes["node0002"]["message"].get<std::string>().find("/run/breakglass-nowhere"),
+              std::string::npos)
+        << nodes["node0002"];
+    EXPECT_EQ(nodes["node0003"]["outcome"], "running") << nodes["node0003"];
+    EXPECT_EQ(nodes["node0003"]["facts"]["kubelet_unit"], "rke2-agent") << "the default";
+    EXPECT_NE(nodes["node0003"]["facts"]["kubelet_state"], "active") << nodes["node0003"];
+
+    // The responder's flags beat the inventory on every node.
+    auto [flagged, flagged_nodes] = status(
+        {"--runtime-socket", "/run/containerd/containerd.sock", "--kubelet-unit", "kubelet"});
+    EXPECT_EQ(flagged.exit_code, 0) << flagged.err;
+    for (const char* node : {"node0001", "node0002", "node0003"}) {
+        EXPECT_EQ(flagged_nodes[node]["outcome"], "running") << flagged_nodes[node];
+        EXPECT_EQ(flagged_nodes[node]["facts"]["kubelet_unit"], "kubelet");
+        EXPECT_EQ(flagged_nodes[node]["facts"]["runtime_socket"],
+                  "/run/containerd/containerd.sock");
+    }
 }
 
 TEST_F(ContainerdLabReadOnlyTest, DownLeavesNoProcessMountOrCgroupBehind) {

@@ -103,7 +103,7 @@ TEST_F(TransportBastionPool, ABastionThatNeverCameUpFailsForGoodAndTakesEverythi
     NodeJob job;
     job.steps.push_back(JobStep{"exec", "true", 0ms, false});
     NodeTarget target{"node-1",           "10.0.0.9",         22, "core", {},
-                      BecomeMethod::none, {m_first, m_second}};
+                      BecomeMethod::none, {m_first, m_second}, nullptr};
     NodeSession node(0, target, job, m_settings, t0, second);
 
     std::vector<std::string> ended_behind;
