@@ -1,7 +1,7 @@
-// `breakglass exec true` on a lab fleet next to parallel-ssh (pssh), in the same run: wall time,
-// client CPU per node (user+sys of the client and every process it forks) and peak memory.
-// Both clients pin curve25519-sha256 (OpenSSH's default sntrup761 costs ~75 ms more per node
-// and libssh 0.10 lacks it). The lab sshds run on the same two cores, so wall time is bounded
+// `breakglass exec --read-only true` on a lab fleet next to parallel-ssh (pssh), in the same run:
+// wall time, client CPU per node (user+sys of the client and every process it forks) and peak
+// memory. Both clients pin curve25519-sha256 (OpenSSH's default sntrup761 costs ~75 ms more per
+// node and libssh 0.10 lacks it). The lab sshds run on the same two cores, so wall time is bounded
 // by the server (about 100 connections/s) for every client.
 //
 //   exec_bench [--nodes 1000] [--parallel 128] [--runs 3] [--wide 512]
@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
                                         "0",
                                         "--allowed-signers",
                                         fleet + "/allowed_signers",
+                                        "--read-only", // as pssh runs it: no canary, no waves
                                         "--",
                                         "true"};
     const std::vector<std::string> pssh{"nsenter", netns,

@@ -126,12 +126,13 @@ TEST(CliContract, BadEnvironmentValueIsConfigError) {
 
 TEST(CliContract, DaemonSetCommandsRefuseBadInputOnOneLineBeforeAnyConnection) {
     TempDir dir;
+    // The actions that change nodes carry --yes, as a script must: the refusal is their input's.
     const std::vector<std::vector<std::string>> usage = {
         {"daemonset", "status", "telemetry-agent"},
-        {"daemonset", "freeze", "Kube-System/telemetry-agent"},
-        {"daemonset", "stop", "ns/x", "--hold-kubelet", "--accept-restart"},
-        {"daemonset", "stop", "ns/x", "--hold-for", "1s"},
-        {"daemonset", "remove", "ns/x", "--grace", "1h"},
+        {"daemonset", "freeze", "Kube-System/telemetry-agent", "--yes"},
+        {"daemonset", "stop", "ns/x", "--hold-kubelet", "--accept-restart", "--yes"},
+        {"daemonset", "stop", "ns/x", "--hold-for", "1s", "--yes"},
+        {"daemonset", "remove", "ns/x", "--grace", "1h", "--yes"},
         {"daemonset", "nuke", "ns/x"},
         {"playbook", "bundle", "playbooks/shipped/daemonset-status.json"}, // no --cluster
     };

@@ -103,10 +103,11 @@ protected:
         m_inventory = fleet.inventory;
     }
 
-    // `breakglass exec -o json` of SCRIPT on every node, keyed by node name.
+    // `breakglass exec --read-only -o json` of SCRIPT (which only looks) on every node, keyed by
+    // node name: all nodes at once, each one's result kept whether it fails or not.
     nlohmann::json exec_everywhere(const std::string& script,
                                    const std::vector<std::string>& flags = {}) const {
-        std::vector<std::string> args{"exec", "-i", m_inventory, "-o", "json"};
+        std::vector<std::string> args{"exec", "-i", m_inventory, "--read-only", "-o", "json"};
         args.insert(args.end(), flags.begin(), flags.end());
         args.insert(args.end(), {"--", script});
         auto result = m_lab->breakglass(args);

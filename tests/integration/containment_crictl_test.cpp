@@ -36,8 +36,12 @@ protected:
         m_flags = m_lab->shipped_playbook_flags(m_dir.path());
     }
 
-    // `breakglass daemonset ARGS... -o json`, asserting exit status 0.
+    // `breakglass daemonset ARGS... -o json` (--yes for every action but status: they change
+    // nodes), asserting exit status 0.
     nlohmann::json daemonset(std::vector<std::string> args) const {
+        if (args.front() != "status") {
+            args.push_back("--yes");
+        }
         args.insert(args.begin(), "daemonset");
         args.insert(args.end(), m_flags.begin(), m_flags.end());
         args.insert(args.end(), {"-o", "json"});

@@ -313,7 +313,9 @@ TEST_F(ContainmentTwoNodeTest, StopIsRefusedWhileTheKubeletRunsAndChangesNothing
     const auto decoys_before = all_decoy_pids();
     const auto before = daemonset({"status", k_target});
     int exit_code = -1;
-    const auto refused = daemonset({"stop", k_target}, &exit_code);
+    // Refused on every node on purpose, each checked: no canary, no budget stop.
+    const auto refused =
+        daemonset({"stop", k_target, "--canary", "0", "--max-failures", "100%"}, &exit_code);
     EXPECT_EQ(exit_code, 1);
     EXPECT_EQ(refused["summary"], nlohmann::json({{"failed", 2}}));
     for (const auto& [name, node] : by_node(refused)) {
@@ -353,7 +355,7 @@ TEST_F(ContainmentTwoNodeTest, RemoveLeavesNoContainerOrSandboxAndReleaseBringsT
     EXPECT_EQ(daemonset({"status", k_target})["summary"], nlohmann::json({{"absent", 2}}));
     EXPECT_EQ(all_decoy_pids(), decoys_before);
 
-    std::vector<std::string> release{"kubelet", "release", "-o", "json"};
+    std::vector<std::string> release{"kubelet", "release", "--yes", "-o", "json"};
     release.insert(release.end(), m_flags.begin(), m_flags.end());
     int exit_code = -1;
     EXPECT_EQ(run_json(release, &exit_code)["summary"], nlohmann::json({{"restored", 2}}));
@@ -437,7 +439,7 @@ TEST_F(ContainmentTwoNodeTest, TamperedShippedPlaybookOrBadNameNeverRuns) {
     std::string text = read_file(playbook);
     text.insert(text.find("pause"), "!"); // any byte changes the signed content
     std::ofstream(playbook, std::ios::trunc) << text;
-    std::vector<std::string> args{"daemonset", "freeze", k_target};
+    std::vector<std::string> args{"daemonset", "freeze", k_target, "--yes"};
     args.insert(args.end(), flags.begin(), flags.end());
     auto refused = m_lab->breakglass(args);
     EXPECT_EQ(refused.exit_code, 5) << refused.err;

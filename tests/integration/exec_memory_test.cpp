@@ -15,8 +15,9 @@ TEST(ExecMemory, FiftyMegabytesOfOutputStaysUnderTheCap) {
     TempDir dir;
     const std::string inventory = dir.path() + "/inventory.json";
     fleet.import_inventory(inventory);
-    auto result = fleet.breakglass({"exec", "-i", inventory, "-o", "json", "--max-output", "1MiB",
-                                    "--", "head -c 50000000 /dev/zero | tr '\\0' x"});
+    auto result =
+        fleet.breakglass({"exec", "-i", inventory, "--read-only", "-o", "json", "--max-output",
+                          "1MiB", "--", "head -c 50000000 /dev/zero | tr '\\0' x"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     auto document = nlohmann::json::parse(result.out);
     for (const auto& node : document["nodes"]) {

@@ -43,9 +43,11 @@ protected:
         m_fleet->sign_inventory(m_inventory);
     }
 
+    // exec --read-only: these commands change nothing, and a transport test wants every node
+    // started at once (no canary, no waves, no failure budget stopping the nodes it fails).
     ProcessResult exec(std::vector<std::string> args,
                        std::chrono::milliseconds timeout = std::chrono::seconds(120)) const {
-        std::vector<std::string> full{"exec", "-i", m_inventory};
+        std::vector<std::string> full{"exec", "-i", m_inventory, "--read-only"};
         full.insert(full.end(), args.begin(), args.end());
         return m_fleet->breakglass(full, timeout);
     }
@@ -67,7 +69,9 @@ protected:
 
 TEST_F(ExecTest, TwoHundredNodesOverThreeSshdsAllOkWithTheirOwnOutput) {
     start_fleet(200, 3);
-    auto result = exec({"-o", "json", "--", "echo $SSH_CONNECTION"});
+    // The default exec, which may change nodes: canary, then the waves, every node ok.
+    auto result = m_fleet->breakglass(
+        {"exec", "-i", m_inventory, "--yes", "-o", "json", "--", "echo $SSH_CONNECTION"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     auto document = nlohmann::json::parse(result.out);
     EXPECT_EQ(document["schema_version"], 1);

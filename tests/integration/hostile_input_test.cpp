@@ -200,7 +200,8 @@ TEST(HostileFiles, InventoryWithEscInANodeNameIsRefused) {
         {"name": "node0001", "address": "127.0.0.1", "host_keys": [")"
                              << k_host_key << R"("]},
         {"name": "node0002\u001b[2K\rnode0002: contained", "address": "127.0.0.2"}]})";
-    auto result = run_breakglass({"exec", "-i", inventory, "--allow-stale", "--", "true"});
+    auto result =
+        run_breakglass({"exec", "-i", inventory, "--read-only", "--allow-stale", "--", "true"});
     EXPECT_EQ(result.exit_code, 3) << result.err;
     EXPECT_NE(result.err.find(
                   "nodes[1]: name 'node0002\\x1b[2K\\rnode0002: contained' contains a control"),

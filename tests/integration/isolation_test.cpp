@@ -254,7 +254,10 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
     const auto agent = containers(node, "target").front();
 
     int exit_code = -1;
-    const auto bad = daemonset({"isolate", k_target, "--destination", "198.18.0.400"}, &exit_code);
+    // Fails on purpose: no canary, no budget stop (exit 1 as any failed node, not 6).
+    const auto bad = daemonset({"isolate", k_target, "--destination", "198.18.0.400", "--canary",
+                                "0", "--max-failures", "100%"},
+                               &exit_code);
     EXPECT_EQ(exit_code, 1);
     EXPECT_EQ(by_node(bad)[node]["reason"], "bad-input");
     EXPECT_TRUE(reaches(node, agent, gateway(), 3));
@@ -343,7 +346,7 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
     ASSERT_NO_FATAL_FAILURE(
         load_rules(node, sandbox_pid, "*filter\n-I OUTPUT 1 -j ACCEPT\nCOMMIT\n"));
     ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the ACCEPT above the jump did not open it";
-    std::vector<std::string> args{"daemonset", "isolate", k_target};
+    std::vector<std::string> args{"daemonset", "isolate", k_target, "--yes"};
     args.insert(args.end(), m_flags.begin(), m_flags.end());
     const auto human = m_lab->breakglass(args);
     EXPECT_EQ(human.exit_code, 0) << human.out << human.err;
@@ -450,7 +453,10 @@ TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched)
     const auto node_rules = m_lab->node_exec(node, {"iptables", "-S"}).out;
 
     int exit_code = -1;
-    const auto refused = daemonset({"isolate", "kube-system/host-agent"}, &exit_code);
+    // Refused on purpose: no canary, no budget stop (exit 1 as any failed node, not 6).
+    const auto refused =
+        daemonset({"isolate", "kube-system/host-agent", "--canary", "0", "--max-failures", "100%"},
+                  &exit_code);
     EXPECT_EQ(exit_code, 1);
     const auto entry = by_node(refused)[node];
     EXPECT_EQ(entry["reason"], "host-network");

@@ -39,7 +39,9 @@ protected:
         return "root@" + fleet()["bastions"][index]["address"].get<std::string>() + ":22";
     }
 
-    // breakglass in the client's namespace, where only bastion 1 is reachable.
+    // breakglass exec in the client's namespace, where only bastion 1 is reachable. Read-only:
+    // the commands change nothing, and the cases hold five nodes in flight at once (a mutating
+    // run's one-node canary would wait for the other four forever).
     ProcessResult from_client(std::vector<std::string> args,
                               const std::string& known_hosts = "") const {
         std::vector<std::string> argv{
@@ -48,6 +50,7 @@ protected:
             "--",
             breakglass::testing::breakglass_binary(),
             "exec",
+            "--read-only",
             "-i",
             m_inventory,
             "--allowed-signers",

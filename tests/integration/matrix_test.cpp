@@ -76,9 +76,13 @@ protected:
         return node == k_crictl_node ? s_lab->flavour(node) + " crictl" : s_lab->flavour(node);
     }
 
-    // `breakglass ARGS... -o json` with the shipped playbooks; the nodes' entries by name.
+    // `breakglass ARGS... -o json` with the shipped playbooks (and --yes for what changes
+    // nodes: everything here but `daemonset status`); the nodes' entries by name.
     static std::map<std::string, nlohmann::json> run(std::vector<std::string> args,
                                                      int* exit_code = nullptr) {
+        if (!(args.size() > 1 && args[0] == "daemonset" && args[1] == "status")) {
+            args.push_back("--yes");
+        }
         args.insert(args.end(), s_flags.begin(), s_flags.end());
         args.insert(args.end(), {"-o", "json"});
         const auto document = s_lab->breakglass_json(args, exit_code);
@@ -397,7 +401,10 @@ TEST_F(MatrixTest, HostNetworkPodIsRefusedOnEveryFlavour) {
     }
     const auto rules_before = s_lab->node_exec("node0001", {"iptables", "-S"}).out;
     int exit_code = -1;
-    const auto refused = daemonset({"isolate", "kube-system/host-agent"}, &exit_code);
+    // Refused on every node on purpose, each checked: no canary, no budget stop.
+    const auto refused =
+        daemonset({"isolate", "kube-system/host-agent", "--canary", "0", "--max-failures", "100%"},
+                  &exit_code);
     record("isolate hostNetwork", refused);
     EXPECT_EQ(exit_code, 1);
     for (const auto& node : k_nodes) {
@@ -531,9 +538,10 @@ TEST_F(MatrixTest, AFailingSystemdRunRollsTheHoldBack) {
                   0);
     }
     int exit_code = -1;
-    const auto refused = daemonset(
-        {"stop", k_target, "--hold-kubelet", "--hold-for", "10m", "-w", "node[0003-0004]"},
-        &exit_code);
+    // Fails on both nodes on purpose, each checked: no canary, no budget stop.
+    const auto refused = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "10m", "-w",
+                                    "node[0003-0004]", "--canary", "0", "--max-failures", "100%"},
+                                   &exit_code);
     record("stop, systemd-run fails", refused);
     EXPECT_EQ(exit_code, 1);
     for (const auto& node : systemd_nodes) {

@@ -99,10 +99,13 @@ protected:
         return path;
     }
 
+    // `breakglass run FILE` with --yes: playbook() has a mutating step, and no terminal is here
+    // to confirm it on (a playbook without one is read-only and ignores --yes).
     ProcessResult run(const std::string& file, std::vector<std::string> args,
                       const std::string& output = "json") const {
         std::vector<std::string> full{"run",
                                       file,
+                                      "--yes",
                                       "-i",
                                       m_inventory,
                                       "--allowed-signers",
@@ -194,7 +197,10 @@ TEST_F(PlaybookRunTest, FailingStepStopsTheNodeAndVerifyDecides) {
     start_fleet(2);
     json document = playbook();
     document["steps"][1]["run"] = "exit 3";
-    auto result = run(write(document.dump()), {"--param", "tag=t"});
+    // Every node fails on purpose and each one's result is checked: no canary, no budget stop.
+    const std::vector<std::string> every_node{"--param", "tag=t",          "--canary",
+                                              "0",       "--max-failures", "100%"};
+    auto result = run(write(document.dump()), every_node);
     EXPECT_EQ(result.exit_code, 1) << result.err;
     const json stopped = json::parse(result.out)["nodes"];
     ASSERT_EQ(stopped.size(), 2U) << result.out;
@@ -203,14 +209,14 @@ TEST_F(PlaybookRunTest, FailingStepStopsTheNodeAndVerifyDecides) {
         ASSERT_EQ(node["steps"].size(), 2U) << "verify does not run after a failed step";
         EXPECT_EQ(node["steps"][1]["exit_code"], 3);
     }
-    auto human = run(write(document.dump()), {"--param", "tag=t"}, "human");
+    auto human = run(write(document.dump()), every_node, "human");
     EXPECT_EQ(human.exit_code, 1);
     EXPECT_NE(human.err.find("failed (exit 3) at step whoami: 2 node[0001-0002]"),
               std::string::npos)
         << human.err;
     document = playbook();
     document["verify"]["run"] = "false";
-    result = run(write(document.dump()), {"--param", "tag=t"});
+    result = run(write(document.dump()), every_node);
     EXPECT_EQ(result.exit_code, 1) << result.err;
     const json verified = json::parse(result.out)["nodes"];
     ASSERT_EQ(verified.size(), 2U) << result.out;

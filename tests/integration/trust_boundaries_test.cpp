@@ -90,9 +90,10 @@ protected:
                            std::chrono::seconds(120), "", env);
     }
 
-    // exec of a command that leaves the marker on whichever node runs it.
+    // exec of a command that leaves the marker on whichever node runs it: a mutating run, so
+    // --yes (no terminal here to confirm it on).
     ProcessResult exec_marking(std::vector<std::string> flags) const {
-        std::vector<std::string> args{"exec", "-o", "json"};
+        std::vector<std::string> args{"exec", "--yes", "-o", "json"};
         args.insert(args.end(), flags.begin(), flags.end());
         args.insert(args.end(), {"--", "touch " + m_marker});
         return breakglass(args);
@@ -126,7 +127,7 @@ TEST_F(TrustBoundaries, BecomeCarryingACommandIsRefusedFromEverySource) {
     document["defaults"]["user"] = sudo_user;
     write_inventory(document);
     s_fleet->sign_inventory(m_inventory);
-    auto from_inventory = breakglass({"exec", "--become", "--", "id -u"});
+    auto from_inventory = breakglass({"exec", "--yes", "--become", "--", "id -u"});
     EXPECT_EQ(from_inventory.exit_code, 3) << from_inventory.err;
     EXPECT_NE(from_inventory.err.find("defaults.become"), std::string::npos) << from_inventory.err;
     // Unsigned, for a read-only run: refused all the same.
@@ -135,30 +136,30 @@ TEST_F(TrustBoundaries, BecomeCarryingACommandIsRefusedFromEverySource) {
     EXPECT_EQ(read_only.exit_code, 3) << read_only.err;
 
     s_fleet->import_inventory(m_inventory);
-    auto from_env = breakglass({"exec", "--user", sudo_user, "--become", "--", "id -u"},
+    auto from_env = breakglass({"exec", "--yes", "--user", sudo_user, "--become", "--", "id -u"},
                                {"BREAKGLASS_BECOME=" + payload});
     EXPECT_EQ(from_env.exit_code, 4) << from_env.err;
     EXPECT_NE(from_env.err.find("BREAKGLASS_BECOME"), std::string::npos) << from_env.err;
     const std::string config = m_dir.path() + "/config.json";
     std::ofstream(config) << json{{"become", payload}}.dump();
-    auto from_config =
-        breakglass({"--config", config, "exec", "--user", sudo_user, "--become", "--", "id -u"});
+    auto from_config = breakglass(
+        {"--config", config, "exec", "--yes", "--user", sudo_user, "--become", "--", "id -u"});
     EXPECT_EQ(from_config.exit_code, 4) << from_config.err;
     EXPECT_NE(from_config.err.find(config), std::string::npos) << from_config.err;
-    auto from_flag = breakglass(
-        {"exec", "--user", sudo_user, "--become", "--become-method", "sudo -n", "--", "id -u"});
+    auto from_flag = breakglass({"exec", "--yes", "--user", sudo_user, "--become",
+                                 "--become-method", "sudo -n", "--", "id -u"});
     EXPECT_EQ(from_flag.exit_code, 2) << from_flag.err;
     EXPECT_NE(from_flag.err.find("--become-method"), std::string::npos) << from_flag.err;
 
     EXPECT_FALSE(std::filesystem::exists(m_marker)) << "the inventory's become ran on a node";
     // The methods themselves work: sudo gives root, none leaves the login user.
-    auto sudo = breakglass({"exec", "-o", "json", "--user", sudo_user, "--become",
+    auto sudo = breakglass({"exec", "--yes", "-o", "json", "--user", sudo_user, "--become",
                             "--become-method", "sudo", "--", "id -u"});
     ASSERT_EQ(sudo.exit_code, 0) << sudo.err;
     for (const auto& node : breakglass::testing::nodes_of(sudo.out)) {
         EXPECT_EQ(node["stdout"], "0\n") << node.dump();
     }
-    auto none = breakglass({"exec", "-o", "json", "--user", sudo_user, "--become",
+    auto none = breakglass({"exec", "--yes", "-o", "json", "--user", sudo_user, "--become",
                             "--become-method", "none", "--", "id -u"});
     ASSERT_EQ(none.exit_code, 0) << none.err;
     for (const auto& node : breakglass::testing::nodes_of(none.out)) {
@@ -328,8 +329,10 @@ TEST_F(TrustBoundaries, RunsTalkOnlyToTheInventorysNodesNeverToAnApiServerOrDns)
     const std::string signed_dir = m_dir.path() + "/signed";
     sign_shipped("daemonset-status", signed_dir);
     const std::string state = m_dir.path() + "/state";
+    // exec as it runs by default (it may change nodes): --yes, and its canary and waves are
+    // traced like the rest.
     const std::vector<std::vector<std::string>> runs{
-        {"exec", "-o", "json", "--", "true"},
+        {"exec", "--yes", "-o", "json", "--", "true"},
         {"run", signed_dir + "/daemonset-status.json", "--param", "ds_namespace=kube-system",
          "--param", "ds_name=telemetry-agent", "--state-dir", state, "-o", "json"},
         {"daemonset", "status", "kube-system/telemetry-agent", "--playbooks", signed_dir,

@@ -23,6 +23,10 @@ void ContainmentFixture::use(SignedFleet& fleet) {
 }
 
 nlohmann::json ContainmentFixture::daemonset(std::vector<std::string> args, int* exit_code) const {
+    // Every action but status changes nodes: with no terminal to confirm on, only with --yes.
+    if (args.front() != "status") {
+        args.push_back("--yes");
+    }
     args.insert(args.begin(), "daemonset");
     args.insert(args.end(), m_flags.begin(), m_flags.end());
     args.insert(args.end(), {"-o", "json"});

@@ -28,8 +28,8 @@ protected:
     /// Points the test at FLEET (one a suite shares, brought up in its SetUpTestSuite).
     void use(SignedFleet& fleet);
 
-    /// `breakglass daemonset ARGS... -o json` against the fleet; the document, with the exit
-    /// code beside it.
+    /// `breakglass daemonset ARGS... -o json` against the fleet (with --yes for every action but
+    /// status); the document, with the exit code beside it.
     nlohmann::json daemonset(std::vector<std::string> args, int* exit_code = nullptr) const;
 
     /// node name -> its entry in a document's "nodes".
