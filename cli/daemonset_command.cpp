@@ -142,6 +142,9 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
     if (action.command == "status") {
         add_playbook_run_flags(*command, context, request->selection, request->connection,
                                request->output);
+        // Scripts may pass --yes to every command; a read-only run never asks.
+        command->add_flag("-y,--yes", request->connection.rollout.yes,
+                          "accepted and ignored: status changes nothing and never asks");
     } else {
         add_mutating_playbook_run_flags(*command, context, request->selection,
                                         request->connection, request->output);
