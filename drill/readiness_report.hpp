@@ -8,6 +8,9 @@
 
 namespace breakglass::drill {
 
+/// The shipped playbook whose report this is (playbooks/shipped/drill-readiness.json).
+inline constexpr std::string_view k_readiness_playbook = "drill-readiness";
+
 // What the shipped drill-readiness playbook prints on a node (playbooks/lib/drill_readiness.sh),
 // one record a line, each key exactly once, in any order, and `ready end` last:
 //   ready runtime         ctr | crictl | none
