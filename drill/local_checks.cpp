@@ -42,11 +42,22 @@ std::vector<std::string> expiry_warnings(const InventoryCheck& inventory,
     const auto soon = [&](const std::optional<std::chrono::sys_seconds>& at) {
         return at && *at - now <= within;
     };
+    // One line for all playbooks: signed together, they usually expire together.
+    std::vector<std::string> expiring;
     for (const PlaybookCheck& playbook : playbooks) {
         if (playbook.problem.empty() && soon(playbook.valid_until)) {
-            warnings.push_back("playbook " + playbook.name + " " +
-                               when(*playbook.valid_until, now));
+            expiring.push_back(playbook.name + " " + when(*playbook.valid_until, now));
         }
+    }
+    if (expiring.size() == 1) {
+        warnings.push_back("playbook " + expiring.front());
+    } else if (!expiring.empty()) {
+        std::string line = std::to_string(expiring.size()) + " playbooks expire within " +
+                           describe_span(within) + ":";
+        for (std::size_t i = 0; i < expiring.size(); ++i) {
+            line += (i == 0 ? " " : ", ") + expiring[i];
+        }
+        warnings.push_back(line);
     }
     for (const SignerCheck& signer : signers) {
         if (soon(signer.valid_before)) {

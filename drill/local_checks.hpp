@@ -40,9 +40,10 @@ struct SignerCheck {
     std::optional<std::chrono::sys_seconds> valid_before;
 };
 
-/// One line per thing that expires within `within` of `now` (or has expired): playbooks that
-/// verify, trusted signers, the inventory's signer. E.g. "playbook daemonset-freeze expires in
-/// 20h (2026-12-07T12:00:00Z)".
+/// One line per thing that expires within `within` of `now` (or has expired): the playbooks
+/// that verify (one line for all of them: "playbook daemonset-freeze expires in 20h
+/// (2026-12-07T12:00:00Z)", or "3 playbooks expire within 14d: a expires in ..., b ..."),
+/// each trusted signer, the inventory's signer.
 std::vector<std::string> expiry_warnings(const InventoryCheck& inventory,
                                          const std::vector<PlaybookCheck>& playbooks,
                                          const std::vector<SignerCheck>& signers,

@@ -11,11 +11,14 @@ namespace breakglass::drill {
 // samples is the ceil(p/100 * n)-th smallest, always a value that was measured (no
 // interpolation). With 1 sample every percentile is that sample; with 100, p99 is the 99th.
 
-/// p50, p95 and p99 of one measured phase.
+/// p50, p95 and p99 of one measured phase, and the sum and count of its samples (what a
+/// Prometheus summary carries besides its quantiles).
 struct Percentiles {
     std::chrono::milliseconds p50{0};
     std::chrono::milliseconds p95{0};
     std::chrono::milliseconds p99{0};
+    std::chrono::milliseconds sum{0};
+    std::size_t count = 0;
 };
 
 /// The nearest-rank `percent` (1..100) of `sorted` (ascending, not empty).

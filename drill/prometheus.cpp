@@ -11,7 +11,7 @@ namespace {
 
 std::string number(double value) {
     std::array<char, 64> text{};
-    std::snprintf(text.data(), text.size(), "%.17g", value);
+    std::snprintf(text.data(), text.size(), "%.15g", value);
     return text.data();
 }
 
@@ -22,9 +22,9 @@ public:
     explicit Textfile(std::string cluster_label)
         : m_cluster("cluster=\"" + escape_label_value(cluster_label) + "\"") {}
 
-    void family(std::string_view name, std::string_view help) {
+    void family(std::string_view name, std::string_view help, std::string_view type = "gauge") {
         m_text += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
-        m_text += "# TYPE " + std::string(name) + " gauge\n";
+        m_text += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
     }
     void sample(std::string_view name, double value, std::string_view extra_labels = {}) {
         m_text += std::string(name) + "{" + m_cluster;
@@ -42,10 +42,12 @@ public:
         if (!values) {
             return;
         }
-        family(name, help);
+        family(name, help, "summary");
         sample(name, seconds(values->p50), "quantile=\"0.5\"");
         sample(name, seconds(values->p95), "quantile=\"0.95\"");
         sample(name, seconds(values->p99), "quantile=\"0.99\"");
+        sample(std::string(name) + "_sum", seconds(values->sum));
+        sample(std::string(name) + "_count", double(values->count));
     }
     std::string take() { return std::move(m_text); }
 

@@ -16,7 +16,7 @@
 namespace breakglass::drill {
 
 // The drill's metrics in node_exporter's textfile format (Prometheus text exposition 0.0.4):
-// a `# HELP` and a `# TYPE gauge` line per family, names breakglass_drill_*, base units in the
+// a `# HELP` and a `# TYPE` line per family (gauges, and summaries for the phase times), names breakglass_drill_*, base units in the
 // name (_seconds, _ratio), every sample labelled cluster="...". Families:
 //   breakglass_drill_last_run_timestamp_seconds      when the drill finished (Unix time)
 //   breakglass_drill_duration_seconds                how long it took
@@ -27,8 +27,8 @@ namespace breakglass::drill {
 //   breakglass_drill_pinned_ratio                    share of the inventory with pinned keys
 //   breakglass_drill_inventory_age_seconds
 //   breakglass_drill_inventory_signed                1 when its signature verified
-//   breakglass_drill_connect_seconds{quantile}       p50/p95/p99 over reached nodes
-//   breakglass_drill_handshake_auth_seconds{quantile}
+//   breakglass_drill_connect_seconds{quantile}       summaries over reached nodes: nearest-rank
+//   breakglass_drill_handshake_auth_seconds{quantile} p50/p95/p99, with _sum and _count
 //   breakglass_drill_node_seconds{quantile}          whole-node time
 //   breakglass_drill_playbook_validity_seconds       shortest remaining validity of a
 //                                                    playbook that verifies (absent if none)

@@ -23,6 +23,8 @@ TEST(DrillPercentiles, NearestRankOfOneToHundredIsTheRankItself) {
     EXPECT_EQ(values->p50, milliseconds(50));
     EXPECT_EQ(values->p95, milliseconds(95));
     EXPECT_EQ(values->p99, milliseconds(99));
+    EXPECT_EQ(values->sum, milliseconds(5050));
+    EXPECT_EQ(values->count, 100U);
 }
 
 TEST(DrillPercentiles, SmallSamplesRoundTheRankUpAndNeverInterpolate) {

@@ -155,11 +155,15 @@ TEST(DrillSlo, ExpiryWarningsNameWhatExpiresWithinTheWindow) {
     const std::vector<PlaybookCheck> playbooks{
         {"soon", "/p/soon.json", "", k_now + 20h},
         {"later", "/p/later.json", "", k_now + 30 * 24h},
+        {"gone", "/p/gone.json", "", k_now - 2h},
         {"broken", "/p/broken.json", "bad signature", std::nullopt}};
     const std::vector<SignerCheck> signers{{"ops", 2, k_now + 48h}, {"dev", 3, std::nullopt}};
     const auto warnings = expiry_warnings(signed_inventory(), playbooks, signers, k_now, 14 * 24h);
     ASSERT_EQ(warnings.size(), 2U);
-    EXPECT_NE(warnings[0].find("playbook soon expires in 20h"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("2 playbooks expire within 14d: soon expires in 20h ("),
+              std::string::npos)
+        << warnings[0];
+    EXPECT_NE(warnings[0].find(", gone expired 2h ago ("), std::string::npos) << warnings[0];
     EXPECT_NE(warnings[1].find("trusted signer ops (allowed_signers line 2) expires in 2d"),
               std::string::npos)
         << warnings[1];
