@@ -116,16 +116,20 @@ std::vector<std::string> readiness_params(const config::Settings& settings) {
     return containment::runtime_params(socket, unit, true);
 }
 
-// Narrows the selection to the sample (zone-spread, seeded); returns how many were selected.
-std::size_t apply_sample(SelectedFleet& fleet, const DrillRequest& request, std::uint64_t seed) {
-    std::optional<drill::SampleSize> size;
-    if (!request.sample.empty()) {
-        auto parsed = drill::parse_sample(request.sample);
-        if (!parsed) {
-            throw Failure(ExitCode::usage, "--sample: " + parsed.error());
-        }
-        size = *parsed;
+std::optional<drill::SampleSize> sample_of(const DrillRequest& request) {
+    if (request.sample.empty()) {
+        return std::nullopt;
     }
+    auto parsed = drill::parse_sample(request.sample);
+    if (!parsed) {
+        throw Failure(ExitCode::usage, "--sample: " + parsed.error());
+    }
+    return *parsed;
+}
+
+// Narrows the selection to the sample (zone-spread, seeded); returns how many were selected.
+std::size_t apply_sample(SelectedFleet& fleet, const std::optional<drill::SampleSize>& size,
+                         std::uint64_t seed) {
     std::vector<rollout::PlanNode> plan;
     for (std::size_t index : fleet.indices) {
         const inventory::Node& node = fleet.inventory.nodes[index];
@@ -147,6 +151,7 @@ void run_drill(Context& context, const DrillRequest& request) {
     const auto warn_expiry = std::chrono::duration_cast<std::chrono::seconds>(
         duration_or_refuse("--warn-expiry", request.warn_expiry));
     const std::uint64_t seed = seed_of(request);
+    const std::optional<drill::SampleSize> sample = sample_of(request);
     // The inventory's age is an objective here, reported as a miss rather than refused.
     SelectionFlags selection = request.selection;
     selection.allow_stale = true;
@@ -163,7 +168,7 @@ void run_drill(Context& context, const DrillRequest& request) {
     report.cluster = run.selected.inventory.cluster;
     report.seed = seed;
     report.inventory = check_inventory(run.settings, run.selected);
-    report.selected = apply_sample(run.selected, request, seed);
+    report.selected = apply_sample(run.selected, sample, seed);
 
     DrillFleetOutput output(run.selected.indices.size());
     run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
