@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
     Context context;
     context.out = &std::cout;
     context.err = &std::cerr;
+    context.argv.assign(argv, argv + argc);
 
     CLI::App app{"breakglass: reach Kubernetes nodes over SSH when the control plane is down",
                  "breakglass"};

@@ -51,6 +51,9 @@ public:
     void finish(std::chrono::milliseconds elapsed) override { m_elapsed = elapsed; }
     // Whether the drill passed is its objectives' call, not the nodes'.
     bool all_ok() const override { return true; }
+    bool node_ok(std::size_t node) const override {
+        return m_results[node].status == transport::NodeStatus::ok;
+    }
 
     const std::vector<transport::NodeResult>& results() const { return m_results; }
     std::chrono::milliseconds elapsed() const { return m_elapsed; }
@@ -171,7 +174,11 @@ void run_drill(Context& context, const DrillRequest& request) {
     report.selected = apply_sample(run.selected, sample, seed);
 
     DrillFleetOutput output(run.selected.indices.size());
-    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
+    // Read-only: no waves, no budget, no confirmation (the playbook's steps were checked above).
+    run_on_fleet(context,
+                 FleetRun{run.settings, run.selected, run.job, request.connection, false,
+                          std::string("drill"), false, nlohmann::json::object(), {}},
+                 output);
     if (context.result == ExitCode::interrupted) {
         *context.err << "breakglass: drill interrupted: no verdict\n";
         return;
