@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/drill_checks.hpp"
+#include "cli/drill_exercise.hpp"
 #include "cli/drill_output.hpp"
 #include "cli/failure.hpp"
 #include "cli/fleet_run.hpp"
@@ -32,7 +33,7 @@ struct DrillRequest {
     std::string min_playbook_validity = "7d";
     std::string warn_expiry = "14d";
     std::string sample;
-    std::string seed;
+    std::string exercise;
     std::string prometheus;
     std::size_t slowest = 5;
     std::string output = "human";
@@ -95,16 +96,36 @@ drill::SloThresholds thresholds_of(const DrillRequest& request) {
 }
 
 std::uint64_t seed_of(const DrillRequest& request) {
-    if (request.seed.empty()) {
+    const std::string& text = request.connection.rollout.seed;
+    if (text.empty()) {
         // A new sample each drill, printed so that --seed repeats it.
         std::random_device device;
         return (std::uint64_t(device()) << 32) | device();
     }
-    auto seed = rollout::parse_seed(request.seed);
+    auto seed = rollout::parse_seed(text);
     if (!seed) {
         throw Failure(ExitCode::usage, "--seed: " + seed.error().message);
     }
     return *seed;
+}
+
+// --exercise NAMESPACE/NAME, refused (exit 2) unless drill_exercise_daemonsets names it.
+std::optional<containment::DaemonSetRef> exercise_of(const Context& context,
+                                                     const DrillRequest& request) {
+    if (request.exercise.empty()) {
+        return std::nullopt;
+    }
+    auto daemonset = containment::parse_daemonset_ref(request.exercise);
+    if (!daemonset) {
+        throw Failure(ExitCode::usage, "--exercise: " + daemonset.error());
+    }
+    const config::Settings settings = context.settings();
+    if (auto allowed = drill::check_exercise_allowed(
+            daemonset->text(), settings.list("drill_exercise_daemonsets"));
+        !allowed) {
+        throw Failure(ExitCode::usage, allowed.error());
+    }
+    return *daemonset;
 }
 
 std::vector<std::string> readiness_params(const config::Settings& settings) {
@@ -155,6 +176,7 @@ void run_drill(Context& context, const DrillRequest& request) {
         duration_or_refuse("--warn-expiry", request.warn_expiry));
     const std::uint64_t seed = seed_of(request);
     const std::optional<drill::SampleSize> sample = sample_of(request);
+    const std::optional<containment::DaemonSetRef> exercise = exercise_of(context, request);
     // The inventory's age is an objective here, reported as a miss rather than refused.
     SelectionFlags selection = request.selection;
     selection.allow_stale = true;
@@ -183,6 +205,9 @@ void run_drill(Context& context, const DrillRequest& request) {
         *context.err << "breakglass: drill interrupted: no verdict\n";
         return;
     }
+    if (request.connection.rollout.dry_run) {
+        return; // the plan is printed; nothing was contacted, so there is nothing to judge
+    }
     const auto now = std::chrono::system_clock::now();
     const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
     for (std::size_t i = 0; i < output.results().size(); ++i) {
@@ -198,6 +223,13 @@ void run_drill(Context& context, const DrillRequest& request) {
                                              now_seconds, warn_expiry);
     report.finished = now;
     report.elapsed = output.elapsed();
+    ExitCode code = ExitCode::ok;
+    if (exercise) {
+        report.exercise = run_exercise(context, *exercise, request.selection, request.connection,
+                                       run.selected.indices, request.output != "human");
+        report.slos.push_back(drill::exercise_result(report.exercise->nodes));
+        code = report.exercise->code;
+    }
 
     if (request.output == "human") {
         print_drill_human(report, *context.out);
@@ -211,7 +243,8 @@ void run_drill(Context& context, const DrillRequest& request) {
             throw Failure(ExitCode::config_or_state, written.error());
         }
     }
-    context.result = drill_passed(report) ? ExitCode::ok : ExitCode::drill_slo_missed;
+    context.result =
+        most_severe(code, drill_passed(report) ? ExitCode::ok : ExitCode::drill_slo_missed);
 }
 
 } // namespace
@@ -243,11 +276,14 @@ void register_drill(CLI::App& app, Context& context) {
         ->capture_default_str();
     command->add_option("--sample", request->sample,
                         "drill N nodes or P% of the selection, spread across zones");
-    command->add_option("--seed", request->seed, "repeat a sample (the report prints its seed)");
+    command->add_option("--exercise", request->exercise,
+                        "also freeze, then thaw, this drill DaemonSet (NAMESPACE/NAME, named in "
+                        "drill_exercise_daemonsets) on the sample, through canary and waves");
     command->add_option("--prometheus", request->prometheus,
                         "also write the metrics to FILE (node_exporter textfile, atomically)");
-    add_playbook_run_flags(*command, context, request->selection, request->connection,
-                           request->output);
+    // The rollout flags serve --exercise; --seed also repeats the sample.
+    add_mutating_playbook_run_flags(*command, context, request->selection, request->connection,
+                                    request->output);
     add_setting_flag(*command, context, "runtime_socket");
     add_setting_flag(*command, context, "kubelet_unit");
     command->callback([&context, request] { run_drill(context, *request); });

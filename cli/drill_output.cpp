@@ -131,7 +131,23 @@ void print_drill_human(const DrillReport& report, std::ostream& out) {
         }
         out << '\n';
     }
-    out << "took " << ms_text(report.elapsed) << '\n';
+    if (report.exercise) {
+        const ExerciseReport& exercise = *report.exercise;
+        out << "exercise " << exercise.daemonset << ": contained in "
+            << ms_text(exercise.contain_total) << ", restored in "
+            << ms_text(exercise.restore_total) << " (whole runs)\n";
+        for (const drill::ExerciseNode& node : exercise.nodes) {
+            out << "  " << escape_terminal_line(node.name) << ": "
+                << (node.contained ? "contained in " + ms_text(node.contain) : "NOT contained")
+                << ", "
+                << (node.restored ? "restored in " + ms_text(node.restore) : "NOT restored");
+            if (!node.problem.empty()) {
+                out << " (" << escape_terminal_line(node.problem) << ")";
+            }
+            out << '\n';
+        }
+    }
+    out << "readiness pass took " << ms_text(report.elapsed) << '\n';
 }
 
 void print_drill_json(const DrillReport& report, std::ostream& out) {
@@ -209,6 +225,22 @@ void print_drill_json(const DrillReport& report, std::ostream& out) {
         {"signers", signers},
         {"finished_at", base::format_rfc3339(std::chrono::floor<std::chrono::seconds>(report.finished))},
         {"elapsed_ms", report.elapsed.count()}};
+    if (report.exercise) {
+        nlohmann::json exercised = nlohmann::json::array();
+        for (const drill::ExerciseNode& node : report.exercise->nodes) {
+            exercised.push_back({{"name", node.name},
+                                 {"contained", node.contained},
+                                 {"restored", node.restored},
+                                 {"contain_ms", node.contain.count()},
+                                 {"restore_ms", node.restore.count()},
+                                 {"changed", node.changed},
+                                 {"problem", node.problem}});
+        }
+        document["exercise"] = {{"daemonset", report.exercise->daemonset},
+                                {"contain_total_ms", report.exercise->contain_total.count()},
+                                {"restore_total_ms", report.exercise->restore_total.count()},
+                                {"nodes", exercised}};
+    }
     out << document.dump() << '\n';
 }
 
@@ -240,6 +272,10 @@ drill::DrillMetrics drill_metrics(const DrillReport& report) {
         }
     }
     metrics.slos = report.slos;
+    if (report.exercise) {
+        metrics.exercise_contain = report.exercise->contain_total;
+        metrics.exercise_restore = report.exercise->restore_total;
+    }
     return metrics;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cli/drill_exercise.hpp"
 #include "drill/local_checks.hpp"
 #include "drill/node_outcome.hpp"
 #include "drill/prometheus.hpp"
@@ -8,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@ struct DrillReport {
     std::vector<std::string> warnings;
     std::chrono::system_clock::time_point finished;
     std::chrono::milliseconds elapsed{0};
+    std::optional<ExerciseReport> exercise; // --exercise
 };
 
 /// True when every objective was met.

@@ -132,6 +132,13 @@ std::string render_textfile(const DrillMetrics& metrics) {
                   "Shortest remaining validity of a playbook that verifies.",
                   double(metrics.playbook_validity->count()));
     }
+    if (metrics.exercise_contain && metrics.exercise_restore) {
+        out.gauge("breakglass_drill_exercise_contain_seconds",
+                  "Time the exercise's freeze took on the sample (canary and waves included).",
+                  seconds(*metrics.exercise_contain));
+        out.gauge("breakglass_drill_exercise_restore_seconds",
+                  "Time the exercise's thaw took on the sample.", seconds(*metrics.exercise_restore));
+    }
     return out.take();
 }
 

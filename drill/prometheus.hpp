@@ -32,6 +32,8 @@ namespace breakglass::drill {
 //   breakglass_drill_node_seconds{quantile}          whole-node time
 //   breakglass_drill_playbook_validity_seconds       shortest remaining validity of a
 //                                                    playbook that verifies (absent if none)
+//   breakglass_drill_exercise_contain_seconds,       --exercise only: the freeze run and the
+//   breakglass_drill_exercise_restore_seconds        thaw run, first connection to last node
 
 /// What the textfile reports.
 struct DrillMetrics {
@@ -50,6 +52,8 @@ struct DrillMetrics {
     std::optional<Percentiles> node;
     std::optional<std::chrono::seconds> playbook_validity;
     std::vector<SloResult> slos;
+    std::optional<std::chrono::milliseconds> exercise_contain; // --exercise: the freeze run
+    std::optional<std::chrono::milliseconds> exercise_restore; // and the thaw run
 };
 
 /// A label value in the exposition format: backslash, double quote and newline escaped.

@@ -61,6 +61,8 @@ std::string_view to_string(Slo slo) {
         return "pinned";
     case Slo::playbook_validity:
         return "playbook-validity";
+    case Slo::exercise:
+        return "exercise";
     }
     return "reachable";
 }

@@ -34,10 +34,11 @@ enum class Slo {
     inventory_signature, // signed and verified, by a signer valid for min_playbook_validity
     pinned,              // share of the inventory's nodes with a pinned host key
     playbook_validity,   // every playbook verifies and stays valid for min_playbook_validity
+    exercise,            // --exercise only: every sampled node contained, then restored
 };
 
 /// "reachable", "ready", "node-p99", "inventory-age", "inventory-signature", "pinned",
-/// "playbook-validity".
+/// "playbook-validity", "exercise".
 std::string_view to_string(Slo slo);
 
 /// One objective's outcome and its one line ("reachable 95.0% < 99%: node-3, node-7").
@@ -63,7 +64,7 @@ tl::expected<double, std::string> parse_share(std::string_view text);
 /// "99%", "99.5%": a share as parse_share reads it.
 std::string format_share(double share);
 
-/// Every objective, met or not, in enum order. A ratio over no nodes misses; p99 over no
+/// Every objective but `exercise` (exercise.hpp), met or not, in enum order. A ratio over no nodes misses; p99 over no
 /// reached node misses. A playbook that does not verify misses playbook_validity (naming it);
 /// so does one valid for less than min_playbook_validity. An unsigned or badly signed inventory,
 /// or one whose signer's valid-before falls within min_playbook_validity, misses

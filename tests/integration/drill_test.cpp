@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -328,5 +329,43 @@ TEST_F(DrillLabTest, OneSessionPerNodeAndNothingChanges) {
     ASSERT_FALSE(playbook["steps"].empty());
     for (const auto& step : playbook["steps"]) {
         EXPECT_EQ(step["mutates"], false) << step.dump();
+    }
+}
+
+TEST_F(DrillLabTest, TheExerciseFreezesAndThawsOnlyTheDrillDaemonSet) {
+    const std::string config = m_dir.path() + "/config.json";
+    std::ofstream(config) << R"({"drill_exercise_daemonsets": ["kube-system/telemetry-agent"]})"
+                          << '\n';
+    // A DaemonSet the setting does not name is refused before anything is contacted.
+    ProcessResult refused = drill({"--config", config, "--exercise", "kube-system/kube-proxy",
+                                   "-x", "node0004", "--yes", "-q"});
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_NE(refused.err.find("drill_exercise_daemonsets"), std::string::npos) << refused.err;
+
+    int code = -1;
+    auto document = drill_json({"--config", config, "--exercise", "kube-system/telemetry-agent",
+                                "-x", "node0004", "--yes"},
+                               &code);
+    EXPECT_EQ(code, 0) << document.dump(2);
+    EXPECT_EQ(document["missed"], nlohmann::json::array());
+    ASSERT_TRUE(document.contains("exercise")) << document.dump(2);
+    ASSERT_EQ(document["exercise"]["nodes"].size(), 3U);
+    for (const auto& node : document["exercise"]["nodes"]) {
+        const std::string name = node["name"];
+        EXPECT_EQ(node["contained"], true) << node.dump();
+        EXPECT_EQ(node["restored"], true) << node.dump();
+        EXPECT_GT(node["contain_ms"].get<long>(), 0) << node.dump();
+        // The freeze changed the drill DaemonSet's containers and nothing else.
+        const std::set<std::string> targets = m_fleet->lab->pod_task_ids(name, "target");
+        EXPECT_FALSE(node["changed"].empty()) << node.dump();
+        for (const auto& id : node["changed"]) {
+            EXPECT_EQ(targets.count(id.get<std::string>()), 1U) << name << " changed " << id;
+        }
+        // And the thaw left every task running again.
+        EXPECT_EQ(count_lines_with(
+                      m_fleet->lab->node_exec(name, {"ctr", "-n", "k8s.io", "tasks", "ls"}).out,
+                      "PAUSED"),
+                  0U)
+            << name;
     }
 }
