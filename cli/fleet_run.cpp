@@ -145,7 +145,7 @@ void pause_between_stages(std::chrono::milliseconds pause) {
 std::string shell_word(const std::string& word) {
     const bool plain = !word.empty() && word.find_first_not_of(
                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                            "0123456789_./:=@%^+,-") == std::string::npos;
+                                            "0123456789_./:=@%+,-") == std::string::npos;
     return plain ? word : base::shell_quote(word);
 }
 
