@@ -18,6 +18,7 @@ using Registration = void (*)(CLI::App&, Context&);
 constexpr Registration k_commands[] = {
     register_version,  register_config, register_inventory, register_exec,
     register_playbook, register_run,    register_daemonset, register_kubelet,
+    register_drill,
 };
 
 int fail(ExitCode code, const std::string& message) {

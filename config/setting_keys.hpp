@@ -34,6 +34,7 @@ inline constexpr std::array k_setting_key_types{
     SettingKeyType{"max_output", SettingType::size},
     SettingKeyType{"runtime_socket", SettingType::string},
     SettingKeyType{"kubelet_unit", SettingType::string},
+    SettingKeyType{"drill_exercise_daemonsets", SettingType::string_list},
     SettingKeyType{"stale_warn", SettingType::duration},
     SettingKeyType{"stale_refuse", SettingType::duration},
     SettingKeyType{"canary", SettingType::integer},

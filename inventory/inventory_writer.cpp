@@ -1,15 +1,10 @@
 #include "inventory/inventory_writer.hpp"
 
+#include "base/atomic_file.hpp"
 #include "base/rfc3339.hpp"
-#include "base/system_error.hpp"
 #include "inventory/cache_format.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <fcntl.h>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -53,47 +48,6 @@ Ordered node_json(const Inventory& inventory, const Node& node) {
         json["kubelet_unit"] = node.kubelet_unit;
     }
     return json;
-}
-
-// Owns the temporary file until it is renamed into place; removes it on every failure path.
-class TempFile {
-public:
-    explicit TempFile(std::string path_template) : m_path(std::move(path_template)) {
-        m_fd = ::mkostemp(m_path.data(), O_CLOEXEC);
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    ~TempFile() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-        if (!m_renamed && m_fd != -1) {
-            ::unlink(m_path.c_str());
-        }
-    }
-    int fd() const { return m_fd; }
-    const std::string& path() const { return m_path; }
-    void renamed() { m_renamed = true; }
-
-private:
-    std::string m_path;
-    int m_fd = -1;
-    bool m_renamed = false;
-};
-
-tl::expected<void, std::string> write_all(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t wrote = ::write(fd, text.data() + done, text.size() - done);
-        if (wrote < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return tl::unexpected(base::errno_text(errno));
-        }
-        done += static_cast<std::size_t>(wrote);
-    }
-    return {};
 }
 
 } // namespace
@@ -142,37 +96,10 @@ tl::expected<void, std::string> save_inventory(const Inventory& inventory,
         }
         std::filesystem::permissions(dir, std::filesystem::perms::owner_all, error);
     }
-    // Appended, not `"." + string`: GCC 12 at -O3 reports a false -Wrestrict on
-    // operator+(const char*, string&&) (gcc bug 105329).
-    std::string temp_name = ".";
-    temp_name += path.filename().string();
-    temp_name += ".tmp.XXXXXX";
-    TempFile temp((dir / temp_name).string());
-    if (temp.fd() < 0) {
-        return failed(base::errno_text(errno));
-    }
-    struct stat existing {};
-    if (::stat(path.c_str(), &existing) == 0) {
-        ::fchmod(temp.fd(), existing.st_mode & 07777);
-    }
     std::ostringstream text;
     write_inventory(inventory, text);
-    if (auto wrote = write_all(temp.fd(), text.str()); !wrote) {
-        return failed(wrote.error());
-    }
-    // fsync before rename: otherwise a crash can leave the new name pointing at empty blocks.
-    if (::fsync(temp.fd()) != 0) {
-        return failed(base::errno_text(errno));
-    }
-    if (::rename(temp.path().c_str(), path.c_str()) != 0) {
-        return failed(base::errno_text(errno));
-    }
-    temp.renamed();
-    // The rename itself is durable only once the directory is synced.
-    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd >= 0) {
-        ::fsync(dir_fd);
-        ::close(dir_fd);
+    if (auto replaced = base::replace_file_atomically(path, text.str(), 0600); !replaced) {
+        return failed(replaced.error());
     }
     return {};
 }

@@ -151,6 +151,30 @@ TEST(CliContract, DaemonSetCommandsRefuseBadInputOnOneLineBeforeAnyConnection) {
     EXPECT_EQ(lines(unsigned_.err), 1U) << unsigned_.err;
 }
 
+TEST(CliContract, DrillRefusesBadObjectivesOnOneLineBeforeAnyConnection) {
+    TempDir dir;
+    const std::vector<std::vector<std::string>> usage = {
+        {"drill", "--min-reachable", "99"},      {"drill", "--min-ready", "101%"},
+        {"drill", "--min-pinned", "9.9999%"},    {"drill", "--max-p99", "soon"},
+        {"drill", "--max-inventory-age", "1y"},  {"drill", "--min-playbook-validity", "-1d"},
+        {"drill", "--warn-expiry", "x"},         {"drill", "--sample", "0"},
+        {"drill", "--sample", "101%"},           {"drill", "--seed", "-1"},
+    };
+    for (const auto& args : usage) {
+        auto result = run_breakglass(args, {"XDG_CONFIG_HOME=" + dir.path(),
+                                            "XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
+        EXPECT_EQ(result.exit_code, 2) << args[1] << " " << args[2] << ": " << result.err;
+        EXPECT_EQ(lines(result.err), 1U) << result.err;
+        EXPECT_NE(result.err.find(args[1]), std::string::npos) << result.err;
+    }
+    // Without a signed drill-readiness playbook: exit 5, saying how to sign the shipped ones.
+    auto unsigned_ = run_breakglass(
+        {"drill", "--playbooks", dir.path()},
+        {"XDG_CONFIG_HOME=" + dir.path(), "XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path()});
+    EXPECT_EQ(unsigned_.exit_code, 5) << unsigned_.err;
+    EXPECT_NE(unsigned_.err.find("sign-shipped"), std::string::npos) << unsigned_.err;
+}
+
 TEST(CliContract, PlaybookBundleStampsAShippedSourceReadyToSign) {
     TempDir dir;
     const std::string out = dir.path() + "/daemonset-freeze.json";

@@ -5,6 +5,7 @@
 // minified) and with every object's keys reordered: the matcher's answer must not change. Output
 // it cannot read must fail the node (exit 5, one line saying why), never read as "no pods".
 #include "tests/integration/support/process.hpp"
+#include "tests/unit/support/unix_socket.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,8 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <vector>
 
@@ -24,6 +23,7 @@ namespace fs = std::filesystem;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
+using breakglass::testing::UnixSocket;
 
 namespace {
 
@@ -45,23 +45,6 @@ std::string library() {
     return read_text(k_source / "playbooks/lib/daemonset_match.sh") +
            read_text(k_source / "playbooks/lib/daemonset_crictl.sh");
 }
-
-// A listening unix socket at PATH for the library's `-S` check; closed by the destructor.
-class UnixSocket {
-public:
-    explicit UnixSocket(const std::string& path) : m_fd(::socket(AF_UNIX, SOCK_STREAM, 0)) {
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        path.copy(address.sun_path, sizeof(address.sun_path) - 1);
-        EXPECT_EQ(::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-    }
-    ~UnixSocket() { ::close(m_fd); }
-    UnixSocket(const UnixSocket&) = delete;
-    UnixSocket& operator=(const UnixSocket&) = delete;
-
-private:
-    int m_fd;
-};
 
 // What the fake ctr answers: a copy of one fixture folder, which a test may then edit.
 // Every call's arguments are appended to calls.log.

@@ -1,0 +1,130 @@
+#include "cli/drill_exercise.hpp"
+
+#include "cli/failure.hpp"
+#include "cli/playbook_run.hpp"
+#include "containment/actions.hpp"
+#include "containment/node_report.hpp"
+#include "containment/runtime_settings.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace breakglass::cli {
+
+namespace {
+
+// Collects each node's result of one action run.
+class ActionOutput : public FleetOutput {
+public:
+    explicit ActionOutput(std::size_t nodes) : m_results(nodes) {}
+    void on_output(std::size_t, std::string_view, bool) override {}
+    void on_finished(std::size_t node, transport::NodeResult&& result) override {
+        m_results[node] = std::move(result);
+        m_finished[node] = true;
+    }
+    void finish(std::chrono::milliseconds elapsed) override { m_elapsed = elapsed; }
+    bool all_ok() const override {
+        for (std::size_t node = 0; node < m_results.size(); ++node) {
+            if (!node_ok(node)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    bool node_ok(std::size_t node) const override {
+        return m_finished.count(node) > 0 && m_results[node].status == transport::NodeStatus::ok;
+    }
+
+    const transport::NodeResult& result(std::size_t node) const { return m_results[node]; }
+    std::chrono::milliseconds elapsed() const { return m_elapsed; }
+
+private:
+    std::vector<transport::NodeResult> m_results;
+    std::map<std::size_t, bool> m_finished;
+    std::chrono::milliseconds m_elapsed{0};
+};
+
+std::string why(const transport::NodeResult& result) {
+    std::string line(transport::to_string(result.status));
+    if (!result.message.empty()) {
+        line += ": " + result.message;
+    }
+    return line;
+}
+
+std::vector<std::string> changed_ids(const transport::NodeResult& result) {
+    std::vector<containment::StepOutput> steps;
+    for (const transport::StepResult& step : result.steps) {
+        steps.push_back({step.out.tail, step.out.dropped_bytes});
+    }
+    std::vector<std::string> ids;
+    if (auto report = containment::parse_kept_report(steps)) {
+        for (const containment::StateChange& change : report->changes) {
+            ids.push_back(change.id);
+        }
+    }
+    return ids;
+}
+
+} // namespace
+
+ExerciseReport run_exercise(Context& context, const containment::DaemonSetRef& daemonset,
+                            const SelectionFlags& selection, const ConnectionFlags& connection,
+                            const std::vector<std::size_t>& sample, bool json_plan) {
+    ExerciseReport report;
+    report.daemonset = daemonset.text();
+    const config::Settings settings = context.settings();
+    std::vector<std::string> params{"ds_namespace=" + daemonset.name_space,
+                                    "ds_name=" + daemonset.name};
+    for (std::string& param : containment::runtime_params(settings.text("runtime_socket"),
+                                                          settings.text("kubelet_unit"), false)) {
+        params.push_back(std::move(param));
+    }
+    for (const char* command : {"freeze", "thaw"}) {
+        const containment::ActionSpec& action = *containment::find_action(command);
+        const policy::RunDescription description{policy::RunCommand::daemonset, action.command,
+                                                 false};
+        PreparedPlaybookRun run = prepare_shipped_playbook_run(
+            context, std::string(action.playbook), params, selection, description);
+        run.selected.indices = sample; // the same inventory file: the drill's sample
+        ActionOutput output(sample.size());
+        context.result = ExitCode::ok;
+        run_on_fleet(context,
+                     fleet_run_of(run, description, connection,
+                                  "drill exercise " + std::string(command) + " " + report.daemonset,
+                                  json_plan),
+                     output);
+        const bool freeze = action.command == "freeze";
+        if (freeze) {
+            report.contain_total = output.elapsed();
+        } else {
+            report.restore_total = output.elapsed();
+        }
+        for (std::size_t i = 0; i < sample.size(); ++i) {
+            if (freeze) {
+                const inventory::Node& node = run.selected.inventory.nodes[sample[i]];
+                report.nodes.push_back({node.name, false, false, {}, {}, {}, ""});
+            }
+            drill::ExerciseNode& node = report.nodes[i];
+            const transport::NodeResult& result = output.result(i);
+            const bool ok = output.node_ok(i);
+            (freeze ? node.contained : node.restored) = ok;
+            (freeze ? node.contain : node.restore) = result.timings.total;
+            if (freeze) {
+                node.changed = changed_ids(result);
+            }
+            if (!ok && node.problem.empty()) {
+                node.problem = std::string(command) + " " + why(result);
+            }
+        }
+        if (context.result != ExitCode::nodes_failed) {
+            report.code = most_severe(report.code, context.result);
+        }
+        if (context.result == ExitCode::interrupted) {
+            break; // no thaw behind the responder's back after a signal: the report says so
+        }
+    }
+    return report;
+}
+
+} // namespace breakglass::cli

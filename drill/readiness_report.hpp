@@ -1,0 +1,57 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace breakglass::drill {
+
+/// The shipped playbook whose report this is (playbooks/shipped/drill-readiness.json).
+inline constexpr std::string_view k_readiness_playbook = "drill-readiness";
+
+// What the shipped drill-readiness playbook prints on a node (playbooks/lib/drill_readiness.sh),
+// one record a line, each key exactly once, in any order, and `ready end` last:
+//   ready runtime         ctr | crictl | none
+//   ready runtime_socket  PATH | none         (the socket the runtime tool would use)
+//   ready runtime_answers yes | no            (`ctr version` / `crictl version` over it)
+//   ready cgroup          v1 | v2 | hybrid
+//   ready freezer         yes | no            (v2: cgroup.freeze; v1: a mounted freezer)
+//   ready iptables        yes | no
+//   ready nsenter         yes | no
+//   ready systemd         yes | no            (systemd is PID 1: /run/systemd/system exists)
+//   ready kubelet_unit    NAME known | NAME unknown | NAME unchecked (no systemd)
+//   ready kubelet_hold    none | active | stale (a record past its release time, or a runtime
+//                                               mask without a record)
+//   ready journal_last    none | TEXT...      (the node journal's last line, printable, cut)
+//   ready end
+// Strict, unlike the DaemonSet report: any other line, a repeated or missing key, a value
+// outside its list or a missing `ready end` (a cut report) makes the whole report unreadable,
+// and an unreadable report is never ready.
+
+struct ReadinessReport {
+    std::string runtime; // ctr, crictl, none
+    std::string runtime_socket;
+    bool runtime_answers = false;
+    std::string cgroup; // v1, v2, hybrid
+    bool freezer = false;
+    bool iptables = false;
+    bool nsenter = false;
+    bool systemd = false;
+    std::string kubelet_unit;
+    std::string kubelet_unit_state; // known, unknown, unchecked
+    std::string kubelet_hold;       // none, active, stale
+    std::string journal_last;       // "none" when the node has no journal
+};
+
+/// Parses one node's report; the error is one line naming the line at fault.
+tl::expected<ReadinessReport, std::string> parse_readiness_report(std::string_view text);
+
+/// Why the containment path would fail on this node, one short phrase each ("no container
+/// runtime (neither ctr nor crictl)", "runtime socket PATH does not answer", ...); empty when
+/// the node is ready. A kubelet unit systemd does not know is a problem; without systemd it is
+/// not checked (the playbooks' kubelet rule then needs --accept-restart anyway).
+std::vector<std::string> readiness_problems(const ReadinessReport& report);
+
+} // namespace breakglass::drill
