@@ -76,6 +76,7 @@ struct Tail {
     std::uint64_t next_seq = 0;
     std::string head{k_genesis_prev};
     std::optional<std::string> torn; // bytes after the last newline
+    std::uint64_t first_line_bytes = 0; // the file's first line with its newline
 };
 
 tl::expected<nlohmann::json, std::string> parse_record(const std::string& line) {
@@ -134,6 +135,7 @@ tl::expected<Tail, std::string> read_tail(int fd, std::uint64_t size) {
         return tl::unexpected("read: " + base::errno_text(opening.error()));
     }
     const std::size_t first_end = opening->find('\n');
+    tail.first_line_bytes = first_end == std::string::npos ? end : first_end + 1;
     nlohmann::json first = nlohmann::json::parse(opening->substr(0, first_end), nullptr, false);
     if (first.is_discarded() && first_end != std::string::npos) {
         const std::size_t second_end = opening->find('\n', first_end + 1);
@@ -261,8 +263,10 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
         }
         const std::string line =
             seal_record(fields, tail->next_seq, tail->head, now_timestamp()) + "\n";
-        if (m_rotate_bytes > 0 && size > 0 && size + line.size() > m_rotate_bytes &&
-            pending.empty()) {
+        // A file that holds only its log-start never rotates: a record larger than the limit
+        // gets a file of its own instead of endless new files.
+        if (m_rotate_bytes > 0 && pending.empty() && size > tail->first_line_bytes &&
+            size + line.size() > m_rotate_bytes) {
             // The new file is complete (its log-start, fsynced) before it takes the name.
             const std::filesystem::path rotated =
                 m_path.string() + "." + std::to_string(tail->next_seq - 1);

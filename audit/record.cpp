@@ -56,10 +56,14 @@ std::optional<std::uint64_t> count_field(const nlohmann::json& object, std::stri
         return std::nullopt;
     }
     auto found = object.find(key);
-    if (found == object.end() || !found->is_number_unsigned()) {
+    if (found == object.end() || !found->is_number_integer()) {
         return std::nullopt;
     }
-    return found->get<std::uint64_t>();
+    if (found->is_number_unsigned()) {
+        return found->get<std::uint64_t>();
+    }
+    const auto value = found->get<std::int64_t>();
+    return value < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(value));
 }
 
 std::string now_timestamp() {

@@ -39,7 +39,8 @@ std::string seal_record(nlohmann::json record, std::uint64_t seq, std::string_vi
 /// records are read from files anyone with the file could have written).
 std::string text_field(const nlohmann::json& object, std::string_view key);
 
-/// `object[key]` when `object` is an object and that member an unsigned integer, else nullopt.
+/// `object[key]` when `object` is an object and that member a non-negative integer, else
+/// nullopt.
 std::optional<std::uint64_t> count_field(const nlohmann::json& object, std::string_view key);
 
 /// The current UTC time as a record's `ts`.
