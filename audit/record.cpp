@@ -7,18 +7,7 @@
 
 namespace breakglass::audit {
 
-std::string sha256_hex(std::string_view bytes) {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    const std::string raw = playbooks::digest("sha256", bytes).value_or("");
-    std::string hex;
-    hex.reserve(raw.size() * 2);
-    for (char c : raw) {
-        const auto byte = static_cast<unsigned char>(c);
-        hex += k_digits[byte >> 4U];
-        hex += k_digits[byte & 0x0FU];
-    }
-    return hex;
-}
+std::string sha256_hex(std::string_view bytes) { return playbooks::sha256_hex(bytes); }
 
 std::string canonical_text(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -18,6 +18,7 @@ using Registration = void (*)(CLI::App&, Context&);
 constexpr Registration k_commands[] = {
     register_version,  register_config, register_inventory, register_exec,
     register_playbook, register_run,    register_daemonset, register_kubelet,
+    register_audit,
 };
 
 int fail(ExitCode code, const std::string& message) {
@@ -32,6 +33,7 @@ int run(int argc, char** argv) {
     Context context;
     context.out = &std::cout;
     context.err = &std::cerr;
+    context.argv.assign(argv, argv + argc);
 
     CLI::App app{"breakglass: reach Kubernetes nodes over SSH when the control plane is down",
                  "breakglass"};
@@ -49,6 +51,7 @@ int run(int argc, char** argv) {
     add_setting_flag(app, context, "inventory", "-i");
     add_setting_flag(app, context, "state_dir");
     add_setting_flag(app, context, "playbooks");
+    add_setting_flag(app, context, "audit_log");
 
     for (Registration add : k_commands) {
         add(app, context);

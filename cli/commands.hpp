@@ -16,5 +16,6 @@ void register_playbook(CLI::App& app, Context& context);
 void register_run(CLI::App& app, Context& context);
 void register_daemonset(CLI::App& app, Context& context);
 void register_kubelet(CLI::App& app, Context& context);
+void register_audit(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

@@ -21,6 +21,8 @@ struct Context {
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
     ExitCode result = ExitCode::ok;
+    std::vector<std::string> argv;  // the whole command line, for the audit log's run-start
+    nlohmann::json audit_playbook;  // the playbook a run uses (playbook_audit_fields), else null
 
     /// Loads the config file and resolves every setting; throws Failure (exit 2 for a bad flag,
     /// 4 for a bad config file or environment variable).

@@ -2,6 +2,7 @@
 
 #include "cli/failure.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/run_audit.hpp"
 #include "cli/setting_flags.hpp"
 #include "policy/connection_plan.hpp"
 #include "transport/identity.hpp"
@@ -56,6 +57,8 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
         throw Failure(ExitCode::config_or_state, credentials.error());
     }
     transport::SessionSettings& session = plan->session;
+    RunAudit audit(context, settings, selected); // audit log: records before any contact
+    audit.start(plan->targets, job);
     session.credentials = &*credentials;
     session.on_output = [&output](std::size_t node, std::string_view data, bool is_stderr) {
         output.on_output(node, data, is_stderr);
@@ -67,7 +70,8 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
 
     const auto started = std::chrono::steady_clock::now();
     transport::run_fanout(plan->targets, job, session, limits,
-                          [&output](std::size_t node, transport::NodeResult&& result) {
+                          [&output, &audit](std::size_t node, transport::NodeResult&& result) {
+                              audit.node_finished(node, result);
                               output.on_finished(node, std::move(result));
                           });
     output.finish(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -77,6 +81,7 @@ void run_on_fleet(Context& context, const config::Settings& settings, const Sele
     } else {
         context.result = output.all_ok() ? ExitCode::ok : ExitCode::nodes_failed;
     }
+    context.result = most_severe(context.result, audit.finish(audit.end_reason(interrupted())));
 }
 
 } // namespace breakglass::cli

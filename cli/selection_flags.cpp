@@ -31,6 +31,31 @@ void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
                      "breakglass-inventory signature (the run header says so)");
 }
 
+namespace {
+
+// The selection as flags, e.g. "-l role=worker -w node[1-4] --limit 2" (empty: every node).
+std::string describe_selection(const SelectionFlags& flags) {
+    std::string text;
+    auto add = [&text](const std::string& flag, const std::string& value) {
+        text += (text.empty() ? "" : " ") + flag + " " + value;
+    };
+    if (!flags.selector.empty()) {
+        add("-l", flags.selector);
+    }
+    for (const std::string& nodes : flags.nodes) {
+        add("-w", nodes);
+    }
+    for (const std::string& nodes : flags.exclude) {
+        add("-x", nodes);
+    }
+    if (flags.limit) {
+        add("--limit", std::to_string(*flags.limit));
+    }
+    return text;
+}
+
+} // namespace
+
 SelectedFleet select_fleet(const Context& context, const config::Settings& settings,
                            const SelectionFlags& flags, InventoryUse use) {
     const std::string& path = settings.text("inventory");
@@ -38,7 +63,8 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
     SelectedFleet fleet{std::move(loaded.inventory),
                         {},
                         transport::BecomeMethod::sudo,
-                        std::move(loaded.signature)};
+                        std::move(loaded.signature),
+                        {}};
     policy::InventoryVerdict verdict{true, ""};
     if (use != InventoryUse::listing) {
         verdict = policy::decide_inventory_use(fleet.signature, use == InventoryUse::mutating_run,
@@ -107,6 +133,7 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
         throw Failure(ExitCode::inventory, "the selection matches no node");
     }
     fleet.indices = std::move(selected->indices);
+    fleet.selection = describe_selection(flags);
     return fleet;
 }
 

@@ -36,6 +36,8 @@ inline constexpr std::array k_setting_key_types{
     SettingKeyType{"kubelet_unit", SettingType::string},
     SettingKeyType{"stale_warn", SettingType::duration},
     SettingKeyType{"stale_refuse", SettingType::duration},
+    SettingKeyType{"audit_log", SettingType::path},
+    SettingKeyType{"audit_key", SettingType::path},
 };
 
 /// A setting named in the source: a misspelt key, or a key read through an accessor of another

@@ -70,6 +70,12 @@ std::vector<SettingSpec> build_specs() {
         spec("stale_warn", "warn when the inventory is older than this", fixed("24h")),
         spec("stale_refuse", "refuse an inventory older than this unless --allow-stale",
              fixed("7d")),
+        spec("audit_log", "audit log, one for all runs (empty: STATE_DIR/audit.jsonl)",
+             fixed("")),
+        spec("audit_key",
+             "SSH key that signs a checkpoint of the audit log at the end of every run (empty: "
+             "none)",
+             fixed("")),
     };
 }
 
