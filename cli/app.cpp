@@ -52,6 +52,7 @@ int run(int argc, char** argv) {
     add_setting_flag(app, context, "state_dir");
     add_setting_flag(app, context, "playbooks");
     add_setting_flag(app, context, "audit_log");
+    add_setting_flag(app, context, "audit_key");
 
     for (Registration add : k_commands) {
         add(app, context);
