@@ -70,27 +70,34 @@ CheckpointVerdict check_one(const config::Settings& settings, const std::string&
         return verdict;
     }
     verdict.checkpoint = *parsed;
+    // The signature first: a checkpoint that is not vouched for says nothing about the log.
+    std::error_code error;
+    const bool is_signed = std::filesystem::exists(file + ".sig", error);
+    std::optional<playbooks::VerifiedSignature> signer;
+    if (is_signed) {
+        auto signature = base::read_bounded(file + ".sig", k_max_text_bytes);
+        auto signers = base::read_bounded(settings.text("allowed_signers"), k_max_text_bytes);
+        if (!signature || !signers) {
+            throw Failure(ExitCode::config_or_state,
+                          !signature ? "checkpoint signature " + signature.error()
+                                     : "allowed_signers " + signers.error());
+        }
+        auto verified = audit::verify_checkpoint_signature(*text, *signature, *signers);
+        if (!verified) {
+            verdict.detail = "signature " +
+                             std::string(playbooks::to_string(verified.error().kind)) + ": " +
+                             verified.error().message;
+            return verdict;
+        }
+        signer = std::move(*verified);
+    }
     if (auto why = audit::check_checkpoint(*parsed, report)) {
         verdict.detail = *why;
         return verdict;
     }
-    std::error_code error;
-    if (!std::filesystem::exists(file + ".sig", error)) {
+    if (!signer) {
         verdict.ok = true;
         verdict.detail = "unsigned (only as good as the place it was kept)";
-        return verdict;
-    }
-    auto signature = base::read_bounded(file + ".sig", k_max_text_bytes);
-    auto signers = base::read_bounded(settings.text("allowed_signers"), k_max_text_bytes);
-    if (!signature || !signers) {
-        throw Failure(ExitCode::config_or_state,
-                      !signature ? "checkpoint signature " + signature.error()
-                                 : "allowed_signers " + signers.error());
-    }
-    auto signer = audit::verify_checkpoint_signature(*text, *signature, *signers);
-    if (!signer) {
-        verdict.detail = "signature " + std::string(playbooks::to_string(signer.error().kind)) +
-                         ": " + signer.error().message;
         return verdict;
     }
     verdict.ok = true;
@@ -242,6 +249,8 @@ void run_show(Context& context, const AuditRequest& request) {
 void register_audit(CLI::App& app, Context& context) {
     auto* audit = app.add_subcommand("audit", "verify, checkpoint and read the audit log");
     audit->require_subcommand(1);
+    // Also here, so that `audit --audit-log LOG show` reads as typed.
+    add_setting_flag(*audit, context, "audit_log");
     auto request = std::make_shared<AuditRequest>();
 
     auto* verify = audit->add_subcommand(

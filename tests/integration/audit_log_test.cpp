@@ -150,8 +150,10 @@ std::string AuditLogTest::s_failure;
 
 TEST_F(AuditLogTest, ARunWritesItsRecordsInOrderAndTheWaveStartBeforeAnyNodeRuns) {
     // Each node's command reads the log: the wave-start must already be there.
-    const ProcessResult run = exec({"--read-only", "-o", "json", "--",
-                                    "grep -c wave-start " + m_log + "; echo out-$((6*7))"});
+    // (The pattern's quotes keep it from matching the run-start's argv, where they are escaped.)
+    const ProcessResult run =
+        exec({"--read-only", "-o", "json", "--",
+              "grep -c '\"type\":\"wave-start\"' " + m_log + "; echo out-$((6*7))"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     for (const auto& node : breakglass::testing::nodes_of(run.out)) {
         EXPECT_EQ(node["stdout"], "1\nout-42\n") << node.dump();
@@ -369,14 +371,16 @@ TEST_F(AuditLogTest, SigkillAtRandomPointsLeavesALogThatVerifies) {
         EXPECT_TRUE(report["problem"].is_null());
     }
     EXPECT_GT(killed_mid_run, 0) << "no round killed a run: the test proved nothing";
-    // Runs that never reached run-end show as such.
+    // Runs killed before their run-end show as never ended (a kill may also land after it).
     const ProcessResult shown = audit({"--audit-log", m_log, "show", "-o", "json"});
     ASSERT_EQ(shown.exit_code, 0);
+    const nlohmann::json runs = nlohmann::json::parse(shown.out)["runs"];
     int unended = 0;
-    for (const auto& run : nlohmann::json::parse(shown.out)["runs"]) {
+    for (const auto& run : runs) {
         unended += run["ended"].is_null() ? 1 : 0;
     }
-    EXPECT_EQ(unended, killed_mid_run);
+    EXPECT_GT(unended, 0) << shown.out;
+    EXPECT_LE(unended, killed_mid_run) << shown.out;
 }
 
 TEST_F(AuditLogTest, ATornLastLineIsReportedAsTornAndTheNextRunRecoversIt) {
