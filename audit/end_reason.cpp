@@ -20,9 +20,16 @@ std::string_view to_string(EndReason reason) {
     return "completed";
 }
 
-EndReason end_reason_of(bool interrupted, bool deadline_reached) {
+EndReason end_reason_of(bool interrupted, bool budget_crossed, bool declined,
+                        bool deadline_reached) {
     if (interrupted) {
         return EndReason::interrupted;
+    }
+    if (budget_crossed) {
+        return EndReason::budget;
+    }
+    if (declined) {
+        return EndReason::refused;
     }
     return deadline_reached ? EndReason::deadline : EndReason::completed;
 }

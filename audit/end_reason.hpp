@@ -10,7 +10,7 @@ enum class EndReason {
     budget,      // the failure budget stopped the rollout
     interrupted, // SIGINT/SIGTERM
     deadline,    // the run's deadline ended nodes
-    refused,     // the run stopped before contacting nodes it had announced (e.g. no --yes)
+    refused,     // the responder declined a stage: its nodes and the rest were not contacted
     audit_failed // the audit log could not be written: no further wave was started
 };
 
@@ -18,7 +18,9 @@ enum class EndReason {
 /// of the run-end record's end_reason words.
 std::string_view to_string(EndReason reason);
 
-/// The reason of a run that went through its waves: interrupted over deadline over completed.
-EndReason end_reason_of(bool interrupted, bool deadline_reached);
+/// Why a run ended, the first that applies: interrupted (a signal), budget (the failure budget
+/// was crossed), refused (the responder declined a stage), deadline, else completed.
+EndReason end_reason_of(bool interrupted, bool budget_crossed, bool declined,
+                        bool deadline_reached);
 
 } // namespace breakglass::audit

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -34,8 +35,13 @@ Sample run(const std::vector<std::string>& argv, int nodes, bool quiet = true) {
     pid_t pid = ::fork();
     if (pid == 0) {
         if (quiet) {
-            std::freopen("/dev/null", "w", stdout);
-            std::freopen("/dev/null", "w", stderr);
+            // The child's descriptors, not stdio's streams: exec replaces the streams anyway.
+            const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+            if (null >= 0) {
+                ::dup2(null, STDOUT_FILENO);
+                ::dup2(null, STDERR_FILENO);
+                ::close(null);
+            }
         }
         std::vector<char*> args;
         for (const auto& arg : argv) {

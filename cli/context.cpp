@@ -34,20 +34,41 @@ config::Settings Context::settings() const {
     return settings(nlohmann::json::object(), "");
 }
 
-config::Settings Context::settings(const nlohmann::json& rollout, const std::string& origin) const {
+config::SettingsInputs Context::inputs(const nlohmann::json& rollout,
+                                      const std::string& origin) const {
     std::map<std::string, nlohmann::json> defaults;
     for (const auto& [key, value] : rollout.items()) {
         defaults.emplace(key, value);
     }
-    config::SettingsInputs inputs{env, config_file_contents(), flags, std::move(defaults), origin};
-    auto resolved = config::resolve_settings(inputs);
+    return {env, config_file_contents(), flags, std::move(defaults), origin};
+}
+
+namespace {
+
+Failure settings_failure(const config::SettingsError& error) {
+    return Failure(error.from_playbook ? ExitCode::playbook_refused
+                   : error.from_flag   ? ExitCode::usage
+                                       : ExitCode::config_or_state,
+                   error.message);
+}
+
+} // namespace
+
+config::Settings Context::settings(const nlohmann::json& rollout, const std::string& origin) const {
+    auto resolved = config::resolve_settings(inputs(rollout, origin));
     if (!resolved) {
-        throw Failure(resolved.error().from_playbook ? ExitCode::playbook_refused
-                      : resolved.error().from_flag   ? ExitCode::usage
-                                                     : ExitCode::config_or_state,
-                      resolved.error().message);
+        throw settings_failure(resolved.error());
     }
     return std::move(*resolved);
+}
+
+config::SettingLayers Context::setting_layers(config::AnyKey key, const nlohmann::json& rollout,
+                                              const std::string& origin) const {
+    auto layers = config::setting_layers(inputs(rollout, origin), key);
+    if (!layers) {
+        throw settings_failure(layers.error());
+    }
+    return std::move(*layers);
 }
 
 } // namespace breakglass::cli

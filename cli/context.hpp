@@ -21,8 +21,8 @@ struct Context {
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
     ExitCode result = ExitCode::ok;
-    std::vector<std::string> argv;  // the whole command line, for the audit log's run-start
-    nlohmann::json audit_playbook;  // the playbook a run uses (playbook_audit_fields), else null
+    std::vector<std::string> argv; // the command line as given, for "continue with" commands
+    nlohmann::json audit_playbook; // the playbook a run uses (playbook_audit_fields), else null
 
     /// Loads the config file and resolves every setting; throws Failure (exit 2 for a bad flag,
     /// 4 for a bad config file or environment variable).
@@ -32,10 +32,17 @@ struct Context {
     /// names the playbook). A value the setting cannot take throws Failure 5.
     config::Settings settings(const nlohmann::json& rollout, const std::string& origin) const;
 
+    /// Every source's own value of `key` (a rollout limit is judged source by source), with a
+    /// playbook's rollout block as the playbook layer. Throws Failure as settings() does.
+    config::SettingLayers setting_layers(config::AnyKey key, const nlohmann::json& rollout,
+                                         const std::string& origin) const;
+
     /// The config file that applies, and whether it was named explicitly.
     std::pair<std::string, bool> config_path() const;
 
 private:
+    config::SettingsInputs inputs(const nlohmann::json& rollout, const std::string& origin) const;
+
     /// The config file's contents (none when the default file does not exist), loaded on first
     /// use and kept; throws Failure 4 when it cannot be read or parsed.
     const std::optional<config::ConfigFile>& config_file_contents() const;

@@ -100,13 +100,19 @@ void run_action(Context& context, const DaemonSetRequest& request) {
         throw Failure(ExitCode::usage, "daemonset " + std::string(request.action->command) + ": " +
                                            daemonset.error());
     }
+    const policy::RunDescription description{policy::RunCommand::daemonset,
+                                             request.action->command, false};
     const PreparedPlaybookRun run = prepare_shipped_playbook_run(
         context, std::string(request.action->playbook),
-        params_of(request, *daemonset, context.settings()), request.selection,
-        policy::RunDescription{policy::RunCommand::daemonset, request.action->command, false});
+        params_of(request, *daemonset, context.settings()), request.selection, description);
     DaemonSetOutput output(daemonset_format(request.output), *request.action, *daemonset,
                            node_labels(run.selected), *context.out, *context.err);
-    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
+    run_on_fleet(context,
+                 fleet_run_of(run, description, request.connection,
+                              "daemonset " + std::string(request.action->command) + " " +
+                                  daemonset->text(),
+                              request.output != "human"),
+                 output);
 }
 
 void add_action(CLI::App& parent, Context& context, const containment::ActionSpec& action) {
@@ -133,8 +139,13 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
             ->expected(1)
             ->take_all();
     }
-    add_playbook_run_flags(*command, context, request->selection, request->connection,
-                           request->output);
+    if (action.command == "status") {
+        add_playbook_run_flags(*command, context, request->selection, request->connection,
+                               request->output);
+    } else {
+        add_mutating_playbook_run_flags(*command, context, request->selection,
+                                        request->connection, request->output);
+    }
     add_setting_flag(*command, context, "runtime_socket");
     if (action.kubelet_rule || action.command == "status") {
         add_setting_flag(*command, context, "kubelet_unit");

@@ -127,6 +127,9 @@ void DaemonSetOutput::on_output(std::size_t, std::string_view, bool) {
 void DaemonSetOutput::on_finished(std::size_t node, transport::NodeResult&& result) {
     m_outcomes[node] = {true, std::string(transport::to_string(result.status)), result.exit_code,
                         result.via, containment::judge_node(m_action, node_run_of(result))};
+    if (result.status == transport::NodeStatus::skipped) {
+        m_outcomes[node].judged.word = "skipped"; // never contacted: not a failure of the node
+    }
     if (m_format == DaemonSetFormat::human) {
         m_out << base::escape_terminal_text(human_line(node)) << std::flush;
     } else if (m_format == DaemonSetFormat::jsonl) {
@@ -214,6 +217,10 @@ bool DaemonSetOutput::all_ok() const {
         }
     }
     return true;
+}
+
+bool DaemonSetOutput::node_ok(std::size_t node) const {
+    return m_outcomes[node].finished && !m_outcomes[node].judged.failed;
 }
 
 void DaemonSetOutput::finish(std::chrono::milliseconds elapsed) {

@@ -37,6 +37,7 @@ public:
     void on_finished(std::size_t node, transport::NodeResult&& result) override;
     void finish(std::chrono::milliseconds elapsed) override;
     bool all_ok() const override;
+    bool node_ok(std::size_t node) const override;
 
 private:
     // What is kept of a node: its verdict and report, never its raw output.

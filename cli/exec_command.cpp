@@ -46,7 +46,9 @@ void run_exec(Context& context, const ExecRequest& request) {
     job.steps.push_back({"command", command, std::chrono::milliseconds(0), request.become});
     ExecOutput output(format_of(request), node_labels(selected), command, *context.out,
                       *context.err);
-    run_on_fleet(context, settings, selected, job, request.connection, output);
+    FleetRun run{settings, selected, job, request.connection, mutating, "exec " + command,
+                 request.output != "human", nlohmann::json::object(), ""};
+    run_on_fleet(context, run, output);
 }
 
 } // namespace
@@ -56,6 +58,7 @@ void register_exec(CLI::App& app, Context& context) {
     auto request = std::make_shared<ExecRequest>();
     add_selection_flags(*command, request->selection);
     add_connection_flags(*command, context, request->connection);
+    add_rollout_flags(*command, context, request->connection.rollout);
     add_setting_flag(*command, context, "allowed_signers");
     add_output_flag(*command, request->output, {"human", "json", "jsonl"});
     command->add_flag("-b,--gather", request->gather,

@@ -157,6 +157,10 @@ bool ExecOutput::all_ok() const {
     return true;
 }
 
+bool ExecOutput::node_ok(std::size_t node) const {
+    return m_finished[node] && m_results[node].status == transport::NodeStatus::ok;
+}
+
 void ExecOutput::finish(std::chrono::milliseconds elapsed) {
     std::map<std::string, std::size_t> counts;
     for (const auto& result : m_results) {

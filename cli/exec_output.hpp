@@ -40,6 +40,7 @@ public:
 
     /// True when every node ended ok.
     bool all_ok() const override;
+    bool node_ok(std::size_t node) const override;
 
 private:
     void print_summary();

@@ -35,6 +35,9 @@ public:
     virtual void finish(std::chrono::milliseconds elapsed) = 0;
     /// True when every node ended as the command wants (exit 0), else exit 1.
     virtual bool all_ok() const = 0;
+    /// True when node `node`, finished, ended as the command wants: what the failure budget
+    /// counts as success.
+    virtual bool node_ok(std::size_t node) const = 0;
 };
 
 } // namespace breakglass::cli

@@ -7,18 +7,51 @@ namespace breakglass::cli {
 
 namespace {
 
-std::atomic<bool> g_interrupted{false}; // NOLINT: written from a signal handler
+// Written from the signal handler: lock-free atomics only.
+std::atomic<int> g_signals{0};          // NOLINT
+std::atomic<bool> g_cancel{false};      // NOLINT
+std::atomic<bool> g_drain_first{false}; // NOLINT
+
+// write(2) is async-signal-safe; the responder learns at once what the signal did.
+void say(const char* text, std::size_t size) {
+    const ssize_t ignored = ::write(STDERR_FILENO, text, size);
+    static_cast<void>(ignored);
+}
 
 void on_signal(int) {
-    if (g_interrupted.exchange(true)) {
-        ::_exit(130); // second Ctrl-C: the responder means it
+    const int count = g_signals.fetch_add(1) + 1;
+    if (count >= 3) {
+        ::_exit(130);
+    }
+    if (count >= 2 || !g_drain_first.load()) {
+        g_cancel.store(true);
+    }
+    if (count == 1 && g_drain_first.load()) {
+        static const char text[] = "\nbreakglass: signal: starting no new node; nodes in flight "
+                                   "finish within their timeouts (signal again to cancel them)\n";
+        say(text, sizeof text - 1);
+    } else if (count == 2) {
+        static const char text[] = "\nbreakglass: second signal: cancelling nodes in flight\n";
+        say(text, sizeof text - 1);
     }
 }
 
 } // namespace
 
+int signals_received() {
+    return g_signals.load();
+}
+
 const std::atomic<bool>& interrupted() {
-    return g_interrupted;
+    return g_cancel;
+}
+
+bool draining() {
+    return g_signals.load() > 0;
+}
+
+void set_drain_first(bool drain_first) {
+    g_drain_first.store(drain_first);
 }
 
 void install_interrupt_handler() {
@@ -27,6 +60,7 @@ void install_interrupt_handler() {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a closed pipe must not kill a run half-way
 }
 

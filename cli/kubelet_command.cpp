@@ -27,15 +27,19 @@ void release(Context& context, const ReleaseRequest& request) {
     if (auto checked = containment::check_kubelet_unit(unit); !checked) {
         throw Failure(ExitCode::usage, checked.error());
     }
+    const policy::RunDescription description{policy::RunCommand::kubelet_release, {}, false};
     const PreparedPlaybookRun run = prepare_shipped_playbook_run(
         context, std::string(action.playbook), containment::runtime_params("", unit, true),
-        request.selection, {policy::RunCommand::kubelet_release, {}, false});
+        request.selection, description);
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";
     DaemonSetOutput output(daemonset_format(request.output), action, std::nullopt,
                            node_labels(run.selected), *context.out, *context.err);
-    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
+    run_on_fleet(context,
+                 fleet_run_of(run, description, request.connection, "kubelet release",
+                              request.output != "human"),
+                 output);
 }
 
 } // namespace
@@ -48,8 +52,8 @@ void register_kubelet(CLI::App& app, Context& context) {
     auto* release_command =
         command->add_subcommand(std::string(action.command), std::string(action.summary));
     auto request = std::make_shared<ReleaseRequest>();
-    add_playbook_run_flags(*release_command, context, request->selection, request->connection,
-                           request->output);
+    add_mutating_playbook_run_flags(*release_command, context, request->selection,
+                                    request->connection, request->output);
     add_setting_flag(*release_command, context, "kubelet_unit");
     release_command->callback([&context, request] { release(context, *request); });
 }

@@ -35,6 +35,26 @@ void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags&
     add_output_flag(command, output, {"human", "json", "jsonl"});
 }
 
+void add_mutating_playbook_run_flags(CLI::App& command, Context& context,
+                                     SelectionFlags& selection, ConnectionFlags& connection,
+                                     std::string& output) {
+    add_playbook_run_flags(command, context, selection, connection, output);
+    add_rollout_flags(command, context, connection.rollout);
+}
+
+FleetRun fleet_run_of(const PreparedPlaybookRun& prepared, const policy::RunDescription& run,
+                      const ConnectionFlags& flags, std::string change, bool json_plan) {
+    return FleetRun{prepared.settings,
+                    prepared.selected,
+                    prepared.job,
+                    flags,
+                    policy::run_mutates(run, &prepared.loaded.playbook),
+                    std::move(change),
+                    json_plan,
+                    prepared.loaded.playbook.rollout,
+                    prepared.loaded.path.string()};
+}
+
 PreparedPlaybookRun
 prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
                      const std::vector<std::string>& params, const SelectionFlags& selection,

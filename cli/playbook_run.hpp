@@ -18,6 +18,12 @@ namespace breakglass::cli {
 void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
                             ConnectionFlags& connection, std::string& output);
 
+/// add_playbook_run_flags plus the rollout flags (--canary, --yes, --dry-run, ...) of a command
+/// that may change nodes.
+void add_mutating_playbook_run_flags(CLI::App& command, Context& context,
+                                     SelectionFlags& selection, ConnectionFlags& connection,
+                                     std::string& output);
+
 /// A playbook that passed every check and the job that runs it.
 struct PreparedPlaybookRun {
     LoadedPlaybook loaded;
@@ -35,6 +41,11 @@ PreparedPlaybookRun
 prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
                      const std::vector<std::string>& params, const SelectionFlags& selection,
                      const policy::RunDescription& run, std::string_view bound_name = {});
+
+/// The FleetRun of a prepared playbook run: mutating as policy::run_mutates judges `run` with
+/// this playbook, the playbook's rollout block as the signed baseline of the rollout limits.
+FleetRun fleet_run_of(const PreparedPlaybookRun& prepared, const policy::RunDescription& run,
+                      const ConnectionFlags& flags, std::string change, bool json_plan);
 
 /// prepare_playbook_run for the shipped-action playbook NAME (see find_shipped_playbook: never
 /// the current directory), which must be signed with metadata.name NAME (Failure 5 naming both

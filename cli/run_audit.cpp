@@ -133,7 +133,19 @@ RunAudit::RunAudit(const Context& context, const config::Settings& settings,
       m_log(audit_log_path(settings)), m_run_id(audit::random_id()) {}
 
 void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
-                     const transport::NodeJob& job) {
+                     const transport::NodeJob& job, const rollout::WavePlan* waves) {
+    nlohmann::json stages = nlohmann::json::array();
+    if (waves == nullptr) {
+        stages.push_back({{"canary", false}, {"nodes", node_names(targets)}});
+    } else {
+        for (const rollout::Wave& wave : waves->waves) {
+            nlohmann::json names = nlohmann::json::array();
+            for (std::size_t node : wave.nodes) {
+                names.push_back(targets.at(node).name);
+            }
+            stages.push_back({{"canary", wave.canary}, {"nodes", std::move(names)}});
+        }
+    }
     nlohmann::json steps = nlohmann::json::array();
     for (const transport::JobStep& step : job.steps) {
         steps.push_back({{"name", step.name}, {"become", step.become}});
@@ -149,19 +161,15 @@ void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
                          {"selection", m_selected.selection},
                          {"inventory", inventory_fields(m_settings, m_selected)},
                          {"limits", limits_fields(m_settings)},
-                         {"plan", {{"waves", nlohmann::json::array()}}}};
-    start["plan"]["waves"].push_back(node_names(targets));
+                         {"plan", {{"waves", std::move(stages)}}}};
     if (auto appended = m_log.append(start, true); !appended) {
         throw Failure(ExitCode::config_or_state,
                       appended.error() + ": refusing to run without an audit record");
     }
-    if (!wave_start(1, targets)) {
-        throw Failure(ExitCode::config_or_state,
-                      *m_failure + ": refusing to run without an audit record");
-    }
 }
 
-bool RunAudit::wave_start(std::size_t wave, const std::vector<transport::NodeTarget>& targets) {
+bool RunAudit::wave_start(const std::vector<transport::NodeTarget>& targets) {
+    const std::size_t wave = ++m_waves;
     nlohmann::json nodes = nlohmann::json::array();
     for (const transport::NodeTarget& target : targets) {
         nodes.push_back({{"node", target.name},
@@ -217,8 +225,10 @@ void RunAudit::node_finished(std::size_t index, const transport::NodeResult& res
     }
 }
 
-audit::EndReason RunAudit::end_reason(bool interrupted) const {
-    return audit::end_reason_of(interrupted, m_deadline_reached);
+audit::EndReason RunAudit::end_reason(bool interrupted, bool budget_crossed, bool declined,
+                                      bool deadline_stop) const {
+    return audit::end_reason_of(interrupted, budget_crossed, declined,
+                                deadline_stop || m_deadline_reached);
 }
 
 ExitCode RunAudit::finish(audit::EndReason reason) {

@@ -6,6 +6,7 @@
 #include "cli/playbook_load.hpp"
 #include "cli/selection_flags.hpp"
 #include "config/settings.hpp"
+#include "rollout/wave_plan.hpp"
 #include "transport/node_result.hpp"
 #include "transport/node_session.hpp"
 
@@ -36,14 +37,15 @@ public:
     RunAudit(const Context& context, const config::Settings& settings,
              const SelectedFleet& selected);
 
-    /// Appends run-start (with the plan: one wave of `targets` until rollout waves arrive) and
-    /// the wave-start of `targets`. Throws Failure 4 naming the log and the cause when either
-    /// cannot be written: the run is refused before any node is contacted.
-    void start(const std::vector<transport::NodeTarget>& targets, const transport::NodeJob& job);
+    /// Appends run-start, fsynced, with the plan: the stages of `waves` (canary first), or one
+    /// stage of every target for a run without waves (null). Throws Failure 4 naming the log and
+    /// the cause when it cannot be written: the run is refused before any node is contacted.
+    void start(const std::vector<transport::NodeTarget>& targets, const transport::NodeJob& job,
+               const rollout::WavePlan* waves);
 
-    /// Appends wave-start for wave `wave` (1-based) with `targets`, fsynced; false (and the
-    /// reason kept for finish) when it cannot be written: do not start that wave.
-    bool wave_start(std::size_t wave, const std::vector<transport::NodeTarget>& targets);
+    /// Appends the next stage's wave-start (numbered from 1) with `targets`, fsynced; false (and
+    /// the reason kept for finish) when it cannot be written: do not contact that stage.
+    bool wave_start(const std::vector<transport::NodeTarget>& targets);
 
     /// Appends node-result for selected node `index` (selection order). A record that cannot be
     /// written is counted and reported by finish; the nodes already contacted are not abandoned.
@@ -52,9 +54,10 @@ public:
     /// True while every record so far was written.
     bool healthy() const { return !m_failure.has_value(); }
 
-    /// Why a run that went through its waves ended: interrupted, deadline (a node ended by the
-    /// run's deadline) or completed.
-    audit::EndReason end_reason(bool interrupted) const;
+    /// Why the run ended (audit::end_reason_of); deadline also when a node ended by the run's
+    /// deadline.
+    audit::EndReason end_reason(bool interrupted, bool budget_crossed, bool declined,
+                                bool deadline_stop) const;
 
     /// Appends run-end, prints "audit: chain head HEX (N records) in PATH" on stderr, and signs
     /// a checkpoint (PATH.checkpoint, .sig) when audit_key is set (a failure there is a
@@ -71,6 +74,7 @@ private:
     std::optional<std::string> m_failure; // the first record that could not be written
     std::uint64_t m_lost = 0;
     bool m_deadline_reached = false;
+    std::size_t m_waves = 0;
 };
 
 } // namespace breakglass::cli

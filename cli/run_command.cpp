@@ -29,14 +29,17 @@ ExecFormat format_of(const std::string& output) {
 }
 
 void run_playbook(Context& context, const RunRequest& request) {
+    const policy::RunDescription description{policy::RunCommand::run, {}, false};
     const PreparedPlaybookRun run = prepare_playbook_run(
-        context, request.file, request.signature, request.params, request.selection,
-        policy::RunDescription{policy::RunCommand::run, {}, false});
+        context, request.file, request.signature, request.params, request.selection, description);
     const playbooks::Playbook& playbook = run.loaded.playbook;
     ExecOutput output(format_of(request.output), node_labels(run.selected),
                       "playbook " + playbook.name + " v" + std::to_string(playbook.version),
                       *context.out, *context.err);
-    run_on_fleet(context, run.settings, run.selected, run.job, request.connection, output);
+    run_on_fleet(context,
+                 fleet_run_of(run, description, request.connection, "run " + playbook.name,
+                              request.output != "human"),
+                 output);
 }
 
 } // namespace
@@ -54,8 +57,8 @@ void register_run(CLI::App& app, Context& context) {
         ->take_all();
     command->add_option("--signature", request->signature,
                         "armored SSH signature (default FILE.sig)");
-    add_playbook_run_flags(*command, context, request->selection, request->connection,
-                           request->output);
+    add_mutating_playbook_run_flags(*command, context, request->selection, request->connection,
+                                    request->output);
     command->callback([&context, request] { run_playbook(context, *request); });
 }
 

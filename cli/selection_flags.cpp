@@ -1,5 +1,6 @@
 #include "cli/selection_flags.hpp"
 
+#include "base/bounded_read.hpp"
 #include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
@@ -7,6 +8,7 @@
 #include "config/units.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/inventory_loader.hpp"
+#include "inventory/node_list.hpp"
 #include "inventory/selection.hpp"
 #include "inventory/staleness.hpp"
 #include "policy/connection_plan.hpp"
@@ -18,8 +20,9 @@ namespace breakglass::cli {
 void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
     command.add_option("-l,--selector", flags.selector,
                        "Kubernetes label selector, e.g. 'role=worker,zone in (a,b)'");
-    command.add_option("-w,--nodes", flags.nodes, "node set, e.g. 'node[001-100,205]' or 'gpu-*'");
-    command.add_option("-x,--exclude", flags.exclude, "node set to leave out");
+    command.add_option("-w,--nodes", flags.nodes,
+                       "node set, e.g. 'node[001-100,205]' or 'gpu-*'; ^FILE: the names in FILE");
+    command.add_option("-x,--exclude", flags.exclude, "node set to leave out (^FILE as -w)");
     command.add_option("--limit", flags.limit, "at most this many nodes (the first selected)")
         ->check(CLI::PositiveNumber);
     command.add_flag("--strict-selection", flags.strict,
@@ -52,6 +55,39 @@ std::string describe_selection(const SelectionFlags& flags) {
         add("--limit", std::to_string(*flags.limit));
     }
     return text;
+}
+
+// The most a file of node names may hold: far above any fleet's names, and refused before it is
+// read when an attacker made it huge.
+constexpr std::uintmax_t k_node_file_limit = 64U << 20U;
+
+// -w/-x values as node sets: `^FILE` (pdsh's syntax) becomes the file's names, comma-joined.
+std::vector<std::string> with_node_files(const std::vector<std::string>& values) {
+    std::vector<std::string> sets;
+    for (const std::string& value : values) {
+        if (value.empty() || value.front() != '^') {
+            sets.push_back(value);
+            continue;
+        }
+        const std::string path = value.substr(1);
+        auto text = base::read_bounded(path, k_node_file_limit);
+        if (!text) {
+            throw Failure(ExitCode::inventory, "node file " + text.error());
+        }
+        auto names = inventory::parse_node_list(*text);
+        if (!names) {
+            throw Failure(ExitCode::inventory, "node file " + path + ": " + names.error());
+        }
+        if (names->empty()) {
+            throw Failure(ExitCode::inventory, "node file " + path + " names no node");
+        }
+        std::string joined;
+        for (const std::string& name : *names) {
+            joined += (joined.empty() ? "" : ",") + name;
+        }
+        sets.push_back(std::move(joined));
+    }
+    return sets;
 }
 
 } // namespace
@@ -115,8 +151,8 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
         *context.err << "breakglass: warning: inventory " << path << " " << verdict.message << '\n';
     }
 
-    inventory::SelectionRequest request{flags.selector, flags.nodes, flags.exclude, flags.limit,
-                                        flags.strict};
+    inventory::SelectionRequest request{flags.selector, with_node_files(flags.nodes),
+                                        with_node_files(flags.exclude), flags.limit, flags.strict};
     auto selected = inventory::select_nodes(fleet.inventory, request);
     if (!selected) {
         throw Failure(selected.error().kind == inventory::SelectionError::Kind::syntax

@@ -36,6 +36,10 @@ inline constexpr std::array k_setting_key_types{
     SettingKeyType{"kubelet_unit", SettingType::string},
     SettingKeyType{"stale_warn", SettingType::duration},
     SettingKeyType{"stale_refuse", SettingType::duration},
+    SettingKeyType{"canary", SettingType::integer},
+    SettingKeyType{"waves", SettingType::string},
+    SettingKeyType{"max_failures", SettingType::string},
+    SettingKeyType{"pause", SettingType::duration},
     SettingKeyType{"audit_log", SettingType::path},
     SettingKeyType{"audit_key", SettingType::path},
 };

@@ -70,6 +70,15 @@ std::vector<SettingSpec> build_specs() {
         spec("stale_warn", "warn when the inventory is older than this", fixed("24h")),
         spec("stale_refuse", "refuse an inventory older than this unless --allow-stale",
              fixed("7d")),
+        // The rollout of a mutating run (rollout/README.md): a config file or environment
+        // variable may only tighten what the signed playbook (else these defaults) allows.
+        spec("canary", "nodes in the canary stage of a mutating run (0: none)", fixed("1")),
+        spec("waves", "cumulative shares of the selected nodes per wave, canary included",
+             fixed("5%,25%,100%")),
+        spec("max_failures",
+             "failed nodes a mutating run tolerates: N or P% of the selected nodes",
+             fixed("10%")),
+        spec("pause", "pause between the waves of a mutating run", fixed("0s")),
         spec("audit_log", "audit log, one for all runs (empty: STATE_DIR/audit.jsonl)",
              fixed("")),
         spec("audit_key",

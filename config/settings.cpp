@@ -148,6 +148,68 @@ const nlohmann::json* file_value(const std::optional<ConfigFile>& file, const st
     return found == file->values.end() ? nullptr : &found->second;
 }
 
+// The value `source` gives the setting, nullopt when it gives none (the built-in default always
+// gives one). A value the setting cannot take is an error naming where it was written.
+std::optional<tl::expected<ResolvedSetting, SettingsError>>
+value_from(const SettingSpec& spec, const SettingsInputs& inputs, Source source) {
+    ResolvedSetting setting{&spec, {}, source, "default"};
+    tl::expected<SettingValue, std::string> value = tl::unexpected(std::string());
+    std::string where;
+    switch (source) {
+    case Source::flag: {
+        auto flag = inputs.flags.find(spec.key);
+        if (flag == inputs.flags.end() || flag->second.empty()) {
+            return std::nullopt;
+        }
+        setting.origin = flag_for(spec.key);
+        where = setting.origin;
+        value = parse_text(spec, flag->second);
+        break;
+    }
+    case Source::environment: {
+        const std::string env_name = environment_variable_for(spec.key);
+        auto env = inputs.env(env_name);
+        if (!env) {
+            return std::nullopt;
+        }
+        setting.origin = env_name;
+        where = "environment variable " + env_name;
+        value = parse_text(spec, {*env});
+        break;
+    }
+    case Source::config_file: {
+        const nlohmann::json* in_file = file_value(inputs.file, spec.key);
+        if (in_file == nullptr) {
+            return std::nullopt;
+        }
+        setting.origin = inputs.file->location_of(spec.key);
+        where = setting.origin + ": " + spec.key;
+        value = parse_json(spec, *in_file);
+        break;
+    }
+    case Source::playbook: {
+        auto in_playbook = inputs.playbook_defaults.find(spec.key);
+        if (in_playbook == inputs.playbook_defaults.end()) {
+            return std::nullopt;
+        }
+        setting.origin = inputs.playbook_origin;
+        where = "playbook " + inputs.playbook_origin + " rollout." + spec.key;
+        value = parse_json(spec, in_playbook->second);
+        break;
+    }
+    case Source::built_in:
+        where = "built-in default of " + spec.key;
+        value = parse_text(spec, {spec.default_text(inputs.env)});
+        break;
+    }
+    if (!value) {
+        return tl::unexpected(SettingsError{source == Source::flag, where + ": " + value.error(),
+                                            source == Source::playbook});
+    }
+    setting.value = std::move(*value);
+    return setting;
+}
+
 } // namespace
 
 tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inputs) {
@@ -174,46 +236,54 @@ tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inp
 
     std::vector<ResolvedSetting> resolved;
     for (const SettingSpec& spec : setting_specs()) {
-        ResolvedSetting setting{&spec, {}, Source::built_in, "default"};
-        tl::expected<SettingValue, std::string> value = tl::unexpected(std::string());
-        bool from_flag = false;
-        std::string where;
-        const std::string env_name = environment_variable_for(spec.key);
-        if (auto flag = inputs.flags.find(spec.key);
-            flag != inputs.flags.end() && !flag->second.empty()) {
-            setting.source = Source::flag;
-            setting.origin = flag_for(spec.key);
-            where = setting.origin;
-            from_flag = true;
-            value = parse_text(spec, flag->second);
-        } else if (auto env = inputs.env(env_name)) {
-            setting.source = Source::environment;
-            setting.origin = env_name;
-            where = "environment variable " + env_name;
-            value = parse_text(spec, {*env});
-        } else if (const nlohmann::json* in_file = file_value(inputs.file, spec.key)) {
-            setting.source = Source::config_file;
-            setting.origin = inputs.file->location_of(spec.key);
-            where = setting.origin + ": " + spec.key;
-            value = parse_json(spec, *in_file);
-        } else if (auto in_playbook = inputs.playbook_defaults.find(spec.key);
-                   in_playbook != inputs.playbook_defaults.end()) {
-            setting.source = Source::playbook;
-            setting.origin = inputs.playbook_origin;
-            where = "playbook " + inputs.playbook_origin + " rollout." + spec.key;
-            value = parse_json(spec, in_playbook->second);
-        } else {
-            where = "built-in default of " + spec.key;
-            value = parse_text(spec, {spec.default_text(inputs.env)});
+        // The highest-ranked source that has a value wins.
+        std::optional<tl::expected<ResolvedSetting, SettingsError>> winner;
+        for (Source source : {Source::flag, Source::environment, Source::config_file,
+                              Source::playbook, Source::built_in}) {
+            if ((winner = value_from(spec, inputs, source))) {
+                break;
+            }
         }
-        if (!value) {
-            return tl::unexpected(SettingsError{from_flag, where + ": " + value.error(),
-                                                setting.source == Source::playbook});
+        if (!*winner) {
+            return tl::unexpected(winner->error());
         }
-        setting.value = std::move(*value);
-        resolved.push_back(std::move(setting));
+        resolved.push_back(std::move(**winner));
     }
     return Settings(std::move(resolved));
+}
+
+tl::expected<SettingLayers, SettingsError> setting_layers(const SettingsInputs& inputs,
+                                                          AnyKey key) {
+    const SettingSpec* spec = find_setting(std::string(key.key()));
+    SettingLayers layers;
+    for (Source source : {Source::built_in, Source::playbook, Source::config_file,
+                          Source::environment, Source::flag}) {
+        auto value = value_from(*spec, inputs, source);
+        if (!value) {
+            continue;
+        }
+        if (!*value) {
+            return tl::unexpected(value->error());
+        }
+        switch (source) {
+        case Source::built_in:
+            layers.built_in = std::move(**value);
+            break;
+        case Source::playbook:
+            layers.playbook = std::move(**value);
+            break;
+        case Source::config_file:
+            layers.config_file = std::move(**value);
+            break;
+        case Source::environment:
+            layers.environment = std::move(**value);
+            break;
+        case Source::flag:
+            layers.flag = std::move(**value);
+            break;
+        }
+    }
+    return layers;
 }
 
 const ResolvedSetting& Settings::find(std::string_view key) const {

@@ -90,6 +90,21 @@ private:
 /// Unknown config-file keys and values of the wrong type are errors naming file:line:column.
 tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inputs);
 
+/// Every source's own value of one setting, not only the winner's: a rollout limit is judged
+/// source by source (an unsigned source may only tighten the signed one, see
+/// rollout/limit_precedence.hpp).
+struct SettingLayers {
+    ResolvedSetting built_in;
+    std::optional<ResolvedSetting> playbook;
+    std::optional<ResolvedSetting> config_file;
+    std::optional<ResolvedSetting> environment;
+    std::optional<ResolvedSetting> flag;
+};
+
+/// The layers of `key`; an error as resolve_settings() would report it.
+tl::expected<SettingLayers, SettingsError> setting_layers(const SettingsInputs& inputs,
+                                                          AnyKey key);
+
 /// The value in the setting's own text syntax ("5s", "1MiB", "a,b").
 std::string display_value(const ResolvedSetting& setting);
 

@@ -5,6 +5,7 @@
 #include "config/units.hpp"
 #include "playbooks/parameters.hpp"
 #include "playbooks/shell_words.hpp"
+#include "rollout/limits_text.hpp"
 
 #include <algorithm>
 #include <initializer_list>
@@ -166,8 +167,29 @@ json parse_rollout(const json& value) {
         if (count && (!setting.is_number_integer() || setting.get<std::int64_t>() < least)) {
             fail("rollout." + key, "must be an integer, " + std::to_string(least) + " or more");
         }
-        if (!count && (!setting.is_string() ||
-                       !config::parse_duration(setting.get_ref<const std::string&>()))) {
+        // The rollout's own limits, in the one grammar of rollout/limits_text.hpp.
+        if (key == "canary" &&
+            (!setting.is_number_integer() || setting.get<std::int64_t>() < 0 ||
+             !rollout::parse_canary(std::to_string(setting.get<std::int64_t>())))) {
+            fail("rollout.canary", "must be a whole number of nodes, 0 (none) or more");
+        }
+        if (key == "waves" || key == "max_failures") {
+            const auto* text = setting.is_string() ? &setting.get_ref<const std::string&>() : nullptr;
+            if (text == nullptr) {
+                fail("rollout." + key, "must be a string such as " +
+                                           std::string(key == "waves" ? "\"5%,25%,100%\""
+                                                                      : "\"10%\" or \"3\""));
+            }
+            auto parsed = key == "waves" ? rollout::parse_waves(*text).map([](auto) { return 0; })
+                                         : rollout::parse_max_failures(*text).map(
+                                               [](auto) { return 0; });
+            if (!parsed) {
+                fail("rollout." + key, parsed.error().message);
+            }
+        }
+        const bool duration = !count && key != "canary" && key != "waves" && key != "max_failures";
+        if (duration && (!setting.is_string() ||
+                         !config::parse_duration(setting.get_ref<const std::string&>()))) {
             fail("rollout." + key, "must be a duration such as 30s or 5m");
         }
     }

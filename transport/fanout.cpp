@@ -88,6 +88,7 @@ private:
     void reap();
     void stop_all(NodeStatus status, Reason reason, const std::string& message,
                   Reason unstarted_reason);
+    void skip_unstarted(Reason reason);
     void end_nodes_behind(const Bastion& dropped, const std::string& message,
                           Clock::time_point now);
     bool timer_current(std::size_t slot, std::uint64_t stamp) const {
@@ -101,6 +102,8 @@ private:
     const NodeFinished& m_on_finished;
     const std::size_t m_parallel;
     const std::atomic<bool>* m_cancel;
+    const std::function<Reason()>& m_hold;
+    Reason m_held = Reason::none; // why no more nodes start, once one said so
     const Clock::time_point m_run_deadline;
     StartPacer m_pacer;
     Poller m_poller;
@@ -124,6 +127,7 @@ FanOut::FanOut(const std::vector<NodeTarget>& targets, const NodeJob& job,
                const NodeFinished& on_finished, Poller poller)
     : m_targets(targets), m_job(job), m_settings(settings), m_on_finished(on_finished),
       m_parallel(std::size_t(std::max(1, limits.parallel))), m_cancel(limits.cancel),
+      m_hold(limits.hold),
       m_run_deadline(limits.deadline.count() > 0 ? Clock::now() + limits.deadline
                                                  : Clock::time_point::max()),
       m_pacer(limits.rate, Clock::now()), m_poller(std::move(poller)),
@@ -136,6 +140,10 @@ void FanOut::run() {
         const auto now = Clock::now();
         if (m_cancel != nullptr && m_cancel->load()) {
             stop_all(NodeStatus::error, Reason::interrupted, "interrupted", Reason::interrupted);
+            return;
+        }
+        if (m_held != Reason::none && m_active == 0) {
+            skip_unstarted(m_held);
             return;
         }
         if (now >= m_run_deadline) {
@@ -152,7 +160,14 @@ void FanOut::run() {
 }
 
 void FanOut::start_due(Clock::time_point now) {
-    while (m_active < m_parallel && m_next < m_targets.size() && m_pacer.may_start(now)) {
+    while (m_held == Reason::none && m_active < m_parallel && m_next < m_targets.size() &&
+           m_pacer.may_start(now)) {
+        if (m_hold) {
+            m_held = m_hold();
+            if (m_held != Reason::none) {
+                break;
+            }
+        }
         const NodeTarget& target = m_targets[m_next];
         Bastion* via = m_bastions.get(target.jumps, target.jumps.size(), target.user, now);
         if (m_free.empty()) {
@@ -178,7 +193,7 @@ void FanOut::wait_and_step(Clock::time_point now) {
     ++m_wakeup;
     // Wait for readiness, the nearest phase deadline, the next start slot or the run deadline.
     auto wake = std::min(m_run_deadline, now + k_sweep_period);
-    if (m_active < m_parallel && m_next < m_targets.size()) {
+    if (m_held == Reason::none && m_active < m_parallel && m_next < m_targets.size()) {
         wake = std::min(wake, m_pacer.next());
     }
     const auto current = [this](std::size_t slot, std::uint64_t stamp) {
@@ -383,8 +398,24 @@ void FanOut::stop_all(NodeStatus status, Reason reason, const std::string& messa
         after_step(slot, now);
     }
     reap();
+    if (unstarted_reason == Reason::interrupted) {
+        skip_unstarted(unstarted_reason);
+        return;
+    }
     for (; m_next < m_targets.size(); ++m_next) {
         m_on_finished(m_next, never_started(status, unstarted_reason, message + " before start"));
+    }
+}
+
+// Nodes never contacted: `skipped`, with why the run did not start them.
+void FanOut::skip_unstarted(Reason reason) {
+    const std::string message = "not started: " + std::string(reason == Reason::interrupted
+                                                                  ? "interrupted"
+                                                              : reason == Reason::failure_budget
+                                                                  ? "failure budget exceeded"
+                                                                  : to_string(reason));
+    for (; m_next < m_targets.size(); ++m_next) {
+        m_on_finished(m_next, never_started(NodeStatus::skipped, reason, message));
     }
 }
 

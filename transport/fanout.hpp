@@ -18,6 +18,11 @@ struct FanOutLimits {
     std::chrono::milliseconds deadline{0};     // whole run; 0: none
     const std::atomic<bool>* cancel = nullptr; // set from a signal handler to interrupt
     int jump_parallel = 64;                    // channels in flight per bastion
+    // Asked before each node starts: Reason::none lets it start; any other reason starts no
+    // more nodes (those in flight finish within their own timeouts) and ends every node not
+    // started as `skipped` with that reason. A rollout's failure budget and a first signal
+    // ("finish what runs, start nothing new") come in through here. Empty: always start.
+    std::function<Reason()> hold;
 };
 
 /// Called once per node, in the order nodes finish (so JSONL can stream).
@@ -26,7 +31,8 @@ using NodeFinished = std::function<void(std::size_t node, NodeResult&& result)>;
 /// Runs `job` on every target: nonblocking libssh sessions driven by one event loop (see
 /// transport/README.md for why), at most `parallel` in flight, started no faster than `rate`.
 /// Every node ends exactly once in `on_finished`, also on deadline and interrupt: nodes never
-/// started then end `timeout` (deadline) or `error` (interrupted) with a reason saying so.
+/// started then end `timeout` (deadline) or `skipped` (interrupted, or held back by
+/// `limits.hold`) with a reason saying so.
 void run_fanout(const std::vector<NodeTarget>& targets, const NodeJob& job,
                 const SessionSettings& settings, const FanOutLimits& limits,
                 const NodeFinished& on_finished);

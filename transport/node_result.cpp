@@ -20,6 +20,8 @@ std::string_view to_string(NodeStatus status) {
         return "hostkey-changed";
     case NodeStatus::error:
         return "error";
+    case NodeStatus::skipped:
+        return "skipped";
     }
     return "error";
 }
@@ -80,6 +82,10 @@ std::string_view to_string(Reason reason) {
         return "interrupted";
     case Reason::event_loop:
         return "event-loop";
+    case Reason::failure_budget:
+        return "failure-budget";
+    case Reason::declined:
+        return "declined";
     }
     return ""; // not a Reason (a cast from an unknown number)
 }

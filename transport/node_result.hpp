@@ -19,10 +19,11 @@ enum class NodeStatus {
     hostkey_unknown, // no pinned key and no known_hosts entry
     hostkey_changed, // the key presented differs from the one pinned
     error,           // anything else, with a message
+    skipped,         // never contacted: the run stopped first (failure budget, signal, "n")
 };
 
 /// "ok", "failed", "timeout", "unreachable", "auth-failed", "hostkey-unknown",
-/// "hostkey-changed", "error": the stable names used in JSON output and summaries.
+/// "hostkey-changed", "error", "skipped": the stable names used in JSON output and summaries.
 std::string_view to_string(NodeStatus status);
 
 /// Why a node or step ended as it did, more precisely than its NodeStatus. Code branches on
@@ -55,6 +56,8 @@ enum class Reason : std::uint8_t {
     deadline_not_started, // the run's deadline came before this node started
     interrupted,          // the run was interrupted (SIGINT/SIGTERM)
     event_loop,           // the event loop could not wait for this connection
+    failure_budget,       // skipped: the run's failure budget was exceeded
+    declined,             // skipped: the responder answered no at a confirmation
 };
 
 /// The stable spelling used in JSON output and summaries ("exit-status", "jump-failed", ...);

@@ -187,7 +187,8 @@ TEST_F(AuditLogTest, ARunWritesItsRecordsInOrderAndTheWaveStartBeforeAnyNodeRuns
     EXPECT_EQ(start["inventory"]["path"], s_inventory);
     EXPECT_EQ(start["inventory"]["sha256"].get<std::string>().size(), 64U);
     EXPECT_FALSE(start["inventory"]["signer"].is_null());
-    EXPECT_EQ(start["plan"]["waves"][0].size(), std::size_t{k_nodes});
+    EXPECT_EQ(start["plan"]["waves"][0]["nodes"].size(), std::size_t{k_nodes});
+    EXPECT_EQ(records[2]["wave"], 1);
     EXPECT_EQ(records[2]["nodes"].size(), std::size_t{k_nodes});
     const nlohmann::json& end = records.back();
     EXPECT_EQ(end["type"], "run-end");

@@ -14,11 +14,12 @@ TEST(AuditEndReason, SpellingsAreTheDocumentedWords) {
     EXPECT_EQ(to_string(EndReason::audit_failed), "audit-failed");
 }
 
-TEST(AuditEndReason, InterruptionOutranksTheDeadline) {
-    EXPECT_EQ(end_reason_of(false, false), EndReason::completed);
-    EXPECT_EQ(end_reason_of(false, true), EndReason::deadline);
-    EXPECT_EQ(end_reason_of(true, true), EndReason::interrupted);
-    EXPECT_EQ(end_reason_of(true, false), EndReason::interrupted);
+TEST(AuditEndReason, TheFirstThatAppliesWins) {
+    EXPECT_EQ(end_reason_of(false, false, false, false), EndReason::completed);
+    EXPECT_EQ(end_reason_of(false, false, false, true), EndReason::deadline);
+    EXPECT_EQ(end_reason_of(false, false, true, true), EndReason::refused);
+    EXPECT_EQ(end_reason_of(false, true, true, true), EndReason::budget);
+    EXPECT_EQ(end_reason_of(true, true, true, true), EndReason::interrupted);
 }
 
 } // namespace

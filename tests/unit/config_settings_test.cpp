@@ -168,3 +168,30 @@ TEST(ConfigSettings, BadRolloutValueIsMarkedAsThePlaybooksByType) {
     EXPECT_FALSE(from_file.error().from_playbook);
     EXPECT_NE(from_file.error().message.find("rollout."), std::string::npos);
 }
+
+TEST(ConfigSettings, LayersKeepEverySourcesOwnValue) {
+    auto inputs = inputs_with({{"BREAKGLASS_MAX_FAILURES", "5%"}});
+    inputs.file = file_from(R"({"max_failures": "2", "parallel": 16})");
+    inputs.playbook_defaults = {{"max_failures", "1"}};
+    inputs.playbook_origin = "daemonset-freeze";
+    inputs.flags = {{"max_failures", {"20%"}}};
+    auto layers = setting_layers(inputs, "max_failures").value();
+    EXPECT_EQ(std::get<std::string>(layers.built_in.value), "10%");
+    EXPECT_EQ(std::get<std::string>(layers.playbook->value), "1");
+    EXPECT_EQ(std::get<std::string>(layers.config_file->value), "2");
+    EXPECT_EQ(layers.config_file->origin, "/etc/bg/config.json:1:2");
+    EXPECT_EQ(std::get<std::string>(layers.environment->value), "5%");
+    EXPECT_EQ(std::get<std::string>(layers.flag->value), "20%");
+    EXPECT_EQ(layers.flag->origin, "--max-failures");
+
+    auto parallel = setting_layers(inputs, "parallel").value();
+    EXPECT_FALSE(parallel.playbook);
+    EXPECT_FALSE(parallel.environment);
+    EXPECT_FALSE(parallel.flag);
+    EXPECT_EQ(std::get<std::int64_t>(parallel.config_file->value), 16);
+
+    inputs.env = fixed_environment({{"HOME", "/h"}, {"BREAKGLASS_PAUSE", "soon"}});
+    auto bad = setting_layers(inputs, "pause");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("BREAKGLASS_PAUSE"), std::string::npos);
+}

@@ -52,7 +52,7 @@ TEST(PlaybookFormat, ParsesEveryField) {
 
 TEST(PlaybookFormat, UnknownFieldsAnywhereAreErrors) {
     for (const char* pointer : {"/extra", "/metadata/extra", "/scope/extra", "/params/unit/extra",
-                                "/steps/0/extra", "/verify/extra", "/rollout/canary"}) {
+                                "/steps/0/extra", "/verify/extra", "/rollout/surge"}) {
         json document = minimal();
         document[json::json_pointer(pointer)] = 1;
         EXPECT_NE(error_of(document).find("unknown field"), std::string::npos) << pointer;
@@ -131,4 +131,28 @@ TEST(PlaybookFormat, RepeatedKeysAreRefusedNamingTheirPath) {
     auto top = parse_playbook(R"({"kind": "Playbook", "kind": "Playbook"})");
     ASSERT_FALSE(top);
     EXPECT_EQ(top.error(), "kind: key appears twice");
+}
+
+TEST(PlaybookFormat, RolloutLimitsUseTheRolloutGrammar) {
+    json document = minimal();
+    document["rollout"] = {{"canary", 2}, {"waves", "10%,100%"}, {"max_failures", "1"},
+                           {"pause", "30s"}};
+    auto parsed = parse_playbook(document.dump());
+    ASSERT_TRUE(parsed) << parsed.error();
+    EXPECT_EQ(parsed->rollout["waves"], "10%,100%");
+
+    const std::pair<const char*, json> bad[] = {{"canary", -1},
+                                                {"canary", "1"},
+                                                {"waves", "10%,50%"}, // the last must be 100%
+                                                {"waves", "05%,100%"},
+                                                {"waves", 100},
+                                                {"max_failures", "10 %"},
+                                                {"max_failures", "101%"},
+                                                {"pause", "a while"}};
+    for (const auto& [key, value] : bad) {
+        document = minimal();
+        document["rollout"][key] = value;
+        EXPECT_NE(error_of(document).find(std::string("rollout.") + key), std::string::npos)
+            << key << " " << value.dump();
+    }
 }

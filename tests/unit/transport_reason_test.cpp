@@ -43,6 +43,8 @@ const std::vector<std::pair<Reason, std::string_view>>& spelled_reasons() {
         {Reason::deadline_not_started, "deadline-not-started"},
         {Reason::interrupted, "interrupted"},
         {Reason::event_loop, "event-loop"},
+        {Reason::failure_budget, "failure-budget"},
+        {Reason::declined, "declined"},
     };
     return k_spellings;
 }
