@@ -19,6 +19,7 @@ constexpr Registration k_commands[] = {
     register_version,  register_config, register_inventory, register_exec,
     register_playbook, register_run,    register_daemonset, register_kubelet,
     register_drill,
+    register_audit,
 };
 
 int fail(ExitCode code, const std::string& message) {
@@ -51,6 +52,8 @@ int run(int argc, char** argv) {
     add_setting_flag(app, context, "inventory", "-i");
     add_setting_flag(app, context, "state_dir");
     add_setting_flag(app, context, "playbooks");
+    add_setting_flag(app, context, "audit_log");
+    add_setting_flag(app, context, "audit_key");
 
     for (Registration add : k_commands) {
         add(app, context);

@@ -17,5 +17,6 @@ void register_run(CLI::App& app, Context& context);
 void register_daemonset(CLI::App& app, Context& context);
 void register_kubelet(CLI::App& app, Context& context);
 void register_drill(CLI::App& app, Context& context);
+void register_audit(CLI::App& app, Context& context);
 
 } // namespace breakglass::cli

@@ -7,6 +7,7 @@
 #include "cli/failure.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/rollout_display.hpp"
+#include "cli/run_audit.hpp"
 #include "cli/setting_flags.hpp"
 #include "config/paths.hpp"
 #include "inventory/node_list.hpp"
@@ -270,11 +271,17 @@ public:
                                        : transport::Reason::failure_budget;
             };
         }
+        if (m_audit != nullptr && !m_audit->wave_start(targets)) {
+            return; // no wave-start on disk: its nodes are not contacted (RunAudit::finish says why)
+        }
         transport::run_fanout(targets, m_run.job, session, limits,
                               [&](std::size_t local, transport::NodeResult&& result) {
                                   finished(nodes[local], std::move(result), budget, canary);
                               });
     }
+
+    // Where node results and wave starts are recorded (the audit log).
+    void set_audit(RunAudit* audit) { m_audit = audit; }
 
     // Every node not reported yet ends as never contacted, for `stop`.
     void skip_the_rest(Stop stop) {
@@ -318,6 +325,9 @@ private:
 
     void finished(std::size_t node, transport::NodeResult&& result, rollout::FailureBudget* budget,
                   bool canary) {
+        if (m_audit != nullptr) {
+            m_audit->node_finished(node, result);
+        }
         const transport::NodeStatus status = result.status;
         const transport::Reason reason = result.reason;
         const bool was_started = started(result);
@@ -338,6 +348,7 @@ private:
     policy::ConnectionPlan& m_plan;
     FleetOutput& m_output;
     std::vector<Reported> m_results;
+    RunAudit* m_audit = nullptr;
 };
 
 } // namespace
@@ -453,6 +464,8 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
         throw Failure(ExitCode::config_or_state, credentials.error());
     }
     plan->session.credentials = &*credentials;
+    RunAudit audit(context, run.settings, selected); // run-start on disk before any contact
+    audit.start(plan->targets, run.job, waves ? &*waves : nullptr);
     install_interrupt_handler();
     // A mutating run's first signal lets sessions in flight finish (a half-done freeze is worse
     // than a finished one); a read-only run has nothing to finish.
@@ -463,6 +476,7 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
                               ? start + plan->limits.deadline
                               : Clock::time_point::max();
     StagedRun staged(context, run, *plan, output, names.size());
+    staged.set_audit(&audit);
     Stop stop = Stop::none;
     std::optional<rollout::FailureBudget> budget;
     if (!run.mutating) {
@@ -562,6 +576,10 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
                          << '\n';
         }
     }
+    context.result = most_severe(
+        context.result, audit.finish(audit.end_reason(signals_received() > 0,
+                                                      budget && budget->crossed(),
+                                                      stop == Stop::declined, stop == Stop::deadline)));
 }
 
 } // namespace breakglass::cli

@@ -109,9 +109,14 @@ CheckedInventory load_checked_inventory(const config::Settings& settings, const 
 }
 
 void sign_inventory(const std::string& path, const std::string& key) {
-    drop_stale_signature(path);
-    std::vector<std::string> argv{"ssh-keygen", "-q", "-Y",
-                                  "sign",       "-n", std::string(policy::k_inventory_namespace)};
+    sign_file(path, key, policy::k_inventory_namespace, "inventory");
+}
+
+void sign_file(const std::string& path, const std::string& key, std::string_view name_space,
+               const std::string& what) {
+    std::error_code ignored;
+    std::filesystem::remove(path + ".sig", ignored);
+    std::vector<std::string> argv{"ssh-keygen", "-q", "-Y", "sign", "-n", std::string(name_space)};
     if (key.size() > 4 && key.ends_with(".pub")) {
         argv.emplace_back("-U"); // the private half is in ssh-agent
     }
@@ -119,7 +124,7 @@ void sign_inventory(const std::string& path, const std::string& key) {
     auto [status, output] = run_quietly(argv);
     if (status != 0) {
         throw Failure(ExitCode::config_or_state,
-                      "cannot sign inventory " + path + " with " + key + ": " +
+                      "cannot sign " + what + " " + path + " with " + key + ": " +
                           (output.empty() ? "ssh-keygen exited " + std::to_string(status)
                                           : first_line(output)));
     }

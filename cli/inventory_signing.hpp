@@ -5,6 +5,7 @@
 #include "policy/inventory_trust.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace breakglass::cli {
 
@@ -25,6 +26,12 @@ CheckedInventory load_checked_inventory(const config::Settings& settings, const 
 /// stale PATH.sig is removed first). A KEY ending in .pub signs with the matching key held in
 /// ssh-agent. Throws Failure 4 naming ssh-keygen's complaint.
 void sign_inventory(const std::string& path, const std::string& key);
+
+/// Signs `path` into PATH.sig with `ssh-keygen -Y sign -n NAMESPACE -f KEY` (stale PATH.sig
+/// removed first; KEY ending in .pub: the private half is in ssh-agent). Throws Failure 4
+/// "cannot sign WHAT PATH with KEY: <ssh-keygen's first line>".
+void sign_file(const std::string& path, const std::string& key, std::string_view name_space,
+               const std::string& what);
 
 /// Removes PATH.sig after PATH was rewritten without signing, so no stale signature remains;
 /// returns true when there was one.

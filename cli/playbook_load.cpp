@@ -64,7 +64,8 @@ LoadedPlaybook load_verified_playbook(const config::Settings& settings, const st
         throw refusal_failure(verified.error());
     }
     return {files.playbook, files.signature.string(), files.allowed_signers.string(),
-            std::move(verified->signer), std::move(verified->playbook)};
+            std::move(verified->signer), std::move(verified->playbook), std::move(verified->sha256),
+            {}};
 }
 
 playbooks::Playbook load_unverified_playbook(const config::Settings& settings,

@@ -2,6 +2,7 @@
 
 #include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
+#include "cli/run_audit.hpp"
 #include "cli/setting_flags.hpp"
 #include "containment/runtime_settings.hpp"
 #include "playbooks/parameters.hpp"
@@ -87,7 +88,9 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
     }
     LoadedPlaybook loaded{request.files.playbook, request.files.signature.string(),
                           request.files.allowed_signers.string(), std::move(cleared->signer),
-                          std::move(cleared->playbook)};
+                          std::move(cleared->playbook), std::move(cleared->sha256),
+                          cleared->params};
+    context.audit_playbook = playbook_audit_fields(loaded); // what run-start records
     const playbooks::Playbook& playbook = loaded.playbook;
     *context.err << "playbook: " << base::escape_terminal_line(playbook.name) << " version "
                  << playbook.version << ", signed by "

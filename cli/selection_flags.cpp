@@ -36,6 +36,27 @@ void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
 
 namespace {
 
+// The selection as flags, e.g. "-l role=worker -w node[1-4] --limit 2" (empty: every node).
+std::string describe_selection(const SelectionFlags& flags) {
+    std::string text;
+    auto add = [&text](const std::string& flag, const std::string& value) {
+        text += (text.empty() ? "" : " ") + flag + " " + value;
+    };
+    if (!flags.selector.empty()) {
+        add("-l", flags.selector);
+    }
+    for (const std::string& nodes : flags.nodes) {
+        add("-w", nodes);
+    }
+    for (const std::string& nodes : flags.exclude) {
+        add("-x", nodes);
+    }
+    if (flags.limit) {
+        add("--limit", std::to_string(*flags.limit));
+    }
+    return text;
+}
+
 // The most a file of node names may hold: far above any fleet's names, and refused before it is
 // read when an attacker made it huge.
 constexpr std::uintmax_t k_node_file_limit = 64U << 20U;
@@ -78,7 +99,8 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
     SelectedFleet fleet{std::move(loaded.inventory),
                         {},
                         transport::BecomeMethod::sudo,
-                        std::move(loaded.signature)};
+                        std::move(loaded.signature),
+                        {}};
     policy::InventoryVerdict verdict{true, ""};
     if (use != InventoryUse::listing) {
         verdict = policy::decide_inventory_use(fleet.signature, use == InventoryUse::mutating_run,
@@ -147,6 +169,7 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
         throw Failure(ExitCode::inventory, "the selection matches no node");
     }
     fleet.indices = std::move(selected->indices);
+    fleet.selection = describe_selection(flags);
     return fleet;
 }
 

@@ -36,6 +36,7 @@ struct SelectedFleet {
     std::vector<std::size_t> indices;
     transport::BecomeMethod become = transport::BecomeMethod::sudo; // for logins other than root
     policy::InventorySignature signature; // what PATH.sig says about the bytes loaded
+    std::string selection;                // the selection flags as given, for the audit log
 };
 
 /// Why a command selects nodes: only runs have their inventory's signature judged.

@@ -41,6 +41,8 @@ inline constexpr std::array k_setting_key_types{
     SettingKeyType{"waves", SettingType::string},
     SettingKeyType{"max_failures", SettingType::string},
     SettingKeyType{"pause", SettingType::duration},
+    SettingKeyType{"audit_log", SettingType::path},
+    SettingKeyType{"audit_key", SettingType::path},
 };
 
 /// A setting named in the source: a misspelt key, or a key read through an accessor of another

@@ -82,6 +82,12 @@ std::vector<SettingSpec> build_specs() {
              "failed nodes a mutating run tolerates: N or P% of the selected nodes",
              fixed("10%")),
         spec("pause", "pause between the waves of a mutating run", fixed("0s")),
+        spec("audit_log", "audit log, one for all runs (empty: STATE_DIR/audit.jsonl)",
+             fixed("")),
+        spec("audit_key",
+             "SSH key that signs a checkpoint of the audit log at the end of every run (empty: "
+             "none)",
+             fixed("")),
     };
 }
 

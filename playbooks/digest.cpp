@@ -23,4 +23,17 @@ std::optional<std::string> digest(std::string_view algorithm, std::string_view d
     return out;
 }
 
+std::string sha256_hex(std::string_view data) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    const std::string raw = digest("sha256", data).value_or("");
+    std::string hex;
+    hex.reserve(raw.size() * 2);
+    for (char c : raw) {
+        const auto byte = static_cast<unsigned char>(c);
+        hex += k_digits[byte >> 4U];
+        hex += k_digits[byte & 0x0FU];
+    }
+    return hex;
+}
+
 } // namespace breakglass::playbooks

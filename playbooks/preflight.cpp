@@ -2,6 +2,7 @@
 
 #include "base/bounded_read.hpp"
 #include "config/paths.hpp"
+#include "playbooks/digest.hpp"
 #include "playbooks/playbook_checks.hpp"
 #include "playbooks/version_state.hpp"
 
@@ -103,7 +104,7 @@ verify_playbook(const PlaybookFiles& files, std::chrono::system_clock::time_poin
                                : PreflightRefusalKind::not_yet_valid,
                        refused(path, expired ? "expired" : "not_yet_valid", valid.error().message));
     }
-    return VerifiedPlaybook{std::move(*signer), std::move(*playbook)};
+    return VerifiedPlaybook{std::move(*signer), std::move(*playbook), sha256_hex(*text)};
 }
 
 tl::expected<Playbook, PreflightRefusal>
@@ -183,7 +184,7 @@ tl::expected<ClearedPlaybook, PreflightRefusal> preflight(const PreflightRequest
         return refusal(PreflightRefusalKind::state, recorded.error().message);
     }
     return ClearedPlaybook{std::move(verified->signer), std::move(verified->playbook),
-                           std::move(*params)};
+                           std::move(*params), std::move(verified->sha256)};
 }
 
 } // namespace breakglass::playbooks

@@ -58,6 +58,7 @@ struct PlaybookFiles {
 struct VerifiedPlaybook {
     VerifiedSignature signer;
     Playbook playbook;
+    std::string sha256; // hex, of the exact bytes verified (for the audit log)
 };
 
 /// Reads the files (bounded), verifies the signature over the playbook's exact bytes, parses the
@@ -106,6 +107,7 @@ struct ClearedPlaybook {
     VerifiedSignature signer;
     Playbook playbook;
     std::vector<BoundParam> params;
+    std::string sha256; // hex, of the exact bytes verified (for the audit log)
 };
 
 /// The whole pipeline: verify_playbook, the bound name (name), parameters, then `place`, scope,

@@ -193,3 +193,29 @@ TEST(CliContract, PlaybookBundleStampsAShippedSourceReadyToSign) {
     EXPECT_NE(playbook["steps"][0]["run"].get<std::string>().find("bg_ds_match()"),
               std::string::npos);
 }
+
+TEST(CliContract, AuditCommandsKeepTheirExitCodes) {
+    TempDir dir;
+    const std::vector<std::string> env{"XDG_STATE_HOME=" + dir.path(), "HOME=" + dir.path(),
+                                       "XDG_CONFIG_HOME=" + dir.path()};
+    auto missing = run_breakglass({"audit"}, env);
+    EXPECT_EQ(missing.exit_code, 2) << missing.err;
+    // No log yet: unreadable is 4, on one line naming it.
+    auto unreadable = run_breakglass({"audit", "verify"}, env);
+    EXPECT_EQ(unreadable.exit_code, 4) << unreadable.err;
+    EXPECT_EQ(lines(unreadable.err), 1U) << unreadable.err;
+    EXPECT_NE(unreadable.err.find(dir.path() + "/breakglass/audit.jsonl"), std::string::npos)
+        << unreadable.err;
+    // A file that is not a log does not verify (1), names the line, and gets no checkpoint.
+    const std::string bogus = dir.path() + "/bogus.jsonl";
+    write(bogus, "{\"v\":1}\n");
+    auto bad = run_breakglass({"audit", "verify", bogus, "-o", "json"}, env);
+    EXPECT_EQ(bad.exit_code, 1) << bad.err;
+    const auto report = nlohmann::json::parse(bad.out);
+    EXPECT_EQ(report["schema_version"], 1);
+    EXPECT_EQ(report["ok"], false);
+    EXPECT_EQ(report["problem"]["line"], 1);
+    auto refused = run_breakglass({"--audit-log", bogus, "audit", "checkpoint"}, env);
+    EXPECT_EQ(refused.exit_code, 1) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(bogus + ".checkpoint"));
+}

@@ -209,10 +209,12 @@ ProcessResult ContainerdLab::breakglass(const std::vector<std::string>& args,
         "nsenter", "--net=/var/run/netns/" + m_description.at("netns").get<std::string>(), "--",
         breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
-    // The lab's signer vouches for its inventories too; a test's own flag overrides this.
+    // The lab's signer vouches for its inventories too; a test's own flag overrides this. Runs
+    // write their audit records into the fleet's own directory, not the user's state.
     return run_process(
         argv, timeout, "",
-        {"BREAKGLASS_ALLOWED_SIGNERS=" + m_description.at("allowed_signers").get<std::string>()});
+        {"BREAKGLASS_ALLOWED_SIGNERS=" + m_description.at("allowed_signers").get<std::string>(),
+         "BREAKGLASS_AUDIT_LOG=" + m_description.at("dir").get<std::string>() + "/audit.jsonl"});
 }
 
 std::vector<std::string> ContainerdLab::shipped_playbook_flags(const std::string& dir) const {

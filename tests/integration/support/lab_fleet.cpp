@@ -85,9 +85,11 @@ ProcessResult LabFleet::breakglass(const std::vector<std::string>& args,
                                    std::chrono::milliseconds timeout) const {
     std::vector<std::string> argv{breakglass_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
+    // Runs write their audit records into the fleet's own directory, not the user's state.
     return run_process(
         in_namespace(argv), timeout, "",
-        {"BREAKGLASS_ALLOWED_SIGNERS=" + m_description.at("allowed_signers").get<std::string>()});
+        {"BREAKGLASS_ALLOWED_SIGNERS=" + m_description.at("allowed_signers").get<std::string>(),
+         "BREAKGLASS_AUDIT_LOG=" + m_description.at("dir").get<std::string>() + "/audit.jsonl"});
 }
 
 std::string LabFleet::missing_prerequisite() {
