@@ -1,16 +1,12 @@
 #include "cli/fleet_run.hpp"
 
-#include "base/rfc3339.hpp"
-#include "base/shell_quote.hpp"
-#include "base/system_error.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
+#include "cli/continue_file.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/rollout_display.hpp"
-#include "cli/run_audit.hpp"
 #include "cli/setting_flags.hpp"
-#include "config/paths.hpp"
-#include "inventory/node_list.hpp"
+#include "cli/staged_run.hpp"
 #include "policy/connection_plan.hpp"
 #include "policy/rollout_limits.hpp"
 #include "rollout/failure_budget.hpp"
@@ -19,7 +15,6 @@
 #include "transport/identity.hpp"
 
 #include <chrono>
-#include <fcntl.h>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -30,49 +25,6 @@ namespace breakglass::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Why a staged run ended before every node was done.
-enum class Stop { none, budget, interrupted, declined, deadline };
-
-transport::Reason skip_reason(Stop stop) {
-    switch (stop) {
-    case Stop::budget:
-        return transport::Reason::failure_budget;
-    case Stop::declined:
-        return transport::Reason::declined;
-    case Stop::deadline:
-        return transport::Reason::deadline_not_started;
-    case Stop::none:
-    case Stop::interrupted:
-        break;
-    }
-    return transport::Reason::interrupted;
-}
-
-transport::NodeResult never_contacted(Stop stop) {
-    transport::NodeResult result;
-    result.reason = skip_reason(stop);
-    if (stop == Stop::deadline) {
-        result.status = transport::NodeStatus::timeout;
-        result.message = "run deadline reached before start";
-    } else {
-        result.status = transport::NodeStatus::skipped;
-        result.message = stop == Stop::budget     ? "not started: failure budget exceeded"
-                         : stop == Stop::declined ? "not started: the responder declined"
-                                                  : "not started: interrupted";
-    }
-    return result;
-}
-
-bool started(const transport::NodeResult& result) {
-    return result.status != transport::NodeStatus::skipped &&
-           result.reason != transport::Reason::deadline_not_started;
-}
-
-// A node the run did not finish: never contacted, or cancelled in flight.
-bool not_done(const transport::NodeResult& result) {
-    return !started(result) || result.reason == transport::Reason::interrupted;
-}
 
 // The limits of a mutating run: each source judged by rollout::resolve_limits (an unsigned
 // source may only tighten the signed one). Throws Failure: 2 for a flag's text, 4 for a config
@@ -141,215 +93,7 @@ void pause_between_stages(std::chrono::milliseconds pause) {
     }
 }
 
-// A word as the shell reads it back: as is when it holds only characters no shell treats
-// specially, else single-quoted.
-std::string shell_word(const std::string& word) {
-    const bool plain = !word.empty() && word.find_first_not_of(
-                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                            "0123456789_./:=@%+,-") == std::string::npos;
-    return plain ? word : base::shell_quote(word);
-}
 
-// The command line again with its selection (-l, -w, -x, --limit) replaced by -w ^FILE, put
-// before a `--` (after it, words are the remote command's).
-std::string continue_command(const std::vector<std::string>& argv, const std::string& file) {
-    static const char* const with_value[] = {"-l", "--selector", "-w", "--nodes",
-                                             "-x", "--exclude",  "--limit"};
-    std::vector<std::string> words;
-    bool inserted = false;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        const std::string& word = argv[i];
-        if (word == "--" && !inserted) {
-            words.insert(words.end(), {"-w", "^" + file});
-            inserted = true;
-            words.push_back(word);
-            words.insert(words.end(), argv.begin() + std::ptrdiff_t(i) + 1, argv.end());
-            break;
-        }
-        bool selection = false;
-        for (const char* flag : with_value) {
-            const std::string name = flag;
-            if (word == name) {
-                ++i; // and its value
-                selection = true;
-            } else if (word.rfind(name + "=", 0) == 0 ||
-                       (name.size() == 2 && word.size() > 2 && word.rfind(name, 0) == 0)) {
-                selection = true; // --nodes=X, -wX
-            }
-        }
-        if (!selection) {
-            words.push_back(word);
-        }
-    }
-    if (!inserted) {
-        words.insert(words.end(), {"-w", "^" + file});
-    }
-    std::string command;
-    for (const std::string& word : words) {
-        command += (command.empty() ? "" : " ") + shell_word(word);
-    }
-    return command;
-}
-
-// Writes the names not yet done to a new file in the state dir; the path, or an error line.
-tl::expected<std::string, std::string> write_continue_file(const config::Settings& settings,
-                                                           const std::vector<std::string>& names,
-                                                           const std::string& why) {
-    const std::string dir = settings.text("state_dir");
-    if (auto writable = config::ensure_writable_dir(dir); !writable) {
-        return tl::unexpected(writable.error());
-    }
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    std::string stamp = base::format_rfc3339(now);
-    for (char& c : stamp) {
-        c = c == ':' ? '-' : c;
-    }
-    const std::string path =
-        dir + "/continue-" + stamp + "-" + std::to_string(::getpid()) + ".nodes";
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return tl::unexpected(path + ": " + base::errno_text(errno));
-    }
-    const std::string text = inventory::format_node_list(
-        names, {"breakglass: nodes not done when the run stopped (" + why + ")",
-                "continue with: breakglass ... -w ^" + path});
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            const int error = errno;
-            ::close(fd);
-            return tl::unexpected(path + ": " + base::errno_text(error));
-        }
-        written += std::size_t(n);
-    }
-    if (::close(fd) != 0) {
-        return tl::unexpected(path + ": " + base::errno_text(errno));
-    }
-    return path;
-}
-
-// One staged (or, read-only, single-stage) run: the stages one after another, the budget fed
-// as results arrive, every node reported exactly once.
-class StagedRun {
-public:
-    StagedRun(Context& context, const FleetRun& run, policy::ConnectionPlan& plan,
-              FleetOutput& output, std::size_t selected)
-        : m_context(context), m_run(run), m_plan(plan), m_output(output),
-          m_results(selected) {}
-
-    // Runs `nodes` (indices into the selection); `budget` may be null (read-only).
-    void run_stage(const std::vector<std::size_t>& nodes, rollout::FailureBudget* budget,
-                   bool canary, Clock::time_point deadline) {
-        std::vector<transport::NodeTarget> targets;
-        targets.reserve(nodes.size());
-        for (std::size_t node : nodes) {
-            targets.push_back(m_plan.targets[node]);
-        }
-        transport::SessionSettings& session = m_plan.session;
-        session.on_output = [&](std::size_t local, std::string_view data, bool is_stderr) {
-            m_output.on_output(nodes[local], data, is_stderr);
-        };
-        session.on_step_end = [&](std::size_t local) { m_output.on_step_end(nodes[local]); };
-        transport::FanOutLimits limits = m_plan.limits;
-        limits.cancel = &interrupted();
-        if (deadline != Clock::time_point::max()) {
-            limits.deadline = std::max(std::chrono::milliseconds(1),
-                                       std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           deadline - Clock::now()));
-        }
-        if (budget != nullptr) {
-            limits.hold = [budget] {
-                if (draining()) {
-                    return transport::Reason::interrupted;
-                }
-                return budget->start() ? transport::Reason::none
-                                       : transport::Reason::failure_budget;
-            };
-        }
-        if (m_audit != nullptr && !m_audit->wave_start(targets)) {
-            return; // no wave-start on disk: its nodes are not contacted (RunAudit::finish says why)
-        }
-        transport::run_fanout(targets, m_run.job, session, limits,
-                              [&](std::size_t local, transport::NodeResult&& result) {
-                                  finished(nodes[local], std::move(result), budget, canary);
-                              });
-    }
-
-    // Where node results and wave starts are recorded (the audit log).
-    void set_audit(RunAudit* audit) { m_audit = audit; }
-
-    // Every node not reported yet ends as never contacted, for `stop`.
-    void skip_the_rest(Stop stop) {
-        for (std::size_t node = 0; node < m_results.size(); ++node) {
-            if (!m_results[node].reported) {
-                finished(node, never_contacted(stop), nullptr, false);
-            }
-        }
-    }
-
-    std::vector<std::string> names_not_done(const SelectedFleet& fleet) const {
-        std::vector<std::string> names;
-        for (std::size_t node = 0; node < m_results.size(); ++node) {
-            if (m_results[node].not_done) {
-                names.push_back(fleet.inventory.nodes[fleet.indices[node]].name);
-            }
-        }
-        return names;
-    }
-
-    // "1 ok, 1 failed" over `nodes`.
-    std::string counts(const std::vector<std::size_t>& nodes) const {
-        std::map<std::string, std::size_t> by_status;
-        for (std::size_t node : nodes) {
-            ++by_status[m_results[node].ok ? "ok" : m_results[node].status];
-        }
-        std::string text;
-        for (const auto& [status, count] : by_status) {
-            text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + status;
-        }
-        return text;
-    }
-
-private:
-    struct Reported {
-        bool reported = false;
-        bool not_done = false;
-        bool ok = false;
-        std::string status;
-    };
-
-    void finished(std::size_t node, transport::NodeResult&& result, rollout::FailureBudget* budget,
-                  bool canary) {
-        if (m_audit != nullptr) {
-            m_audit->node_finished(node, result);
-        }
-        const transport::NodeStatus status = result.status;
-        const transport::Reason reason = result.reason;
-        const bool was_started = started(result);
-        Reported& entry = m_results[node];
-        entry.reported = true;
-        entry.not_done = not_done(result);
-        entry.status = std::string(transport::to_string(status));
-        m_output.on_finished(node, std::move(result));
-        entry.ok = m_output.node_ok(node);
-        if (budget != nullptr && was_started) {
-            budget->record(policy::budget_outcome(status, reason, entry.ok),
-                           canary ? rollout::Stage::canary : rollout::Stage::wave);
-        }
-    }
-
-    Context& m_context;
-    const FleetRun& m_run;
-    policy::ConnectionPlan& m_plan;
-    FleetOutput& m_output;
-    std::vector<Reported> m_results;
-    RunAudit* m_audit = nullptr;
-};
 
 } // namespace
 
@@ -475,7 +219,7 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     const auto deadline = plan->limits.deadline.count() > 0
                               ? start + plan->limits.deadline
                               : Clock::time_point::max();
-    StagedRun staged(context, run, *plan, output, names.size());
+    StagedRun staged(run, *plan, output, names.size());
     staged.set_audit(&audit);
     Stop stop = Stop::none;
     std::optional<rollout::FailureBudget> budget;
