@@ -30,8 +30,8 @@ tl::expected<std::string, int> read_at(int fd, std::uint64_t offset, std::size_t
     std::string bytes(size, '\0');
     std::size_t got = 0;
     while (got < size) {
-        const ssize_t n = ::pread(fd, bytes.data() + got, size - got,
-                                  static_cast<off_t>(offset + got));
+        const ssize_t n =
+            ::pread(fd, bytes.data() + got, size - got, static_cast<off_t>(offset + got));
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -72,10 +72,10 @@ tl::expected<std::uint64_t, std::string> line_start(int fd, std::uint64_t end) {
 // What an append needs to know about the file, read under the lock.
 struct Tail {
     std::uint64_t size = 0;
-    std::string log_id;       // empty: no complete record yet
+    std::string log_id; // empty: no complete record yet
     std::uint64_t next_seq = 0;
     std::string head{k_genesis_prev};
-    std::optional<std::string> torn; // bytes after the last newline
+    std::optional<std::string> torn;    // bytes after the last newline
     std::uint64_t first_line_bytes = 0; // the file's first line with its newline
 };
 
@@ -130,7 +130,8 @@ tl::expected<Tail, std::string> read_tail(int fd, std::uint64_t size) {
     tail.head = line_head(*line);
     // The log id is in the file's log-start: its first line, or its second when the first is
     // a torn line that the log-start recovered.
-    auto opening = read_at(fd, 0, static_cast<std::size_t>(std::min<std::uint64_t>(end, 2 * k_chunk)));
+    auto opening =
+        read_at(fd, 0, static_cast<std::size_t>(std::min<std::uint64_t>(end, 2 * k_chunk)));
     if (!opening) {
         return tl::unexpected("read: " + base::errno_text(opening.error()));
     }
@@ -139,11 +140,11 @@ tl::expected<Tail, std::string> read_tail(int fd, std::uint64_t size) {
     nlohmann::json first = nlohmann::json::parse(opening->substr(0, first_end), nullptr, false);
     if (first.is_discarded() && first_end != std::string::npos) {
         const std::size_t second_end = opening->find('\n', first_end + 1);
-        first = nlohmann::json::parse(
-            opening->substr(first_end + 1, second_end == std::string::npos
-                                               ? std::string::npos
-                                               : second_end - first_end - 1),
-            nullptr, false);
+        first =
+            nlohmann::json::parse(opening->substr(first_end + 1, second_end == std::string::npos
+                                                                     ? std::string::npos
+                                                                     : second_end - first_end - 1),
+                                  nullptr, false);
     }
     if (text_field(first, "type") != "log-start" || text_field(first, "log_id").empty()) {
         return tl::unexpected(std::string("not a breakglass audit log (no log-start record)"));
@@ -206,8 +207,8 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
         }
     }
     for (int attempt = 0; attempt < k_open_attempts; ++attempt) {
-        UniqueFd fd(::open(m_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                           0600));
+        UniqueFd fd(
+            ::open(m_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!fd) {
             return tl::unexpected(failure(m_path, "cannot open", errno));
         }
@@ -235,9 +236,9 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
         std::uint64_t size = tail->size;
         std::string pending; // the records this append writes before its own
         if (tail->torn) {
-            nlohmann::json recovery =
-                tail->log_id.empty() ? log_start(random_id())
-                                     : nlohmann::json{{"type", "torn"}, {"run_id", ""}};
+            nlohmann::json recovery = tail->log_id.empty()
+                                          ? log_start(random_id())
+                                          : nlohmann::json{{"type", "torn"}, {"run_id", ""}};
             recovery["torn"] = {{"bytes", tail->torn->size()}, {"sha256", sha256_hex(*tail->torn)}};
             const std::string line =
                 seal_record(recovery, tail->next_seq, tail->head, now_timestamp());
@@ -249,8 +250,8 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
             ++tail->next_seq;
         } else if (tail->log_id.empty()) {
             tail->log_id = random_id();
-            const std::string line = seal_record(log_start(tail->log_id), tail->next_seq,
-                                                 tail->head, now_timestamp());
+            const std::string line =
+                seal_record(log_start(tail->log_id), tail->next_seq, tail->head, now_timestamp());
             pending = line + "\n";
             tail->head = line_head(line);
             ++tail->next_seq;
@@ -277,8 +278,8 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
                 {"path", rotated.string()}, {"records", tail->next_seq}, {"head", tail->head}};
             const std::string start_line =
                 seal_record(start, tail->next_seq, tail->head, now_timestamp()) + "\n";
-            UniqueFd next(::open(fresh.c_str(),
-                                 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+            UniqueFd next(
+                ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
             if (!next) {
                 return tl::unexpected(failure(fresh, "cannot create", errno));
             }
@@ -307,8 +308,9 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
         if (sync && ::fsync(fd.get()) != 0) {
             return tl::unexpected(failure(m_path, "cannot fsync", errno));
         }
-        return Appended{tail->next_seq, line_head(std::string_view(line).substr(0, line.size() - 1)),
-                        tail->log_id, m_path};
+        return Appended{tail->next_seq,
+                        line_head(std::string_view(line).substr(0, line.size() - 1)), tail->log_id,
+                        m_path};
     }
     return tl::unexpected("audit log " + m_path.string() +
                           ": replaced again and again while waiting for its lock");

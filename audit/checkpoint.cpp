@@ -35,8 +35,8 @@ std::string checkpoint_text(const Checkpoint& checkpoint) {
 }
 
 tl::expected<Checkpoint, std::string> parse_checkpoint(std::string_view text) {
-    constexpr std::array<std::string_view, 6> k_keys{"", "log-id ", "path ",
-                                                     "records ", "head ", "time "};
+    constexpr std::array<std::string_view, 6> k_keys{"",         "log-id ", "path ",
+                                                     "records ", "head ",   "time "};
     std::array<std::string_view, 6> values;
     std::size_t position = 0;
     for (std::size_t index = 0; index < k_keys.size(); ++index) {

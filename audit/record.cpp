@@ -7,7 +7,9 @@
 
 namespace breakglass::audit {
 
-std::string sha256_hex(std::string_view bytes) { return playbooks::sha256_hex(bytes); }
+std::string sha256_hex(std::string_view bytes) {
+    return playbooks::sha256_hex(bytes);
+}
 
 std::string canonical_text(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -52,7 +54,8 @@ std::optional<std::uint64_t> count_field(const nlohmann::json& object, std::stri
         return found->get<std::uint64_t>();
     }
     const auto value = found->get<std::int64_t>();
-    return value < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(value));
+    return value < 0 ? std::nullopt
+                     : std::optional<std::uint64_t>(static_cast<std::uint64_t>(value));
 }
 
 std::string now_timestamp() {
@@ -62,12 +65,11 @@ std::string now_timestamp() {
     const year_month_day date{day};
     const hh_mm_ss<milliseconds> time{now - day};
     char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ",
-                  static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()), static_cast<long>(time.hours().count()),
-                  static_cast<long>(time.minutes().count()),
-                  static_cast<long>(time.seconds().count()),
-                  static_cast<long>(time.subseconds().count()));
+    std::snprintf(
+        text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(date.year()),
+        static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+        static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
+        static_cast<long>(time.seconds().count()), static_cast<long>(time.subseconds().count()));
     return text;
 }
 

@@ -48,6 +48,8 @@ std::string now_timestamp();
 
 /// The chain head after a line: SHA-256 hex over the line's bytes without its newline. The next
 /// record's `prev` is this value; checkpoints name it.
-inline std::string line_head(std::string_view line) { return sha256_hex(line); }
+inline std::string line_head(std::string_view line) {
+    return sha256_hex(line);
+}
 
 } // namespace breakglass::audit

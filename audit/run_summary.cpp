@@ -87,18 +87,18 @@ nlohmann::json to_json(const RunSummary& run) {
         }
         nodes.push_back(std::move(entry));
     }
-    return {{"run_id", run.run_id},
-            {"started", run.started},
-            {"ended", run.ended.empty() ? nlohmann::json() : nlohmann::json(run.ended)},
-            {"user", run.user},
-            {"command", run.command},
-            {"playbook", run.playbook.empty() ? nlohmann::json() : nlohmann::json(run.playbook)},
-            {"cluster", run.inventory_cluster},
-            {"waves", run.waves},
-            {"counts", run.counts},
-            {"end_reason",
-             run.end_reason.empty() ? nlohmann::json() : nlohmann::json(run.end_reason)},
-            {"nodes", std::move(nodes)}};
+    return {
+        {"run_id", run.run_id},
+        {"started", run.started},
+        {"ended", run.ended.empty() ? nlohmann::json() : nlohmann::json(run.ended)},
+        {"user", run.user},
+        {"command", run.command},
+        {"playbook", run.playbook.empty() ? nlohmann::json() : nlohmann::json(run.playbook)},
+        {"cluster", run.inventory_cluster},
+        {"waves", run.waves},
+        {"counts", run.counts},
+        {"end_reason", run.end_reason.empty() ? nlohmann::json() : nlohmann::json(run.end_reason)},
+        {"nodes", std::move(nodes)}};
 }
 
 } // namespace breakglass::audit

@@ -21,14 +21,14 @@ struct NodeOutcome {
 /// One run as its records tell it: who, what, when, which nodes ended how.
 struct RunSummary {
     std::string run_id;
-    std::string started; // ts of run-start
-    std::string ended;   // ts of run-end; empty when the run has none (crashed, killed, running)
-    std::string user;    // user@host
-    std::string command; // the command line, words joined by spaces
+    std::string started;  // ts of run-start
+    std::string ended;    // ts of run-end; empty when the run has none (crashed, killed, running)
+    std::string user;     // user@host
+    std::string command;  // the command line, words joined by spaces
     std::string playbook; // "NAME vVERSION", empty for exec
     std::string inventory_cluster;
     std::size_t waves = 0;
-    std::vector<NodeOutcome> nodes;       // in record order
+    std::vector<NodeOutcome> nodes;              // in record order
     std::map<std::string, std::uint64_t> counts; // status -> nodes, from the node results
     std::string end_reason; // completed, budget, interrupted, deadline, refused; empty if none
 };

@@ -25,7 +25,8 @@ std::optional<std::string> misfit(const nlohmann::json& record, std::string_view
     }
     if (!record.contains("seq") || !record["seq"].is_number_unsigned() ||
         !record.contains("prev") || !record["prev"].is_string() || !record.contains("type") ||
-        !record["type"].is_string() || !record.contains("run_id") || !record["run_id"].is_string()) {
+        !record["type"].is_string() || !record.contains("run_id") ||
+        !record["run_id"].is_string()) {
         return "lacks seq, prev, type or run_id";
     }
     const auto seq = record["seq"].get<std::uint64_t>();

@@ -16,7 +16,6 @@ namespace breakglass::base {
 /// mode; a new one gets `new_mode`. The directory must exist. Fails with the system's reason; the
 /// temporary is removed on every failure.
 tl::expected<void, std::string> replace_file_atomically(const std::filesystem::path& path,
-                                                        std::string_view contents,
-                                                        mode_t new_mode);
+                                                        std::string_view contents, mode_t new_mode);
 
 } // namespace breakglass::base

@@ -16,10 +16,8 @@ namespace {
 // The command table: adding a subcommand is one line here and one file in cli/.
 using Registration = void (*)(CLI::App&, Context&);
 constexpr Registration k_commands[] = {
-    register_version,  register_config, register_inventory, register_exec,
-    register_playbook, register_run,    register_daemonset, register_kubelet,
-    register_drill,
-    register_audit,
+    register_version, register_config,    register_inventory, register_exec,  register_playbook,
+    register_run,     register_daemonset, register_kubelet,   register_drill, register_audit,
 };
 
 int fail(ExitCode code, const std::string& message) {

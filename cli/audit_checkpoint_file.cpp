@@ -14,8 +14,8 @@ void write_checkpoint(const audit::Checkpoint& checkpoint, const std::filesystem
                       const std::string& key) {
     const std::string text = audit::checkpoint_text(checkpoint);
     const std::string temporary = out.string() + ".new-" + std::to_string(::getpid());
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                          0600);
+    const int fd =
+        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         throw Failure(ExitCode::config_or_state,
                       "cannot write checkpoint " + temporary + ": " + base::errno_text(errno));

@@ -30,11 +30,13 @@ struct AuditRequest {
     std::string output = "human";
 };
 
-std::string escaped(const std::string& text) { return base::escape_terminal_line(text); }
+std::string escaped(const std::string& text) {
+    return base::escape_terminal_line(text);
+}
 
 // The log named on the command line, else by the settings; a log that cannot be read is 4.
 std::pair<std::string, audit::VerifyReport> verified_log(const config::Settings& settings,
-                                                          const std::string& file) {
+                                                         const std::string& file) {
     const std::string path = file.empty() ? audit_log_path(settings).string() : file;
     auto report = audit::verify_log_file(path);
     if (!report) {
@@ -109,14 +111,15 @@ nlohmann::json report_json(const std::string& path, const audit::VerifyReport& r
                            const std::vector<CheckpointVerdict>& verdicts, bool ok) {
     nlohmann::json checkpoints = nlohmann::json::array();
     for (const CheckpointVerdict& verdict : verdicts) {
-        checkpoints.push_back({{"file", verdict.file}, {"ok", verdict.ok},
-                               {"detail", verdict.detail}});
+        checkpoints.push_back(
+            {{"file", verdict.file}, {"ok", verdict.ok}, {"detail", verdict.detail}});
     }
     nlohmann::json problem = nullptr;
     if (report.problem) {
-        problem = {{"line", report.problem->line}, {"message", report.problem->message},
-                   {"seq", report.problem->seq ? nlohmann::json(*report.problem->seq)
-                                               : nlohmann::json()}};
+        problem = {
+            {"line", report.problem->line},
+            {"message", report.problem->message},
+            {"seq", report.problem->seq ? nlohmann::json(*report.problem->seq) : nlohmann::json()}};
     }
     nlohmann::json torn = nullptr;
     if (report.torn) {
@@ -153,8 +156,9 @@ void run_verify(Context& context, const AuditRequest& request) {
         return;
     }
     out << "audit log " << escaped(path) << ": " << report.records << " records (seq "
-        << report.first_seq << ".." << (report.chain_records() == 0 ? 0 : report.chain_records() - 1)
-        << "), log " << report.log_id << ", head " << report.head << '\n';
+        << report.first_seq << ".."
+        << (report.chain_records() == 0 ? 0 : report.chain_records() - 1) << "), log "
+        << report.log_id << ", head " << report.head << '\n';
     for (std::size_t line : report.recovered_torn) {
         out << "  line " << line << ": torn by an earlier crash, recovered by the next record\n";
     }
@@ -256,8 +260,9 @@ void register_audit(CLI::App& app, Context& context) {
     auto* verify = audit->add_subcommand(
         "verify", "check the log's hash chain and every checkpoint given against it");
     verify->add_option("FILE", request->file, "audit log (default: the audit_log setting)");
-    verify->add_option("--checkpoint", request->checkpoints,
-                       "checkpoint file (its signature: FILE.sig); repeatable")
+    verify
+        ->add_option("--checkpoint", request->checkpoints,
+                     "checkpoint file (its signature: FILE.sig); repeatable")
         ->expected(1)
         ->take_all();
     add_setting_flag(*verify, context, "allowed_signers");

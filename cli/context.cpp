@@ -35,7 +35,7 @@ config::Settings Context::settings() const {
 }
 
 config::SettingsInputs Context::inputs(const nlohmann::json& rollout,
-                                      const std::string& origin) const {
+                                       const std::string& origin) const {
     std::map<std::string, nlohmann::json> defaults;
     for (const auto& [key, value] : rollout.items()) {
         defaults.emplace(key, value);

@@ -18,9 +18,9 @@ namespace {
 // A word as the shell reads it back: as is when it holds only characters no shell treats
 // specially, else single-quoted.
 std::string shell_word(const std::string& word) {
-    const bool plain = !word.empty() && word.find_first_not_of(
-                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                            "0123456789_./:=@%+,-") == std::string::npos;
+    const bool plain = !word.empty() &&
+                       word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_./:=@%+,-") == std::string::npos;
     return plain ? word : base::shell_quote(word);
 }
 
@@ -29,7 +29,7 @@ std::string shell_word(const std::string& word) {
 // The command line again with its selection (-l, -w, -x, --limit) replaced by -w ^FILE, put
 // before a `--` (after it, words are the remote command's).
 std::string continue_command(const std::vector<std::string>& argv, const std::string& file) {
-    static const char* const with_value[] = {"-l", "--selector", "-w", "--nodes",
+    static const char* const with_value[] = {"-l", "--selector", "-w",     "--nodes",
                                              "-x", "--exclude",  "--limit"};
     std::vector<std::string> words;
     bool inserted = false;

@@ -99,20 +99,20 @@ void run_action(Context& context, const DaemonSetRequest& request) {
         throw Failure(ExitCode::usage, "daemonset " + std::string(request.action->command) + ": " +
                                            daemonset.error());
     }
-    const policy::RunDescription description{policy::RunCommand::daemonset,
-                                             request.action->command, false};
+    const policy::RunDescription description{policy::RunCommand::daemonset, request.action->command,
+                                             false};
     const PreparedPlaybookRun run = prepare_shipped_playbook_run(
         context, std::string(request.action->playbook),
         params_of(request, *daemonset, context.settings()), request.selection, description,
         RuntimeParams{true, touches_kubelet(*request.action)});
     DaemonSetOutput output(daemonset_format(request.output), *request.action, *daemonset,
                            node_labels(run.selected), *context.out, *context.err);
-    run_on_fleet(context,
-                 fleet_run_of(run, description, request.connection,
-                              "daemonset " + std::string(request.action->command) + " " +
-                                  daemonset->text(),
-                              request.output != "human"),
-                 output);
+    run_on_fleet(
+        context,
+        fleet_run_of(run, description, request.connection,
+                     "daemonset " + std::string(request.action->command) + " " + daemonset->text(),
+                     request.output != "human"),
+        output);
 }
 
 void add_action(CLI::App& parent, Context& context, const containment::ActionSpec& action) {
@@ -146,8 +146,8 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
         command->add_flag("-y,--yes", request->connection.rollout.yes,
                           "accepted and ignored: status changes nothing and never asks");
     } else {
-        add_mutating_playbook_run_flags(*command, context, request->selection,
-                                        request->connection, request->output);
+        add_mutating_playbook_run_flags(*command, context, request->selection, request->connection,
+                                        request->output);
     }
     add_setting_flag(*command, context, "runtime_socket");
     if (touches_kubelet(action)) {

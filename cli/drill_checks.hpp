@@ -13,8 +13,7 @@ namespace breakglass::cli {
 
 /// The inventory the drill selected from: age, signature, its signer's valid-before, and how
 /// many of the selected nodes have a pinned host key.
-drill::InventoryCheck check_inventory(const config::Settings& settings,
-                                      const SelectedFleet& fleet);
+drill::InventoryCheck check_inventory(const config::Settings& settings, const SelectedFleet& fleet);
 
 /// Every line of the allowed_signers setting's file (empty when it cannot be read: the
 /// inventory and playbook checks then name that).

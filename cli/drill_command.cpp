@@ -120,8 +120,8 @@ std::optional<containment::DaemonSetRef> exercise_of(const Context& context,
         throw Failure(ExitCode::usage, "--exercise: " + daemonset.error());
     }
     const config::Settings settings = context.settings();
-    if (auto allowed = drill::check_exercise_allowed(
-            daemonset->text(), settings.list("drill_exercise_daemonsets"));
+    if (auto allowed = drill::check_exercise_allowed(daemonset->text(),
+                                                     settings.list("drill_exercise_daemonsets"));
         !allowed) {
         throw Failure(ExitCode::usage, allowed.error());
     }
@@ -131,8 +131,8 @@ std::optional<containment::DaemonSetRef> exercise_of(const Context& context,
 std::vector<std::string> readiness_params(const config::Settings& settings) {
     const std::string& socket = settings.text("runtime_socket");
     const std::string& unit = settings.text("kubelet_unit");
-    for (auto checked : {containment::check_runtime_socket(socket),
-                         containment::check_kubelet_unit(unit)}) {
+    for (auto checked :
+         {containment::check_runtime_socket(socket), containment::check_kubelet_unit(unit)}) {
         if (!checked) {
             throw Failure(ExitCode::usage, checked.error());
         }
@@ -158,8 +158,8 @@ std::size_t apply_sample(SelectedFleet& fleet, const std::optional<drill::Sample
     for (std::size_t index : fleet.indices) {
         const inventory::Node& node = fleet.inventory.nodes[index];
         auto zone = fleet.inventory.label(node, rollout::k_zone_label);
-        plan.push_back({node.name, zone && !zone->empty() ? std::optional<std::string>(*zone)
-                                                          : std::nullopt});
+        plan.push_back(
+            {node.name, zone && !zone->empty() ? std::optional<std::string>(*zone) : std::nullopt});
     }
     const std::size_t selected = fleet.indices.size();
     std::vector<std::size_t> sampled;
@@ -198,8 +198,15 @@ void run_drill(Context& context, const DrillRequest& request) {
     DrillFleetOutput output(run.selected.indices.size());
     // Read-only: no waves, no budget, no confirmation (the playbook's steps were checked above).
     run_on_fleet(context,
-                 FleetRun{run.settings, run.selected, run.job, request.connection, false,
-                          std::string("drill"), false, nlohmann::json::object(), {}},
+                 FleetRun{run.settings,
+                          run.selected,
+                          run.job,
+                          request.connection,
+                          false,
+                          std::string("drill"),
+                          false,
+                          nlohmann::json::object(),
+                          {}},
                  output);
     if (context.result == ExitCode::interrupted) {
         *context.err << "breakglass: drill interrupted: no verdict\n";
@@ -254,25 +261,31 @@ void register_drill(CLI::App& app, Context& context) {
         "drill", "prove the break-glass path works: reach every selected node (read-only), check "
                  "inventory, signers and playbooks, judge the objectives (exit 7 on a miss)");
     auto request = std::make_shared<DrillRequest>();
-    command->add_option("--min-reachable", request->min_reachable,
-                        "share of sampled nodes reached (connect, host key, auth, become)")
+    command
+        ->add_option("--min-reachable", request->min_reachable,
+                     "share of sampled nodes reached (connect, host key, auth, become)")
         ->capture_default_str();
-    command->add_option("--min-ready", request->min_ready,
-                        "share of sampled nodes whose containment path is ready")
+    command
+        ->add_option("--min-ready", request->min_ready,
+                     "share of sampled nodes whose containment path is ready")
         ->capture_default_str();
-    command->add_option("--max-inventory-age", request->max_inventory_age,
-                        "oldest inventory that meets the objective")
+    command
+        ->add_option("--max-inventory-age", request->max_inventory_age,
+                     "oldest inventory that meets the objective")
         ->capture_default_str();
     command->add_option("--max-p99", request->max_p99, "p99 of whole-node time")
         ->capture_default_str();
-    command->add_option("--min-pinned", request->min_pinned,
-                        "share of selected nodes with a pinned host key")
+    command
+        ->add_option("--min-pinned", request->min_pinned,
+                     "share of selected nodes with a pinned host key")
         ->capture_default_str();
-    command->add_option("--min-playbook-validity", request->min_playbook_validity,
-                        "how long every playbook and the inventory's signer must stay valid")
+    command
+        ->add_option("--min-playbook-validity", request->min_playbook_validity,
+                     "how long every playbook and the inventory's signer must stay valid")
         ->capture_default_str();
-    command->add_option("--warn-expiry", request->warn_expiry,
-                        "warn about playbooks and signers expiring within this")
+    command
+        ->add_option("--warn-expiry", request->warn_expiry,
+                     "warn about playbooks and signers expiring within this")
         ->capture_default_str();
     command->add_option("--sample", request->sample,
                         "drill N nodes or P% of the selection, spread across zones");

@@ -48,7 +48,8 @@ nlohmann::json percentiles_json(const std::optional<drill::Percentiles>& values)
     if (!values) {
         return nullptr;
     }
-    return {{"p50", values->p50.count()}, {"p95", values->p95.count()}, {"p99", values->p99.count()}};
+    return {
+        {"p50", values->p50.count()}, {"p95", values->p95.count()}, {"p99", values->p99.count()}};
 }
 
 nlohmann::json readiness_json(const drill::ReadinessReport& report) {
@@ -106,7 +107,8 @@ void print_drill_human(const DrillReport& report, std::ostream& out) {
             out << "not ready:\n";
             header = true;
         }
-        out << "  " << escape_terminal_line(node.name) << ": " << (node.reached ? "" : "unreachable: ");
+        out << "  " << escape_terminal_line(node.name) << ": "
+            << (node.reached ? "" : "unreachable: ");
         for (std::size_t i = 0; i < node.problems.size(); ++i) {
             out << (i == 0 ? "" : "; ") << escape_terminal_line(node.problems[i]);
         }
@@ -114,14 +116,13 @@ void print_drill_human(const DrillReport& report, std::ostream& out) {
     }
     for (const drill::SloResult& result : report.slos) {
         if (result.met) {
-            out << "ok " << drill::to_string(result.slo) << ": " << escape_terminal_line(result.line)
-                << '\n';
+            out << "ok " << drill::to_string(result.slo) << ": "
+                << escape_terminal_line(result.line) << '\n';
         }
     }
     out << "times over " << count_of(report.nodes, &drill::NodeOutcome::reached)
-        << " reached nodes (nearest rank): "
-        << percentile_text("connect", report.timings.connect) << "; "
-        << percentile_text("handshake+auth", report.timings.handshake_auth) << "; "
+        << " reached nodes (nearest rank): " << percentile_text("connect", report.timings.connect)
+        << "; " << percentile_text("handshake+auth", report.timings.handshake_auth) << "; "
         << percentile_text("node", report.timings.node) << '\n';
     if (!report.timings.slowest.empty()) {
         out << "slowest:";
@@ -223,7 +224,8 @@ void print_drill_json(const DrillReport& report, std::ostream& out) {
           {"pinned", inventory.pinned}}},
         {"playbooks", playbooks},
         {"signers", signers},
-        {"finished_at", base::format_rfc3339(std::chrono::floor<std::chrono::seconds>(report.finished))},
+        {"finished_at",
+         base::format_rfc3339(std::chrono::floor<std::chrono::seconds>(report.finished))},
         {"elapsed_ms", report.elapsed.count()}};
     if (report.exercise) {
         nlohmann::json exercised = nlohmann::json::array();
@@ -253,9 +255,9 @@ drill::DrillMetrics drill_metrics(const DrillReport& report) {
     metrics.sampled = report.nodes.size();
     metrics.reachable = count_of(report.nodes, &drill::NodeOutcome::reached);
     metrics.ready = count_of(report.nodes, &drill::NodeOutcome::ready);
-    metrics.pinned_ratio = report.inventory.nodes == 0 ? 0.0
-                                                       : double(report.inventory.pinned) /
-                                                             double(report.inventory.nodes);
+    metrics.pinned_ratio = report.inventory.nodes == 0
+                               ? 0.0
+                               : double(report.inventory.pinned) / double(report.inventory.nodes);
     metrics.inventory_age = std::chrono::duration_cast<std::chrono::seconds>(
         report.finished - report.inventory.captured_at);
     metrics.inventory_signed = report.inventory.signature_verified;

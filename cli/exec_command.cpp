@@ -46,8 +46,15 @@ void run_exec(Context& context, const ExecRequest& request) {
     job.steps.push_back({"command", command, std::chrono::milliseconds(0), request.become});
     ExecOutput output(format_of(request), node_labels(selected), command, *context.out,
                       *context.err);
-    FleetRun run{settings, selected, job, request.connection, mutating, "exec " + command,
-                 request.output != "human", nlohmann::json::object(), ""};
+    FleetRun run{settings,
+                 selected,
+                 job,
+                 request.connection,
+                 mutating,
+                 "exec " + command,
+                 request.output != "human",
+                 nlohmann::json::object(),
+                 ""};
     run_on_fleet(context, run, output);
 }
 

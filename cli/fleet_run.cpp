@@ -1,8 +1,8 @@
 #include "cli/fleet_run.hpp"
 
 #include "base/terminal_escape.hpp"
-#include "cli/failure.hpp"
 #include "cli/continue_file.hpp"
+#include "cli/failure.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/rollout_display.hpp"
 #include "cli/setting_flags.hpp"
@@ -93,8 +93,6 @@ void pause_between_stages(std::chrono::milliseconds pause) {
     }
 }
 
-
-
 } // namespace
 
 void add_connection_flags(CLI::App& command, Context& context, ConnectionFlags& flags) {
@@ -145,9 +143,9 @@ std::vector<NodeLabel> node_labels(const SelectedFleet& fleet) {
 void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     const SelectedFleet& selected = run.fleet;
     // Every input is checked before a key file is read: credentials come last.
-    auto plan = policy::plan_connections(run.settings, selected.inventory, selected.indices,
-                                         selected.become, run.flags.accept_new_host_keys,
-                                         context.env);
+    auto plan =
+        policy::plan_connections(run.settings, selected.inventory, selected.indices,
+                                 selected.become, run.flags.accept_new_host_keys, context.env);
     if (!plan) {
         throw plan_failure(plan.error());
     }
@@ -177,9 +175,9 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
         view.allowed_failures =
             rollout::allowed_failures(limits->max_failures.effective.value, names.size());
     }
-    view.load = policy::load_budget(plan->targets, run.job, plan->limits.parallel,
-                                    plan->limits.rate, plan->limits.jump_parallel,
-                                    plan->session.max_output);
+    view.load =
+        policy::load_budget(plan->targets, run.job, plan->limits.parallel, plan->limits.rate,
+                            plan->limits.jump_parallel, plan->session.max_output);
 
     if (run.flags.rollout.dry_run) {
         if (run.json_plan) {
@@ -216,9 +214,8 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     set_drain_first(run.mutating);
 
     const auto start = Clock::now();
-    const auto deadline = plan->limits.deadline.count() > 0
-                              ? start + plan->limits.deadline
-                              : Clock::time_point::max();
+    const auto deadline = plan->limits.deadline.count() > 0 ? start + plan->limits.deadline
+                                                            : Clock::time_point::max();
     StagedRun staged(run, *plan, output, names.size());
     staged.set_audit(&audit);
     Stop stop = Stop::none;
@@ -313,17 +310,17 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
             *context.err << "breakglass: warning: cannot write the nodes not done: "
                          << base::escape_terminal_line(file.error()) << '\n';
         } else {
-            *context.err << "breakglass: " << left.size()
-                         << (left.size() == 1 ? " node" : " nodes") << " not done, listed in "
-                         << base::escape_terminal_line(*file) << "; to continue with them:\n  "
+            *context.err << "breakglass: " << left.size() << (left.size() == 1 ? " node" : " nodes")
+                         << " not done, listed in " << base::escape_terminal_line(*file)
+                         << "; to continue with them:\n  "
                          << base::escape_terminal_line(continue_command(context.argv, *file))
                          << '\n';
         }
     }
     context.result = most_severe(
-        context.result, audit.finish(audit.end_reason(signals_received() > 0,
-                                                      budget && budget->crossed(),
-                                                      stop == Stop::declined, stop == Stop::deadline)));
+        context.result,
+        audit.finish(audit.end_reason(signals_received() > 0, budget && budget->crossed(),
+                                      stop == Stop::declined, stop == Stop::deadline)));
 }
 
 } // namespace breakglass::cli

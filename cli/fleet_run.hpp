@@ -50,7 +50,7 @@ struct FleetRun {
                             // derived seed's purpose, and what the confirmation asks about
     bool json_plan = false; // --dry-run prints the plan as JSON (-o json/jsonl)
     nlohmann::json playbook_rollout = nlohmann::json::object(); // the signed baseline
-    std::string playbook_origin; // names the playbook for messages
+    std::string playbook_origin;                                // names the playbook for messages
     // Per selected node, its own job when it has one (PreparedPlaybookRun::node_jobs).
     const std::vector<std::shared_ptr<const transport::NodeJob>>* node_jobs = nullptr;
 };

@@ -63,8 +63,12 @@ LoadedPlaybook load_verified_playbook(const config::Settings& settings, const st
     if (!verified) {
         throw refusal_failure(verified.error());
     }
-    return {files.playbook, files.signature.string(), files.allowed_signers.string(),
-            std::move(verified->signer), std::move(verified->playbook), std::move(verified->sha256),
+    return {files.playbook,
+            files.signature.string(),
+            files.allowed_signers.string(),
+            std::move(verified->signer),
+            std::move(verified->playbook),
+            std::move(verified->sha256),
             {}};
 }
 

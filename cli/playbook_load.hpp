@@ -38,8 +38,8 @@ struct LoadedPlaybook {
     std::string allowed_signers_path;
     playbooks::VerifiedSignature signer;
     playbooks::Playbook playbook;
-    std::string sha256;                          // hex, of the bytes verified
-    std::vector<playbooks::BoundParam> params;   // bound --param values (runs only)
+    std::string sha256;                        // hex, of the bytes verified
+    std::vector<playbooks::BoundParam> params; // bound --param values (runs only)
 };
 
 /// The files FILE (see locate_playbook) is verified from: its signature (`signature`, default

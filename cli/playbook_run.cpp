@@ -7,8 +7,8 @@
 #include "containment/runtime_settings.hpp"
 #include "playbooks/parameters.hpp"
 #include "playbooks/preflight.hpp"
-#include "policy/node_runtime.hpp"
 #include "playbooks/render.hpp"
+#include "policy/node_runtime.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -39,9 +39,8 @@ void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags&
     add_output_flag(command, output, {"human", "json", "jsonl"});
 }
 
-void add_mutating_playbook_run_flags(CLI::App& command, Context& context,
-                                     SelectionFlags& selection, ConnectionFlags& connection,
-                                     std::string& output) {
+void add_mutating_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
+                                     ConnectionFlags& connection, std::string& output) {
     add_playbook_run_flags(command, context, selection, connection, output);
     add_rollout_flags(command, context, connection.rollout);
 }
@@ -86,9 +85,12 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
     if (!cleared) {
         throw refusal_failure(cleared.error());
     }
-    LoadedPlaybook loaded{request.files.playbook, request.files.signature.string(),
-                          request.files.allowed_signers.string(), std::move(cleared->signer),
-                          std::move(cleared->playbook), std::move(cleared->sha256),
+    LoadedPlaybook loaded{request.files.playbook,
+                          request.files.signature.string(),
+                          request.files.allowed_signers.string(),
+                          std::move(cleared->signer),
+                          std::move(cleared->playbook),
+                          std::move(cleared->sha256),
                           cleared->params};
     context.audit_playbook = playbook_audit_fields(loaded); // what run-start records
     const playbooks::Playbook& playbook = loaded.playbook;
@@ -119,8 +121,8 @@ namespace {
 
 std::vector<std::string> runtime_assignments(const policy::NodeRuntime& runtime,
                                              RuntimeParams which) {
-    return containment::runtime_params(which.socket ? runtime.socket : std::string(),
-                                       runtime.unit, which.unit);
+    return containment::runtime_params(which.socket ? runtime.socket : std::string(), runtime.unit,
+                                       which.unit);
 }
 
 } // namespace
@@ -137,7 +139,8 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
     for (std::string& param : runtime_assignments(from_settings, runtime)) {
         base.push_back(std::move(param));
     }
-    PreparedPlaybookRun prepared = prepare_shipped_playbook_run(context, name, base, selection, run);
+    PreparedPlaybookRun prepared =
+        prepare_shipped_playbook_run(context, name, base, selection, run);
 
     auto runtimes = policy::plan_node_runtimes(prepared.settings, prepared.selected.inventory,
                                                prepared.selected.indices);
@@ -170,15 +173,15 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
             }
             auto bound = playbooks::bind_parameters(prepared.loaded.playbook, assignments);
             if (!bound) {
-                throw Failure(ExitCode::inventory,
-                              "inventory: node '" +
-                                  prepared.selected.inventory
-                                      .nodes[prepared.selected.indices[i]]
-                                      .name +
-                                  "': " + base::escape_terminal_line(bound.error()));
+                throw Failure(
+                    ExitCode::inventory,
+                    "inventory: node '" +
+                        prepared.selected.inventory.nodes[prepared.selected.indices[i]].name +
+                        "': " + base::escape_terminal_line(bound.error()));
             }
-            made.emplace_back(node, std::make_shared<const transport::NodeJob>(job_of(
-                                        playbooks::render_steps(prepared.loaded.playbook, *bound))));
+            made.emplace_back(
+                node, std::make_shared<const transport::NodeJob>(
+                          job_of(playbooks::render_steps(prepared.loaded.playbook, *bound))));
             found = made.end() - 1;
         }
         prepared.node_jobs[i] = found->second;

@@ -21,9 +21,8 @@ void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags&
 
 /// add_playbook_run_flags plus the rollout flags (--canary, --yes, --dry-run, ...) of a command
 /// that may change nodes.
-void add_mutating_playbook_run_flags(CLI::App& command, Context& context,
-                                     SelectionFlags& selection, ConnectionFlags& connection,
-                                     std::string& output);
+void add_mutating_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
+                                     ConnectionFlags& connection, std::string& output);
 
 /// A playbook that passed every check and the job that runs it.
 struct PreparedPlaybookRun {

@@ -83,13 +83,13 @@ std::string steps_text(const transport::NodeJob& job,
             continue;
         }
         for (const Wrapping& wrapping : wrappings(targets)) {
-            text += "step " + base::escape_terminal_line(step.name) + ", sent to " +
-                    nodes_word(wrapping.nodes) + " logging in as " +
-                    (wrapping.method == transport::BecomeMethod::none ? "root" : "another user") +
-                    ":\n" +
-                    base::escape_terminal_text(
-                        transport::with_become(step.command, wrapping.method)) +
-                    "\n";
+            text +=
+                "step " + base::escape_terminal_line(step.name) + ", sent to " +
+                nodes_word(wrapping.nodes) + " logging in as " +
+                (wrapping.method == transport::BecomeMethod::none ? "root" : "another user") +
+                ":\n" +
+                base::escape_terminal_text(transport::with_become(step.command, wrapping.method)) +
+                "\n";
         }
     }
     return text;
@@ -101,11 +101,11 @@ nlohmann::json steps_json(const transport::NodeJob& job,
     for (const transport::JobStep& step : job.steps) {
         nlohmann::json sent = nlohmann::json::array();
         for (const Wrapping& wrapping : wrappings(targets)) {
-            sent.push_back({{"become", std::string(transport::to_string(wrapping.method))},
-                            {"nodes", wrapping.nodes},
-                            {"command", step.become
-                                            ? transport::with_become(step.command, wrapping.method)
-                                            : step.command}});
+            sent.push_back(
+                {{"become", std::string(transport::to_string(wrapping.method))},
+                 {"nodes", wrapping.nodes},
+                 {"command", step.become ? transport::with_become(step.command, wrapping.method)
+                                         : step.command}});
         }
         steps.push_back({{"name", step.name}, {"sent", std::move(sent)}});
     }
@@ -115,9 +115,9 @@ nlohmann::json steps_json(const transport::NodeJob& job,
 } // namespace
 
 std::string stage_name(const rollout::Wave& wave, std::size_t index) {
-    return wave.canary ? std::string("canary")
-                       : "wave " + std::to_string(index) + " (" + std::to_string(wave.percent) +
-                             "%)";
+    return wave.canary
+               ? std::string("canary")
+               : "wave " + std::to_string(index) + " (" + std::to_string(wave.percent) + "%)";
 }
 
 std::string stage_nodes(const RunPlanView& view, const rollout::Wave& wave) {
@@ -136,8 +136,8 @@ std::vector<std::string> header_lines(const RunPlanView& view) {
                       std::to_string(wave.nodes.size());
         }
         lines.push_back("rollout: " + nodes_word(view.names.size()) + " in " +
-                        std::to_string(view.plan->waves.size()) + " stages: " + stages +
-                        "; seed " + std::to_string(view.plan->seed));
+                        std::to_string(view.plan->waves.size()) + " stages: " + stages + "; seed " +
+                        std::to_string(view.plan->seed));
         lines.push_back(
             "rollout: failure budget " + rollout::to_text(limits.max_failures.effective.value) +
             " (" + limit_source(limits.max_failures.effective.origin) + "): at most " +
@@ -210,9 +210,10 @@ nlohmann::json dry_run_json(const RunPlanView& view,
             for (std::string_view name : sorted_names(view, wave.nodes)) {
                 names.push_back(name);
             }
-            stages.push_back({{"stage", wave.canary ? "canary" : "wave"},
-                              {"percent", wave.canary ? nlohmann::json() : nlohmann::json(wave.percent)},
-                              {"nodes", std::move(names)}});
+            stages.push_back(
+                {{"stage", wave.canary ? "canary" : "wave"},
+                 {"percent", wave.canary ? nlohmann::json() : nlohmann::json(wave.percent)},
+                 {"nodes", std::move(names)}});
         }
     } else {
         stages.push_back({{"stage", "all"}, {"percent", 100}, {"nodes", view.names}});
@@ -231,7 +232,8 @@ nlohmann::json dry_run_json(const RunPlanView& view,
         if (group.job == &job) {
             steps = steps_json(job, members);
         } else {
-            node_jobs.push_back({{"nodes", std::move(names)}, {"steps", steps_json(*group.job, members)}});
+            node_jobs.push_back(
+                {{"nodes", std::move(names)}, {"steps", steps_json(*group.job, members)}});
         }
     }
     nlohmann::json document = {

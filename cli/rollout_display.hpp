@@ -15,9 +15,9 @@ namespace breakglass::cli {
 
 /// What a run will do, as the header, the confirmation and --dry-run show it.
 struct RunPlanView {
-    std::string change;                   // "exec uptime", "daemonset freeze ns/name"
+    std::string change; // "exec uptime", "daemonset freeze ns/name"
     bool mutating = false;
-    std::vector<std::string> names;       // selected nodes, in selection order
+    std::vector<std::string> names;                 // selected nodes, in selection order
     const rollout::WavePlan* plan = nullptr;        // mutating runs only
     const rollout::RolloutLimits* limits = nullptr; // mutating runs only
     std::uint64_t allowed_failures = 0;

@@ -1,9 +1,9 @@
 #include "cli/run_audit.hpp"
 
+#include "audit/record.hpp"
 #include "base/bounded_read.hpp"
 #include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
-#include "audit/record.hpp"
 #include "cli/audit_checkpoint_file.hpp"
 #include "cli/failure.hpp"
 #include "playbooks/base64.hpp"
@@ -43,7 +43,8 @@ std::string fingerprint_of(const std::string& host_key) {
     if (space == std::string::npos) {
         return "";
     }
-    const std::string encoded = host_key.substr(space + 1, host_key.find(' ', space + 1) - space - 1);
+    const std::string encoded =
+        host_key.substr(space + 1, host_key.find(' ', space + 1) - space - 1);
     auto blob = playbooks::base64_decode(encoded);
     return blob ? playbooks::fingerprint_sha256(*blob) : std::string();
 }
@@ -63,13 +64,12 @@ nlohmann::json inventory_fields(const config::Settings& settings, const Selected
     const std::string& path = settings.text("inventory");
     auto bytes = base::read_bounded(path, k_max_inventory_bytes);
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    nlohmann::json fields{
-        {"cluster", selected.inventory.cluster},
-        {"path", path},
-        {"sha256", bytes ? playbooks::sha256_hex(*bytes) : std::string()},
-        {"captured_at", base::format_rfc3339(selected.inventory.captured_at)},
-        {"age_s", (now - selected.inventory.captured_at).count()},
-        {"signer", nullptr}};
+    nlohmann::json fields{{"cluster", selected.inventory.cluster},
+                          {"path", path},
+                          {"sha256", bytes ? playbooks::sha256_hex(*bytes) : std::string()},
+                          {"captured_at", base::format_rfc3339(selected.inventory.captured_at)},
+                          {"age_s", (now - selected.inventory.captured_at).count()},
+                          {"signer", nullptr}};
     if (selected.signature.state == policy::InventorySignature::State::verified) {
         fields["signer"] = signer_fields(selected.signature.signer);
     }
@@ -95,8 +95,10 @@ nlohmann::json node_names(const std::vector<transport::NodeTarget>& targets) {
 }
 
 nlohmann::json timing_fields(const transport::NodeTimings& timings) {
-    return {{"connect", timings.connect.count()}, {"handshake", timings.handshake.count()},
-            {"auth", timings.auth.count()},       {"exec", timings.exec.count()},
+    return {{"connect", timings.connect.count()},
+            {"handshake", timings.handshake.count()},
+            {"auth", timings.auth.count()},
+            {"exec", timings.exec.count()},
             {"total", timings.total.count()}};
 }
 
@@ -119,12 +121,9 @@ nlohmann::json playbook_audit_fields(const LoadedPlaybook& loaded) {
     for (const playbooks::BoundParam& param : loaded.params) {
         parameters[param.name] = param.value;
     }
-    return {{"name", loaded.playbook.name},
-            {"version", loaded.playbook.version},
-            {"path", loaded.path.string()},
-            {"sha256", loaded.sha256},
-            {"signer", signer_fields(loaded.signer)},
-            {"parameters", std::move(parameters)}};
+    return {{"name", loaded.playbook.name},           {"version", loaded.playbook.version},
+            {"path", loaded.path.string()},           {"sha256", loaded.sha256},
+            {"signer", signer_fields(loaded.signer)}, {"parameters", std::move(parameters)}};
 }
 
 RunAudit::RunAudit(const Context& context, const config::Settings& settings,

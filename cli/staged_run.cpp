@@ -67,17 +67,16 @@ void StagedRun::run_stage(const std::vector<std::size_t>& nodes, rollout::Failur
     transport::FanOutLimits limits = m_plan.limits;
     limits.cancel = &interrupted();
     if (deadline != Clock::time_point::max()) {
-        limits.deadline = std::max(std::chrono::milliseconds(1),
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       deadline - Clock::now()));
+        limits.deadline = std::max(
+            std::chrono::milliseconds(1),
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
     }
     if (budget != nullptr) {
         limits.hold = [budget] {
             if (draining()) {
                 return transport::Reason::interrupted;
             }
-            return budget->start() ? transport::Reason::none
-                                   : transport::Reason::failure_budget;
+            return budget->start() ? transport::Reason::none : transport::Reason::failure_budget;
         };
     }
     if (m_audit != nullptr && !m_audit->wave_start(targets)) {

@@ -102,8 +102,7 @@ struct SettingLayers {
 };
 
 /// The layers of `key`; an error as resolve_settings() would report it.
-tl::expected<SettingLayers, SettingsError> setting_layers(const SettingsInputs& inputs,
-                                                          AnyKey key);
+tl::expected<SettingLayers, SettingsError> setting_layers(const SettingsInputs& inputs, AnyKey key);
 
 /// The value in the setting's own text syntax ("5s", "1MiB", "a,b").
 std::string display_value(const ResolvedSetting& setting);

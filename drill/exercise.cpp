@@ -32,8 +32,8 @@ SloResult exercise_result(const std::vector<ExerciseNode>& nodes) {
         return {Slo::exercise, false, "exercise: no node was exercised"};
     }
     const bool met = good == nodes.size();
-    std::string line = "exercise: " + std::to_string(good) + " of " +
-                       std::to_string(nodes.size()) + " nodes contained and restored";
+    std::string line = "exercise: " + std::to_string(good) + " of " + std::to_string(nodes.size()) +
+                       " nodes contained and restored";
     if (!met) {
         line += ": " + failing;
     }

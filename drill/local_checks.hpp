@@ -47,8 +47,7 @@ struct SignerCheck {
 std::vector<std::string> expiry_warnings(const InventoryCheck& inventory,
                                          const std::vector<PlaybookCheck>& playbooks,
                                          const std::vector<SignerCheck>& signers,
-                                         std::chrono::sys_seconds now,
-                                         std::chrono::seconds within);
+                                         std::chrono::sys_seconds now, std::chrono::seconds within);
 
 /// "3d 4h", "20h", "5m", "40s": how long until `later` (negative: "expired 2h ago" is the
 /// caller's wording), for humans.

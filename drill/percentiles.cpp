@@ -17,10 +17,10 @@ std::optional<Percentiles> percentiles_of(std::vector<std::chrono::milliseconds>
         return std::nullopt;
     }
     std::sort(samples.begin(), samples.end());
-    return Percentiles{nearest_rank(samples, 50), nearest_rank(samples, 95),
-                       nearest_rank(samples, 99),
-                       std::accumulate(samples.begin(), samples.end(), std::chrono::milliseconds(0)),
-                       samples.size()};
+    return Percentiles{
+        nearest_rank(samples, 50), nearest_rank(samples, 95), nearest_rank(samples, 99),
+        std::accumulate(samples.begin(), samples.end(), std::chrono::milliseconds(0)),
+        samples.size()};
 }
 
 std::vector<std::size_t> slowest(const std::vector<std::chrono::milliseconds>& times,

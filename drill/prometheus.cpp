@@ -15,7 +15,9 @@ std::string number(double value) {
     return text.data();
 }
 
-double seconds(std::chrono::milliseconds value) { return double(value.count()) / 1000.0; }
+double seconds(std::chrono::milliseconds value) {
+    return double(value.count()) / 1000.0;
+}
 
 class Textfile {
 public:
@@ -81,11 +83,10 @@ std::string escape_label_value(std::string_view value) {
 
 std::string render_textfile(const DrillMetrics& metrics) {
     Textfile out(metrics.cluster);
-    const double finished =
-        double(std::chrono::duration_cast<std::chrono::milliseconds>(
-                   metrics.finished.time_since_epoch())
-                   .count()) /
-        1000.0;
+    const double finished = double(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       metrics.finished.time_since_epoch())
+                                       .count()) /
+                            1000.0;
     out.gauge("breakglass_drill_last_run_timestamp_seconds",
               "Unix time the last breakglass drill finished.", finished);
     out.gauge("breakglass_drill_duration_seconds", "How long the last drill took.",
@@ -119,8 +120,7 @@ std::string render_textfile(const DrillMetrics& metrics) {
               "1 when the inventory's signature verified, else 0.",
               metrics.inventory_signed ? 1 : 0);
     out.quantiles("breakglass_drill_connect_seconds",
-                  "TCP connect time over reached nodes (nearest-rank quantiles).",
-                  metrics.connect);
+                  "TCP connect time over reached nodes (nearest-rank quantiles).", metrics.connect);
     out.quantiles("breakglass_drill_handshake_auth_seconds",
                   "Key exchange, host key check and authentication time over reached nodes "
                   "(nearest-rank quantiles).",
@@ -137,7 +137,8 @@ std::string render_textfile(const DrillMetrics& metrics) {
                   "Time the exercise's freeze took on the sample (canary and waves included).",
                   seconds(*metrics.exercise_contain));
         out.gauge("breakglass_drill_exercise_restore_seconds",
-                  "Time the exercise's thaw took on the sample.", seconds(*metrics.exercise_restore));
+                  "Time the exercise's thaw took on the sample.",
+                  seconds(*metrics.exercise_restore));
     }
     return out.take();
 }

@@ -16,8 +16,9 @@
 namespace breakglass::drill {
 
 // The drill's metrics in node_exporter's textfile format (Prometheus text exposition 0.0.4):
-// a `# HELP` and a `# TYPE` line per family (gauges, and summaries for the phase times), names breakglass_drill_*, base units in the
-// name (_seconds, _ratio), every sample labelled cluster="...". Families:
+// a `# HELP` and a `# TYPE` line per family (gauges, and summaries for the phase times), names
+// breakglass_drill_*, base units in the name (_seconds, _ratio), every sample labelled
+// cluster="...". Families:
 //   breakglass_drill_last_run_timestamp_seconds      when the drill finished (Unix time)
 //   breakglass_drill_duration_seconds                how long it took
 //   breakglass_drill_success                         1 when every objective was met

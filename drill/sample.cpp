@@ -18,8 +18,7 @@ tl::expected<SampleSize, std::string> parse_sample(std::string_view text) {
                               "' reaches no node: give at least 1 or 1%");
     }
     const bool percent = parsed->kind == rollout::FailureLimit::Kind::percent;
-    return SampleSize{percent ? SampleSize::Kind::percent : SampleSize::Kind::count,
-                      parsed->value};
+    return SampleSize{percent ? SampleSize::Kind::percent : SampleSize::Kind::count, parsed->value};
 }
 
 std::size_t sample_count(const SampleSize& size, std::size_t total) {

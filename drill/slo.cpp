@@ -29,8 +29,7 @@ SloResult share_result(Slo slo, std::size_t part, std::size_t whole, double mini
     // Compared in whole parts per million so that 99 of 100 meets 99% despite rounding.
     const bool met = whole > 0 && std::llround(share * 1e6) >= std::llround(minimum * 1e6);
     std::string line = what + " " + format_share(share) + " (" + std::to_string(part) + " of " +
-                       std::to_string(whole) + ")" + (met ? " >= " : " < ") +
-                       format_share(minimum);
+                       std::to_string(whole) + ")" + (met ? " >= " : " < ") + format_share(minimum);
     if (!met && !failing.empty()) {
         line += ": " + names_of(failing);
     }
@@ -133,9 +132,9 @@ std::vector<SloResult> evaluate_slos(const NodeFigures& nodes, const InventoryCh
     results.push_back({Slo::inventory_age, fresh,
                        "inventory age " + describe_span(age) + (fresh ? " <= " : " > ") +
                            describe_span(thresholds.max_inventory_age) +
-                           (fresh ? "" : " (captured " +
-                                             base::format_rfc3339(inventory.captured_at) +
-                                             "): re-import it")});
+                           (fresh ? ""
+                                  : " (captured " + base::format_rfc3339(inventory.captured_at) +
+                                        "): re-import it")});
 
     if (!inventory.signature_verified) {
         results.push_back({Slo::inventory_signature, false,
@@ -145,8 +144,8 @@ std::vector<SloResult> evaluate_slos(const NodeFigures& nodes, const InventoryCh
                *inventory.signer_valid_before - now < thresholds.min_playbook_validity) {
         results.push_back({Slo::inventory_signature, false,
                            "inventory signer " + inventory.signer + " valid only until " +
-                               base::format_rfc3339(*inventory.signer_valid_before) +
-                               ", within " + describe_span(thresholds.min_playbook_validity)});
+                               base::format_rfc3339(*inventory.signer_valid_before) + ", within " +
+                               describe_span(thresholds.min_playbook_validity)});
     } else {
         results.push_back(
             {Slo::inventory_signature, true, "inventory signed by " + inventory.signer});

@@ -16,11 +16,11 @@ namespace breakglass::drill {
 
 /// The drill's objectives. The defaults are the documented ones (man page, --help).
 struct SloThresholds {
-    double min_reachable = 0.99;                          // --min-reachable 99%
-    double min_ready = 0.99;                              // --min-ready 99%
-    std::chrono::seconds max_inventory_age{24 * 3600};    // --max-inventory-age 24h
-    std::chrono::milliseconds max_p99{2000};              // --max-p99 2s (whole-node time)
-    double min_pinned = 1.0;                              // --min-pinned 100%
+    double min_reachable = 0.99;                           // --min-reachable 99%
+    double min_ready = 0.99;                               // --min-ready 99%
+    std::chrono::seconds max_inventory_age{24 * 3600};     // --max-inventory-age 24h
+    std::chrono::milliseconds max_p99{2000};               // --max-p99 2s (whole-node time)
+    double min_pinned = 1.0;                               // --min-pinned 100%
     std::chrono::seconds min_playbook_validity{7 * 86400}; // --min-playbook-validity 7d
 };
 
@@ -64,14 +64,13 @@ tl::expected<double, std::string> parse_share(std::string_view text);
 /// "99%", "99.5%": a share as parse_share reads it.
 std::string format_share(double share);
 
-/// Every objective but `exercise` (exercise.hpp), met or not, in enum order. A ratio over no nodes misses; p99 over no
-/// reached node misses. A playbook that does not verify misses playbook_validity (naming it);
-/// so does one valid for less than min_playbook_validity. An unsigned or badly signed inventory,
-/// or one whose signer's valid-before falls within min_playbook_validity, misses
-/// inventory_signature: the incident's mutating run would refuse it.
+/// Every objective but `exercise` (exercise.hpp), met or not, in enum order. A ratio over no nodes
+/// misses; p99 over no reached node misses. A playbook that does not verify misses
+/// playbook_validity (naming it); so does one valid for less than min_playbook_validity. An
+/// unsigned or badly signed inventory, or one whose signer's valid-before falls within
+/// min_playbook_validity, misses inventory_signature: the incident's mutating run would refuse it.
 std::vector<SloResult> evaluate_slos(const NodeFigures& nodes, const InventoryCheck& inventory,
                                      const std::vector<PlaybookCheck>& playbooks,
-                                     const SloThresholds& thresholds,
-                                     std::chrono::sys_seconds now);
+                                     const SloThresholds& thresholds, std::chrono::sys_seconds now);
 
 } // namespace breakglass::drill

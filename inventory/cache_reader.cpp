@@ -78,9 +78,9 @@ enum class NodeField {
     runtime_socket,
     kubelet_unit
 };
-constexpr FieldTable<NodeField, 10> k_node_fields{
-    {"name", "address", "port", "user", "labels", "host_keys", "host_keys_scanned_at", "jump",
-     "runtime_socket", "kubelet_unit"}};
+constexpr FieldTable<NodeField, 10> k_node_fields{{"name", "address", "port", "user", "labels",
+                                                   "host_keys", "host_keys_scanned_at", "jump",
+                                                   "runtime_socket", "kubelet_unit"}};
 
 // Each table lists its enum's fields in the enum's order; a field inserted into one but not the
 // other shifts the last one and breaks these.

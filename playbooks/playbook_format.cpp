@@ -174,15 +174,16 @@ json parse_rollout(const json& value) {
             fail("rollout.canary", "must be a whole number of nodes, 0 (none) or more");
         }
         if (key == "waves" || key == "max_failures") {
-            const auto* text = setting.is_string() ? &setting.get_ref<const std::string&>() : nullptr;
+            const auto* text =
+                setting.is_string() ? &setting.get_ref<const std::string&>() : nullptr;
             if (text == nullptr) {
-                fail("rollout." + key, "must be a string such as " +
-                                           std::string(key == "waves" ? "\"5%,25%,100%\""
-                                                                      : "\"10%\" or \"3\""));
+                fail("rollout." + key,
+                     "must be a string such as " +
+                         std::string(key == "waves" ? "\"5%,25%,100%\"" : "\"10%\" or \"3\""));
             }
-            auto parsed = key == "waves" ? rollout::parse_waves(*text).map([](auto) { return 0; })
-                                         : rollout::parse_max_failures(*text).map(
-                                               [](auto) { return 0; });
+            auto parsed = key == "waves"
+                              ? rollout::parse_waves(*text).map([](auto) { return 0; })
+                              : rollout::parse_max_failures(*text).map([](auto) { return 0; });
             if (!parsed) {
                 fail("rollout." + key, parsed.error().message);
             }

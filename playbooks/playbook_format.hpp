@@ -57,8 +57,8 @@ struct Playbook {
 
 /// The rollout keys a playbook may set as defaults (each is also a run setting).
 inline constexpr std::string_view k_rollout_keys[] = {
-    "parallel", "rate",          "connect_timeout", "handshake_timeout", "timeout", "deadline",
-    "jump_parallel", "canary", "waves", "max_failures", "pause"};
+    "parallel",      "rate",   "connect_timeout", "handshake_timeout", "timeout", "deadline",
+    "jump_parallel", "canary", "waves",           "max_failures",      "pause"};
 
 /// Parses playbook JSON strictly: unknown or missing fields, wrong types, a metadata.version
 /// below 1, bad RFC 3339 times, an empty scope, invalid parameter names or patterns, and any

@@ -36,23 +36,23 @@ plan_node_runtimes(const config::Settings& settings, const inventory::Inventory&
     for (std::size_t index : indices) {
         const inventory::Node& node = inventory.nodes[index];
         NodeRuntime runtime;
-        runtime.socket = socket_given != nullptr            ? *socket_given
-                         : !node.runtime_socket.empty()     ? node.runtime_socket
+        runtime.socket = socket_given != nullptr        ? *socket_given
+                         : !node.runtime_socket.empty() ? node.runtime_socket
                          : !inventory.defaults.runtime_socket.empty()
                              ? inventory.defaults.runtime_socket
                              : std::get<std::string>(socket_setting.value);
-        runtime.unit = unit_given != nullptr                ? *unit_given
-                       : !node.kubelet_unit.empty()         ? node.kubelet_unit
-                       : !inventory.defaults.kubelet_unit.empty() ? inventory.defaults.kubelet_unit
-                                                                  : std::get<std::string>(
-                                                                        unit_setting.value);
+        runtime.unit = unit_given != nullptr        ? *unit_given
+                       : !node.kubelet_unit.empty() ? node.kubelet_unit
+                       : !inventory.defaults.kubelet_unit.empty()
+                           ? inventory.defaults.kubelet_unit
+                           : std::get<std::string>(unit_setting.value);
         auto socket_ok = containment::check_runtime_socket(runtime.socket);
         auto unit_ok = containment::check_kubelet_unit(runtime.unit);
         if (!socket_ok || !unit_ok) {
-            return tl::unexpected(NodeRuntimeError{
-                config::Source::built_in,
-                "inventory: node '" + base::escape_terminal_line(node.name) +
-                    "': " + (socket_ok ? unit_ok.error() : socket_ok.error())});
+            return tl::unexpected(
+                NodeRuntimeError{config::Source::built_in,
+                                 "inventory: node '" + base::escape_terminal_line(node.name) +
+                                     "': " + (socket_ok ? unit_ok.error() : socket_ok.error())});
         }
         runtimes.push_back(std::move(runtime));
     }

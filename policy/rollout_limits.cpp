@@ -34,11 +34,11 @@ std::string where_of(const config::ResolvedSetting& setting) {
 // Reads one layer's value as T; `parse` turns the setting's value into T or an error message.
 template <typename T, typename Parse>
 tl::expected<rollout::Sourced<T>, RolloutSettingError> sourced(const config::ResolvedSetting& layer,
-                                                                const Parse& parse) {
+                                                               const Parse& parse) {
     auto value = parse(layer.value);
     if (!value) {
-        return tl::unexpected(RolloutSettingError{
-            layer.source, where_of(layer) + ": " + value.error()});
+        return tl::unexpected(
+            RolloutSettingError{layer.source, where_of(layer) + ": " + value.error()});
     }
     return rollout::Sourced<T>{std::move(*value), origin_of(layer.source), where_of(layer)};
 }
@@ -53,7 +53,8 @@ inputs_of(const config::SettingLayers& layers, const Parse& parse) {
         return tl::unexpected(baseline.error());
     }
     inputs.baseline = std::move(*baseline);
-    const std::pair<const std::optional<config::ResolvedSetting>*, std::optional<rollout::Sourced<T>>*>
+    const std::pair<const std::optional<config::ResolvedSetting>*,
+                    std::optional<rollout::Sourced<T>>*>
         others[] = {{&layers.config_file, &inputs.config_file},
                     {&layers.environment, &inputs.environment},
                     {&layers.flag, &inputs.flag}};
@@ -158,8 +159,8 @@ LoadBudget load_budget(const std::vector<transport::NodeTarget>& targets,
                        const transport::NodeJob& job, std::int64_t parallel, std::int64_t rate,
                        std::int64_t jump_parallel, std::uint64_t max_output) {
     LoadBudget load;
-    load.sessions_in_flight = std::min<std::size_t>(std::size_t(std::max<std::int64_t>(1, parallel)),
-                                                    targets.size());
+    load.sessions_in_flight =
+        std::min<std::size_t>(std::size_t(std::max<std::int64_t>(1, parallel)), targets.size());
     load.connections_per_second = rate;
     load.channels_per_bastion = jump_parallel;
     load.output_kept_per_node = max_output;
@@ -176,8 +177,7 @@ LoadBudget load_budget(const std::vector<transport::NodeTarget>& targets,
 }
 
 std::string describe(const LoadBudget& load) {
-    return "load: at most " + std::to_string(load.sessions_in_flight) +
-           " sessions in flight, " +
+    return "load: at most " + std::to_string(load.sessions_in_flight) + " sessions in flight, " +
            (load.connections_per_second <= 0
                 ? std::string("new connections unlimited per second")
                 : std::to_string(load.connections_per_second) + " new connections/s") +

@@ -43,11 +43,11 @@ rollout::Outcome budget_outcome(transport::NodeStatus status, transport::Reason 
 /// The most one run can put on the fleet and on each bastion (issue 19: stated in the plan and
 /// the run header, so the tool cannot become the thundering herd it exists to fight).
 struct LoadBudget {
-    std::size_t sessions_in_flight = 0; // min(parallel, selected)
+    std::size_t sessions_in_flight = 0;      // min(parallel, selected)
     std::int64_t connections_per_second = 0; // 0: unlimited
     std::int64_t channels_per_bastion = 0;
-    std::uint64_t bytes_sent_per_node = 0;   // the commands as sent, become wrapping included
-    std::uint64_t output_kept_per_node = 0;  // per stream and step: max_output
+    std::uint64_t bytes_sent_per_node = 0;  // the commands as sent, become wrapping included
+    std::uint64_t output_kept_per_node = 0; // per stream and step: max_output
     std::size_t steps = 0;
 };
 

@@ -176,9 +176,8 @@ void FanOut::start_due(Clock::time_point now) {
         }
         const std::size_t slot = m_free.back();
         m_free.pop_back();
-        m_slots[slot].session =
-            std::make_unique<NodeSession>(m_next, target, target.job ? *target.job : m_job,
-                                          m_settings, now, via);
+        m_slots[slot].session = std::make_unique<NodeSession>(
+            m_next, target, target.job ? *target.job : m_job, m_settings, now, via);
         if (via != nullptr) {
             m_behind[via].push_back(slot);
         }
@@ -410,11 +409,10 @@ void FanOut::stop_all(NodeStatus status, Reason reason, const std::string& messa
 
 // Nodes never contacted: `skipped`, with why the run did not start them.
 void FanOut::skip_unstarted(Reason reason) {
-    const std::string message = "not started: " + std::string(reason == Reason::interrupted
-                                                                  ? "interrupted"
-                                                              : reason == Reason::failure_budget
-                                                                  ? "failure budget exceeded"
-                                                                  : to_string(reason));
+    const std::string message =
+        "not started: " + std::string(reason == Reason::interrupted      ? "interrupted"
+                                      : reason == Reason::failure_budget ? "failure budget exceeded"
+                                                                         : to_string(reason));
     for (; m_next < m_targets.size(); ++m_next) {
         m_on_finished(m_next, never_started(NodeStatus::skipped, reason, message));
     }

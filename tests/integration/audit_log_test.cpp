@@ -116,8 +116,7 @@ protected:
     }
 
     // `breakglass --audit-log LOG exec -i INVENTORY ARGS...`: a read-only exec on every node.
-    ProcessResult exec(const std::vector<std::string>& args,
-                       const std::string& log = "") const {
+    ProcessResult exec(const std::vector<std::string>& args, const std::string& log = "") const {
         std::vector<std::string> full{"--audit-log", log.empty() ? m_log : log, "exec", "-i",
                                       s_inventory};
         full.insert(full.end(), args.begin(), args.end());
@@ -127,12 +126,11 @@ protected:
     ProcessResult audit(const std::vector<std::string>& args) const {
         std::vector<std::string> full{"audit"};
         full.insert(full.end(), args.begin(), args.end());
-        return run_process(
-            [&] {
-                std::vector<std::string> argv{breakglass::testing::breakglass_binary()};
-                argv.insert(argv.end(), full.begin(), full.end());
-                return argv;
-            }());
+        return run_process([&] {
+            std::vector<std::string> argv{breakglass::testing::breakglass_binary()};
+            argv.insert(argv.end(), full.begin(), full.end());
+            return argv;
+        }());
     }
 
     static std::unique_ptr<LabFleet> s_fleet;
@@ -205,8 +203,8 @@ TEST_F(AuditLogTest, ARunWritesItsRecordsInOrderAndTheWaveStartBeforeAnyNodeRuns
               std::string::npos)
         << run.err;
 
-    const ProcessResult shown = audit({"--audit-log", m_log, "show", "--run", run_id.substr(0, 8),
-                                       "-o", "json"});
+    const ProcessResult shown =
+        audit({"--audit-log", m_log, "show", "--run", run_id.substr(0, 8), "-o", "json"});
     ASSERT_EQ(shown.exit_code, 0) << shown.err;
     const nlohmann::json runs = nlohmann::json::parse(shown.out)["runs"];
     ASSERT_EQ(runs.size(), 1U);
@@ -225,11 +223,11 @@ TEST_F(AuditLogTest, VerifyNamesEveryKindOfTamperingAndASignedCheckpointCatchesA
                   .exit_code,
               0);
     const std::string signers = m_dir.path() + "/allowed_signers";
-    write_text(signers, "auditor@example namespaces=\"breakglass-audit\" " +
-                            read_text(key + ".pub"));
+    write_text(signers,
+               "auditor@example namespaces=\"breakglass-audit\" " + read_text(key + ".pub"));
     const std::string checkpoint = m_dir.path() + "/checkpoint";
-    const ProcessResult made = audit({"--audit-log", m_log, "checkpoint", "--sign-with", key, "-O",
-                                      checkpoint});
+    const ProcessResult made =
+        audit({"--audit-log", m_log, "checkpoint", "--sign-with", key, "-O", checkpoint});
     ASSERT_EQ(made.exit_code, 0) << made.err;
     const ProcessResult good =
         audit({"verify", m_log, "--checkpoint", checkpoint, "--allowed-signers", signers});
@@ -267,8 +265,7 @@ TEST_F(AuditLogTest, VerifyNamesEveryKindOfTamperingAndASignedCheckpointCatchesA
     verdict = audit({"verify", copy, "--checkpoint", checkpoint, "--allowed-signers", signers});
     EXPECT_EQ(verdict.exit_code, 1);
     EXPECT_NE(verdict.out.find("the checkpoint covers " + std::to_string(lines.size()) +
-                               " records, the log holds only " +
-                               std::to_string(lines.size() - 2)),
+                               " records, the log holds only " + std::to_string(lines.size() - 2)),
               std::string::npos)
         << verdict.out;
     // A checkpoint edited to match: its signature no longer does.
@@ -296,9 +293,8 @@ TEST_F(AuditLogTest, ARunSignsACheckpointAtItsEndWhenAnAuditKeyIsSet) {
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_NE(run.err.find("audit: signed checkpoint " + m_log + ".checkpoint"), std::string::npos)
         << run.err;
-    const ProcessResult verdict =
-        audit({"verify", m_log, "--checkpoint", m_log + ".checkpoint", "--allowed-signers",
-               signers});
+    const ProcessResult verdict = audit(
+        {"verify", m_log, "--checkpoint", m_log + ".checkpoint", "--allowed-signers", signers});
     EXPECT_EQ(verdict.exit_code, 0) << verdict.out << verdict.err;
 }
 
@@ -335,9 +331,9 @@ TEST_F(AuditLogTest, SigkillAtRandomPointsLeavesALogThatVerifies) {
     for (int round = 0; round < 20; ++round) {
         const std::size_t before = lines_of(read_text(m_log)).size();
         const std::size_t grow = std::uniform_int_distribution<std::size_t>(0, 5)(random);
-        std::vector<std::string> argv = s_fleet->in_namespace(
-            {breakglass::testing::breakglass_binary(), "--audit-log", m_log, "exec", "-i",
-             s_inventory, "--read-only", "--", "true"});
+        std::vector<std::string> argv =
+            s_fleet->in_namespace({breakglass::testing::breakglass_binary(), "--audit-log", m_log,
+                                   "exec", "-i", s_inventory, "--read-only", "--", "true"});
         std::vector<char*> raw;
         for (std::string& word : argv) {
             raw.push_back(word.data());

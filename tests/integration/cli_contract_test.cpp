@@ -154,11 +154,11 @@ TEST(CliContract, DaemonSetCommandsRefuseBadInputOnOneLineBeforeAnyConnection) {
 TEST(CliContract, DrillRefusesBadObjectivesOnOneLineBeforeAnyConnection) {
     TempDir dir;
     const std::vector<std::vector<std::string>> usage = {
-        {"drill", "--min-reachable", "99"},      {"drill", "--min-ready", "101%"},
-        {"drill", "--min-pinned", "9.9999%"},    {"drill", "--max-p99", "soon"},
-        {"drill", "--max-inventory-age", "1y"},  {"drill", "--min-playbook-validity", "-1d"},
-        {"drill", "--warn-expiry", "x"},         {"drill", "--sample", "0"},
-        {"drill", "--sample", "101%"},           {"drill", "--seed", "-1"},
+        {"drill", "--min-reachable", "99"},     {"drill", "--min-ready", "101%"},
+        {"drill", "--min-pinned", "9.9999%"},   {"drill", "--max-p99", "soon"},
+        {"drill", "--max-inventory-age", "1y"}, {"drill", "--min-playbook-validity", "-1d"},
+        {"drill", "--warn-expiry", "x"},        {"drill", "--sample", "0"},
+        {"drill", "--sample", "101%"},          {"drill", "--seed", "-1"},
     };
     for (const auto& args : usage) {
         auto result = run_breakglass(args, {"XDG_CONFIG_HOME=" + dir.path(),

@@ -543,8 +543,8 @@ TEST_F(ContainerdLabReadOnlyTest, RuntimeSocketAndKubeletUnitComeFromTheInventor
     ASSERT_EQ(signed_.exit_code, 0) << signed_.err;
 
     const auto status = [&](const std::vector<std::string>& extra) {
-        std::vector<std::string> args{"daemonset", "status", "kube-system/telemetry-agent",
-                                      "-o", "json"};
+        std::vector<std::string> args{"daemonset", "status", "kube-system/telemetry-agent", "-o",
+                                      "json"};
         args.insert(args.end(), m_fleet->flags.begin(), m_fleet->flags.end());
         args.insert(args.end(), {"-i", inventory});
         args.insert(args.end(), extra.begin(), extra.end());

@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <set>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -139,13 +139,12 @@ protected:
         const nlohmann::json inventory = nlohmann::json::parse(read_file(m_fleet->inventory));
         const std::string thaw = (copy / "daemonset-thaw.json").string();
         fs::remove(thaw);
-        auto bundled = run_process({breakglass::testing::breakglass_binary(), "playbook", "bundle",
-                                    breakglass::testing::source_dir() +
-                                        "/playbooks/shipped/daemonset-thaw.json",
-                                    "--cluster", inventory["cluster"].get<std::string>(),
-                                    "--issued-at", issued_at, "--valid-for", valid_for, "--lib-dir",
-                                    breakglass::testing::source_dir() + "/playbooks/lib", "-O",
-                                    thaw});
+        auto bundled = run_process(
+            {breakglass::testing::breakglass_binary(), "playbook", "bundle",
+             breakglass::testing::source_dir() + "/playbooks/shipped/daemonset-thaw.json",
+             "--cluster", inventory["cluster"].get<std::string>(), "--issued-at", issued_at,
+             "--valid-for", valid_for, "--lib-dir",
+             breakglass::testing::source_dir() + "/playbooks/lib", "-O", thaw});
         EXPECT_EQ(bundled.exit_code, 0) << bundled.err;
         sign(thaw, "breakglass-playbook");
         return copy.string();
@@ -251,7 +250,8 @@ TEST_F(DrillLabTest, AStaleOrUnsignedInventoryFailsNamingIt) {
     EXPECT_EQ(code, 7) << stale.dump(2);
     EXPECT_EQ(stale["missed"], nlohmann::json::array({"inventory-age"}));
 
-    replace_flag("-i", inventory_copy("unsigned.json", [](nlohmann::json&) {}, false));
+    replace_flag("-i", inventory_copy(
+                           "unsigned.json", [](nlohmann::json&) {}, false));
     ProcessResult human = drill({"-w", "node0001", "-q"});
     EXPECT_EQ(human.exit_code, 7) << human.out << human.err;
     EXPECT_NE(human.out.find("MISSED inventory-signature: inventory signature: unsigned"),
@@ -260,8 +260,8 @@ TEST_F(DrillLabTest, AStaleOrUnsignedInventoryFailsNamingIt) {
 }
 
 TEST_F(DrillLabTest, APlaybookExpiringTomorrowWarnsAndAnExpiredOneFails) {
-    replace_flag("--playbooks", playbooks_with_thaw("tomorrow", rfc3339_ago(std::chrono::hours(1)),
-                                                    "1d"));
+    replace_flag("--playbooks",
+                 playbooks_with_thaw("tomorrow", rfc3339_ago(std::chrono::hours(1)), "1d"));
     ProcessResult warned = drill({"-w", "node0001", "--warn-expiry", "2d", "-q"});
     EXPECT_EQ(warned.exit_code, 0) << warned.out << warned.err;
     EXPECT_NE(warned.out.find("daemonset-thaw expires in 22h"), std::string::npos) << warned.out;
@@ -318,9 +318,9 @@ TEST_F(DrillLabTest, OneSessionPerNodeAndNothingChanges) {
                   0U);
         EXPECT_EQ(m_fleet->lab->node_exec(node, {"systemctl", "is-active", "kubelet"}).out,
                   "active\n");
-        EXPECT_NE(m_fleet->lab->node_exec(node, {"test", "-e", "/run/breakglass/kubelet-hold"})
-                      .exit_code,
-                  0);
+        EXPECT_NE(
+            m_fleet->lab->node_exec(node, {"test", "-e", "/run/breakglass/kubelet-hold"}).exit_code,
+            0);
     }
     // The signed playbook it ran has no step that changes a node.
     const auto playbooks = std::find(m_flags.begin(), m_flags.end(), "--playbooks");
@@ -337,8 +337,8 @@ TEST_F(DrillLabTest, TheExerciseFreezesAndThawsOnlyTheDrillDaemonSet) {
     std::ofstream(config) << R"({"drill_exercise_daemonsets": ["kube-system/telemetry-agent"]})"
                           << '\n';
     // A DaemonSet the setting does not name is refused before anything is contacted.
-    ProcessResult refused = drill({"--config", config, "--exercise", "kube-system/kube-proxy",
-                                   "-x", "node0004", "--yes", "-q"});
+    ProcessResult refused = drill({"--config", config, "--exercise", "kube-system/kube-proxy", "-x",
+                                   "node0004", "--yes", "-q"});
     EXPECT_EQ(refused.exit_code, 2) << refused.err;
     EXPECT_NE(refused.err.find("drill_exercise_daemonsets"), std::string::npos) << refused.err;
 

@@ -87,10 +87,10 @@ public:
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 1, m_out.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_addopen(&actions, 2, m_err.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&actions, 1, m_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0600);
+        posix_spawn_file_actions_addopen(&actions, 2, m_err.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0600);
         std::vector<char*> args;
         for (const std::string& arg : argv) {
             args.push_back(const_cast<char*>(arg.c_str()));
@@ -118,8 +118,8 @@ public:
     // The exit status once it exits within `limit` (128 + signal if killed), else -1.
     int wait(std::chrono::seconds limit = std::chrono::seconds(120)) {
         int status = 0;
-        const bool exited = wait_for(
-            [&] { return ::waitpid(m_pid, &status, WNOHANG) == m_pid; }, limit);
+        const bool exited =
+            wait_for([&] { return ::waitpid(m_pid, &status, WNOHANG) == m_pid; }, limit);
         if (!exited) {
             return -1;
         }
@@ -255,18 +255,18 @@ TEST_F(RolloutTest, WithoutATerminalAndWithoutYesAMutatingRunExitsEightAndContac
 
 TEST_F(RolloutTest, DryRunPrintsThePlanAndOpensNoSocket) {
     const std::string trace = m_dir.path() + "/strace";
-    std::vector<std::string> argv = lab().in_namespace(
-        {"strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", trace,
-         breakglass::testing::breakglass_binary()});
+    std::vector<std::string> argv =
+        lab().in_namespace({"strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", trace,
+                            breakglass::testing::breakglass_binary()});
     for (const std::string& arg : exec_args({"--dry-run", "--seed", "7", "--", mark()})) {
         argv.push_back(arg);
     }
     // LeakSanitizer cannot run under ptrace (the sanitizer build would abort at exit): leaks
     // are checked by every other run of the same binary, not this traced one.
-    auto planned = run_process(argv, std::chrono::seconds(60), "",
-                               {"BREAKGLASS_ALLOWED_SIGNERS=" +
-                                    lab().description()["allowed_signers"].get<std::string>(),
-                                "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"});
+    auto planned = run_process(
+        argv, std::chrono::seconds(60), "",
+        {"BREAKGLASS_ALLOWED_SIGNERS=" + lab().description()["allowed_signers"].get<std::string>(),
+         "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"});
     ASSERT_EQ(planned.exit_code, 0) << planned.err;
     const std::string calls = read_text(trace);
     EXPECT_EQ(calls.find("AF_INET"), std::string::npos) << calls;
@@ -295,7 +295,8 @@ TEST_F(RolloutTest, DryRunPrintsThePlanAndOpensNoSocket) {
 
 TEST_F(RolloutTest, ACanaryFailureStopsTheRunBeforeWaveOne) {
     // Even a budget of 100% does not let a failed canary go on.
-    auto result = exec({"--yes", "-o", "json", "--max-failures", "100%", "--", mark() + "; exit 1"});
+    auto result =
+        exec({"--yes", "-o", "json", "--max-failures", "100%", "--", mark() + "; exit 1"});
     EXPECT_EQ(result.exit_code, 6) << result.err;
     EXPECT_EQ(summary_of(result), nlohmann::json({{"failed", 1}, {"skipped", k_nodes - 1}}));
     EXPECT_EQ(marked().size(), 1U) << "only the canary ran";
@@ -309,8 +310,8 @@ TEST_F(RolloutTest, ATenPercentBudgetStopsMidRunWhenTwentyPercentFail) {
     // overshoot and the counts are exact. The default waves run one after another: the budget
     // counts across them.
     const std::string script = mark() + "; [ $(( ${3##*.} % 5 )) -ne 0 ]";
-    auto serial = exec({"--yes", "-o", "json", "--canary", "0", "-p", "1", "--seed", "1", "--",
-                        script});
+    auto serial =
+        exec({"--yes", "-o", "json", "--canary", "0", "-p", "1", "--seed", "1", "--", script});
     EXPECT_EQ(serial.exit_code, 6) << serial.err;
     const nlohmann::json counts = summary_of(serial);
     EXPECT_EQ(counts["failed"], 3) << counts;
@@ -327,8 +328,8 @@ TEST_F(RolloutTest, ATenPercentBudgetStopsMidRunWhenTwentyPercentFail) {
     // at most three more results, and no new node starts.
     std::filesystem::remove_all(m_markers);
     std::filesystem::create_directories(m_markers);
-    auto parallel = exec({"--yes", "-o", "json", "--canary", "0", "-p", "4", "--seed", "1",
-                          "--", script});
+    auto parallel =
+        exec({"--yes", "-o", "json", "--canary", "0", "-p", "4", "--seed", "1", "--", script});
     EXPECT_EQ(parallel.exit_code, 6) << parallel.err;
     const nlohmann::json wide = summary_of(parallel);
     const int failed = wide.value("failed", 0);
@@ -348,21 +349,25 @@ TEST_F(RolloutTest, UnreachableNodesCountUnlessIgnored) {
     std::ofstream(inventory) << document.dump(2);
     lab().sign_inventory(inventory);
 
-    const std::vector<std::string> args = {"--yes",          "-o", "json", "--canary", "0",
+    const std::vector<std::string> args = {"--yes",          "-o", "json", "--canary",       "0",
                                            "--max-failures", "1",  "-w",   "node[0001-0010]"};
-    auto counted = exec([&] {
-        auto all = args;
-        all.insert(all.end(), {"--", mark()});
-        return all;
-    }(), inventory);
+    auto counted = exec(
+        [&] {
+            auto all = args;
+            all.insert(all.end(), {"--", mark()});
+            return all;
+        }(),
+        inventory);
     EXPECT_EQ(counted.exit_code, 6) << counted.err;
     EXPECT_NE(counted.err.find("--ignore-unreachable"), std::string::npos) << counted.err;
 
-    auto ignored = exec([&] {
-        auto all = args;
-        all.insert(all.end(), {"--ignore-unreachable", "--", mark()});
-        return all;
-    }(), inventory);
+    auto ignored = exec(
+        [&] {
+            auto all = args;
+            all.insert(all.end(), {"--ignore-unreachable", "--", mark()});
+            return all;
+        }(),
+        inventory);
     EXPECT_EQ(ignored.exit_code, 1) << "unreachable nodes are still not ok: " << ignored.err;
     EXPECT_EQ(summary_of(ignored), nlohmann::json({{"ok", 8}, {"unreachable", 2}}));
 }
@@ -380,15 +385,18 @@ TEST_F(RolloutTest, AnUnsignedConfigCannotLoosenASignedBudget) {
         {"rollout", {{"max_failures", "0"}, {"canary", 1}}}};
     const std::string path = m_dir.path() + "/mark.json";
     std::ofstream(path) << playbook.dump(2);
-    auto signed_ = run_process({"ssh-keygen", "-q", "-Y", "sign", "-n", "breakglass-playbook",
-                                "-f", lab().description()["signer_key"].get<std::string>(), path});
+    auto signed_ = run_process({"ssh-keygen", "-q", "-Y", "sign", "-n", "breakglass-playbook", "-f",
+                                lab().description()["signer_key"].get<std::string>(), path});
     ASSERT_EQ(signed_.exit_code, 0) << signed_.err;
     const std::string config = m_dir.path() + "/config.json";
     std::ofstream(config) << R"({"max_failures": "50%"})";
 
-    const std::vector<std::string> run = {"--config", config, "run", path, "-i",
-                                          s_fleet.get()->inventory, "--state-dir",
-                                          m_dir.path() + "/state", "--yes", "-o", "json"};
+    const std::vector<std::string> run = {"--config",    config,
+                                          "run",         path,
+                                          "-i",          s_fleet.get()->inventory,
+                                          "--state-dir", m_dir.path() + "/state",
+                                          "--yes",       "-o",
+                                          "json"};
     auto refused = lab().breakglass(run);
     EXPECT_EQ(refused.exit_code, 4) << refused.err;
     EXPECT_NE(refused.err.find("max_failures"), std::string::npos) << refused.err;
@@ -441,9 +449,9 @@ TEST_F(RolloutTest, TheFirstSignalDrainsTheSecondCancelsAndTheContinueFileListsT
         ASSERT_TRUE(run->started());
         ASSERT_TRUE(wait_for([&] { return marked("started.").size() == 2; }));
         run->signal(SIGINT);
-        ASSERT_TRUE(wait_for([&] { return run->err().find("starting no new node") !=
-                                          std::string::npos; }))
-            << run->err();
+        ASSERT_TRUE(wait_for([&] {
+            return run->err().find("starting no new node") != std::string::npos;
+        })) << run->err();
         std::ofstream(go).put('\n'); // the two in flight may finish now
         EXPECT_EQ(run->wait(), 130) << run->err();
         const std::set<int> started = marked("started.");
@@ -467,8 +475,8 @@ TEST_F(RolloutTest, TheFirstSignalDrainsTheSecondCancelsAndTheContinueFileListsT
         ASSERT_TRUE(run->started());
         ASSERT_TRUE(wait_for([&] { return marked("started.").size() == 2; }));
         run->signal(SIGINT);
-        ASSERT_TRUE(wait_for([&] { return run->err().find("starting no new node") !=
-                                          std::string::npos; }));
+        ASSERT_TRUE(
+            wait_for([&] { return run->err().find("starting no new node") != std::string::npos; }));
         run->signal(SIGINT);
         EXPECT_EQ(run->wait(), 130) << run->err();
         std::ofstream(go).put('\n'); // lets the remote loops of the cancelled sessions end

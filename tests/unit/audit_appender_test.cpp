@@ -3,12 +3,12 @@
 #include "audit/verifier.hpp"
 #include "audit_test_dir.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 namespace breakglass::audit {
 namespace {

@@ -3,10 +3,10 @@
 #include "audit/verifier.hpp"
 #include "audit_test_dir.hpp"
 
-#include <gtest/gtest.h>
-
 #include <sstream>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace breakglass::audit {
 namespace {
@@ -34,17 +34,16 @@ std::string joined(const std::vector<std::string>& lines) {
 std::string written_log(const TempDir& dir, int count) {
     AuditLog log(dir.path() / "audit.jsonl");
     for (int index = 0; index < count; ++index) {
-        auto appended = log.append({{"type", "node-result"}, {"run_id", "r1"}, {"index", index}},
-                                   false);
+        auto appended =
+            log.append({{"type", "node-result"}, {"run_id", "r1"}, {"index", index}}, false);
         EXPECT_TRUE(appended) << appended.error();
     }
     return testing::read_file(dir.path() / "audit.jsonl");
 }
 
 TEST(AuditRecord, HashIsSha256OfTheCanonicalRecordWithoutItsHash) {
-    const std::string line =
-        seal_record({{"type", "x"}, {"run_id", "r"}, {"b", 1}, {"a", "é"}}, 7, k_genesis_prev,
-                    "2026-12-06T00:00:00.000Z");
+    const std::string line = seal_record({{"type", "x"}, {"run_id", "r"}, {"b", 1}, {"a", "é"}}, 7,
+                                         k_genesis_prev, "2026-12-06T00:00:00.000Z");
     // Keys in byte order, no whitespace, UTF-8 as is.
     const std::string unhashed =
         R"({"a":"é","b":1,"prev":")" + std::string(k_genesis_prev) +
@@ -53,7 +52,8 @@ TEST(AuditRecord, HashIsSha256OfTheCanonicalRecordWithoutItsHash) {
     expected.insert(expected.find(R"("prev")"), R"("hash":")" + sha256_hex(unhashed) + R"(",)");
     EXPECT_EQ(line, expected); // "hash" takes its place in key order
     // Known SHA-256 (FIPS 180-2 "abc").
-    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(AuditRecord, TimestampIsUtcWithMilliseconds) {
@@ -78,8 +78,8 @@ TEST(AuditChain, AppendedRecordsVerifyWithConsecutiveSeqAndChainedPrev) {
     for (std::size_t index = 0; index < lines.size(); ++index) {
         const nlohmann::json record = nlohmann::json::parse(lines[index]);
         EXPECT_EQ(record["seq"], index);
-        EXPECT_EQ(record["prev"], index == 0 ? std::string(k_genesis_prev)
-                                             : line_head(lines[index - 1]));
+        EXPECT_EQ(record["prev"],
+                  index == 0 ? std::string(k_genesis_prev) : line_head(lines[index - 1]));
     }
     EXPECT_EQ(nlohmann::json::parse(lines[0])["type"], "log-start");
 }
@@ -196,7 +196,8 @@ TEST(AuditChain, ATornRecoveryThatDoesNotMatchIsTampering) {
     TempDir dir;
     const std::string text = written_log(dir, 1);
     testing::write_file(dir.path() / "audit.jsonl", text.substr(0, text.size() - 5));
-    ASSERT_TRUE(AuditLog(dir.path() / "audit.jsonl").append({{"type", "x"}, {"run_id", "r"}}, false));
+    ASSERT_TRUE(
+        AuditLog(dir.path() / "audit.jsonl").append({{"type", "x"}, {"run_id", "r"}}, false));
     auto lines = lines_of(testing::read_file(dir.path() / "audit.jsonl"));
     lines[1] += "x"; // the torn line changed after its recovery named it
     const VerifyReport report = verify_log(joined(lines));

@@ -3,9 +3,9 @@
 #include "audit/verifier.hpp"
 #include "audit_test_dir.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 namespace breakglass::audit {
 namespace {
@@ -17,7 +17,8 @@ protected:
     void SetUp() override {
         AuditLog log(m_dir.path() / "audit.jsonl");
         for (int index = 0; index < 4; ++index) {
-            ASSERT_TRUE(log.append({{"type", "node-result"}, {"run_id", "r"}, {"i", index}}, false));
+            ASSERT_TRUE(
+                log.append({{"type", "node-result"}, {"run_id", "r"}, {"i", index}}, false));
         }
         m_text = testing::read_file(m_dir.path() / "audit.jsonl");
         m_report = verify_log(m_text);
@@ -43,7 +44,8 @@ TEST_F(AuditCheckpoint, TextRoundTripsAndMatchesItsLog) {
 
 TEST_F(AuditCheckpoint, AnEarlierCheckpointStillMatchesAGrownLog) {
     const Checkpoint early = checkpoint_of(m_report, "p", "t");
-    ASSERT_TRUE(AuditLog(m_dir.path() / "audit.jsonl").append({{"type", "x"}, {"run_id", "r"}}, false));
+    ASSERT_TRUE(
+        AuditLog(m_dir.path() / "audit.jsonl").append({{"type", "x"}, {"run_id", "r"}}, false));
     const VerifyReport grown = verify_log(testing::read_file(m_dir.path() / "audit.jsonl"));
     EXPECT_EQ(check_checkpoint(early, grown), std::nullopt);
 }
@@ -66,7 +68,8 @@ TEST_F(AuditCheckpoint, ARewrittenLogWithTheSameCountIsCaught) {
     testing::write_file(m_dir.path() / "audit.jsonl", first);
     AuditLog log(m_dir.path() / "audit.jsonl");
     for (int index = 0; index < 4; ++index) {
-        ASSERT_TRUE(log.append({{"type", "node-result"}, {"run_id", "r"}, {"i", index + 10}}, false));
+        ASSERT_TRUE(
+            log.append({{"type", "node-result"}, {"run_id", "r"}, {"i", index + 10}}, false));
     }
     const VerifyReport rewritten = verify_log(testing::read_file(m_dir.path() / "audit.jsonl"));
     ASSERT_TRUE(rewritten.ok());
@@ -104,8 +107,8 @@ TEST_F(AuditCheckpoint, SignatureFromSshKeygenVerifiesInTheAuditNamespaceOnly) {
     const auto file = m_dir.path() / "checkpoint";
     testing::write_file(file, checkpoint_text(checkpoint_of(m_report, "p", "t")));
     const std::string keygen = "ssh-keygen -q -t ed25519 -N '' -C test -f " + key.string() +
-                               " && ssh-keygen -q -Y sign -n breakglass-audit -f " +
-                               key.string() + " " + file.string() + " 2>/dev/null";
+                               " && ssh-keygen -q -Y sign -n breakglass-audit -f " + key.string() +
+                               " " + file.string() + " 2>/dev/null";
     ASSERT_EQ(std::system(keygen.c_str()), 0);
     const std::string text = testing::read_file(file);
     const std::string signature = testing::read_file(file.string() + ".sig");
@@ -120,8 +123,8 @@ TEST_F(AuditCheckpoint, SignatureFromSshKeygenVerifiesInTheAuditNamespaceOnly) {
                                       key.string() + " " + file.string() + " 2>/dev/null";
     std::filesystem::remove(file.string() + ".sig");
     ASSERT_EQ(std::system(playbook_sign.c_str()), 0);
-    auto wrong = verify_checkpoint_signature(text, testing::read_file(file.string() + ".sig"),
-                                             signers);
+    auto wrong =
+        verify_checkpoint_signature(text, testing::read_file(file.string() + ".sig"), signers);
     ASSERT_FALSE(wrong);
     EXPECT_EQ(wrong.error().kind, playbooks::RefusalKind::namespace_);
 }

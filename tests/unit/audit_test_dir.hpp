@@ -13,8 +13,7 @@ namespace breakglass::audit::testing {
 class TempDir {
 public:
     TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "bg-audit-XXXXXX").string();
+        std::string pattern = (std::filesystem::temp_directory_path() / "bg-audit-XXXXXX").string();
         if (::mkdtemp(pattern.data()) != nullptr) {
             m_path = pattern;
         }

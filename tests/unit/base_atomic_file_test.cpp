@@ -22,8 +22,8 @@ std::string read(const std::filesystem::path& path) {
 class AtomicFile : public ::testing::Test {
 protected:
     void SetUp() override {
-        m_dir = std::filesystem::temp_directory_path() /
-                ("atomic-file-" + std::to_string(::getpid()));
+        m_dir =
+            std::filesystem::temp_directory_path() / ("atomic-file-" + std::to_string(::getpid()));
         std::filesystem::create_directories(m_dir);
     }
     void TearDown() override { std::filesystem::remove_all(m_dir); }

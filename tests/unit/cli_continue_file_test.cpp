@@ -14,9 +14,9 @@ TEST(CliContinueFile, TheSelectionIsReplacedInEverySpelling) {
 
 TEST(CliContinueFile, TheFileGoesBeforeTheRemoteCommand) {
     // After `--` the words are the remote command's: a `-w` there is not ours.
-    EXPECT_EQ(continue_command({"breakglass", "exec", "-w", "n1", "--yes", "--", "grep", "-w",
-                                "x y", "it's"},
-                               "/s/f.nodes"),
+    EXPECT_EQ(continue_command(
+                  {"breakglass", "exec", "-w", "n1", "--yes", "--", "grep", "-w", "x y", "it's"},
+                  "/s/f.nodes"),
               "breakglass exec --yes -w '^/s/f.nodes' -- grep -w 'x y' 'it'\\''s'");
 }
 

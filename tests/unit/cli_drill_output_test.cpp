@@ -43,9 +43,11 @@ cli::DrillReport hostile_report() {
     report.inventory.signature_verified = true;
     report.inventory.signer = "ops\x1b[1m";
     report.inventory.nodes = report.inventory.pinned = 2;
-    report.playbooks = {{"drill-readiness", "/p/d.json", "", std::chrono::sys_seconds(1'900'000'000s)}};
-    report.slos = drill::evaluate_slos(drill::node_figures(report.nodes), report.inventory,
-                                       report.playbooks, {}, std::chrono::sys_seconds(1'800'000'100s));
+    report.playbooks = {
+        {"drill-readiness", "/p/d.json", "", std::chrono::sys_seconds(1'900'000'000s)}};
+    report.slos =
+        drill::evaluate_slos(drill::node_figures(report.nodes), report.inventory, report.playbooks,
+                             {}, std::chrono::sys_seconds(1'800'000'100s));
     report.warnings = {"trusted signer ev\x1bil expires in 2d"};
     report.finished = std::chrono::system_clock::time_point(1'800'000'100s);
     return report;

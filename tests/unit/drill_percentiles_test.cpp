@@ -43,7 +43,9 @@ TEST(DrillPercentiles, SmallSamplesRoundTheRankUpAndNeverInterpolate) {
     EXPECT_EQ(three->p50, milliseconds(20));
 }
 
-TEST(DrillPercentiles, NoSamplesHaveNoPercentiles) { EXPECT_FALSE(percentiles_of({})); }
+TEST(DrillPercentiles, NoSamplesHaveNoPercentiles) {
+    EXPECT_FALSE(percentiles_of({}));
+}
 
 TEST(DrillPercentiles, SlowestAreLargestFirstWithTiesInIndexOrder) {
     const std::vector<milliseconds> times{milliseconds(5), milliseconds(9), milliseconds(1),

@@ -50,9 +50,9 @@ TEST(DrillPrometheus, EveryFamilyHasHelpTypeAndClusterLabelledSamples) {
     EXPECT_NE(text.find("# HELP breakglass_drill_last_run_timestamp_seconds "), std::string::npos);
     EXPECT_NE(text.find("# TYPE breakglass_drill_last_run_timestamp_seconds gauge\n"),
               std::string::npos);
-    EXPECT_NE(text.find("breakglass_drill_last_run_timestamp_seconds{" + cluster +
-                        "} 1800000000.5\n"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find("breakglass_drill_last_run_timestamp_seconds{" + cluster + "} 1800000000.5\n"),
+        std::string::npos)
         << text;
     EXPECT_NE(text.find("breakglass_drill_reachable_ratio{" + cluster + "} 0.75\n"),
               std::string::npos);
@@ -87,8 +87,8 @@ TEST(DrillPrometheus, EveryFamilyHasHelpTypeAndClusterLabelledSamples) {
 }
 
 TEST(DrillPrometheus, WritesAtomicallyAndRefusesAMissingDirectory) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("drill-prom-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("drill-prom-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto file = dir / "drill.prom";
     ASSERT_TRUE(write_textfile(file, "old\n"));

@@ -73,19 +73,19 @@ TEST(DrillReadinessReport, EachProblemIsNamed) {
 
 TEST(DrillReadinessReport, AnythingUnexpectedMakesTheReportUnreadable) {
     const std::vector<std::string> bad{
-        "",                                                       // nothing at all
-        replaced("ready end\n", ""),                              // cut
-        replaced("ready end\n", "ready end\nready cgroup v2\n"),  // after the end
-        replaced("ready cgroup hybrid\n", ""),                    // a key missing
+        "",                                                                      // nothing at all
+        replaced("ready end\n", ""),                                             // cut
+        replaced("ready end\n", "ready end\nready cgroup v2\n"),                 // after the end
+        replaced("ready cgroup hybrid\n", ""),                                   // a key missing
         replaced("ready cgroup hybrid\n", "ready cgroup v2\nready cgroup v2\n"), // repeated
-        replaced("cgroup hybrid", "cgroup v3"),                   // a value not in the list
+        replaced("cgroup hybrid", "cgroup v3"), // a value not in the list
         replaced("freezer yes", "freezer maybe"),
-        replaced("runtime_socket /run", "runtime_socket run"),    // not absolute
-        replaced("runtime_socket /run", "runtime_socket /r$n"),   // not a path we accept
-        replaced("kubelet unchecked", "kubelet"),                 // no state
+        replaced("runtime_socket /run", "runtime_socket run"),  // not absolute
+        replaced("runtime_socket /run", "runtime_socket /r$n"), // not a path we accept
+        replaced("kubelet unchecked", "kubelet"),               // no state
         replaced("kubelet unchecked", "kube;let known"),
-        replaced("journal_last none", "journal_last a\x1b[2Jb"),  // a control character
-        replaced("journal_last none", "journal_last "),           // empty
+        replaced("journal_last none", "journal_last a\x1b[2Jb"), // a control character
+        replaced("journal_last none", "journal_last "),          // empty
         replaced("ready nsenter yes\n", "ready nsenter yes\nwarning: something\n"),
         replaced("ready nsenter yes\n", "ready nsenter yes\nready colour blue\n"),
         replaced("ready end\n", "ready end\n\n"),

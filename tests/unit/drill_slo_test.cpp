@@ -80,8 +80,8 @@ TEST(DrillSlo, ReachabilityBelowItsShareMissesNamingTheNodes) {
     EXPECT_NE(line.find("node-3, node-7"), std::string::npos) << line;
     // 99 of 100 is exactly 99%: met.
     figures.reachable = 99;
-    EXPECT_TRUE(missed(evaluate_slos(figures, signed_inventory(), valid_playbooks(), {}, k_now))
-                    .empty());
+    EXPECT_TRUE(
+        missed(evaluate_slos(figures, signed_inventory(), valid_playbooks(), {}, k_now)).empty());
 }
 
 TEST(DrillSlo, EachLocalObjectiveMissesOnItsOwn) {
@@ -126,8 +126,8 @@ TEST(DrillSlo, PlaybooksMissWhenExpiredUnverifiedOrTooShort) {
     SloThresholds lenient;
     lenient.min_playbook_validity = 12h;
     playbooks.pop_back();
-    EXPECT_TRUE(missed(evaluate_slos(healthy(3), signed_inventory(), playbooks, lenient, k_now))
-                    .empty());
+    EXPECT_TRUE(
+        missed(evaluate_slos(healthy(3), signed_inventory(), playbooks, lenient, k_now)).empty());
     EXPECT_EQ(missed(evaluate_slos(healthy(3), signed_inventory(), {}, {}, k_now)),
               std::vector<Slo>{Slo::playbook_validity});
 }
@@ -143,8 +143,8 @@ TEST(DrillSlo, SharesParseAsPercentages) {
     EXPECT_DOUBLE_EQ(*parse_share("99.9%"), 0.999);
     EXPECT_DOUBLE_EQ(*parse_share("0%"), 0.0);
     EXPECT_DOUBLE_EQ(*parse_share("100%"), 1.0);
-    for (const char* bad : {"99", "101%", "-1%", "9.%", ".5%", "1.2345%", "099%", "%", "", "a%",
-                            "1e2%"}) {
+    for (const char* bad :
+         {"99", "101%", "-1%", "9.%", ".5%", "1.2345%", "099%", "%", "", "a%", "1e2%"}) {
         EXPECT_FALSE(parse_share(bad)) << bad;
     }
     EXPECT_EQ(format_share(0.995), "99.5%");

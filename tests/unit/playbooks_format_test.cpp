@@ -135,20 +135,16 @@ TEST(PlaybookFormat, RepeatedKeysAreRefusedNamingTheirPath) {
 
 TEST(PlaybookFormat, RolloutLimitsUseTheRolloutGrammar) {
     json document = minimal();
-    document["rollout"] = {{"canary", 2}, {"waves", "10%,100%"}, {"max_failures", "1"},
-                           {"pause", "30s"}};
+    document["rollout"] = {
+        {"canary", 2}, {"waves", "10%,100%"}, {"max_failures", "1"}, {"pause", "30s"}};
     auto parsed = parse_playbook(document.dump());
     ASSERT_TRUE(parsed) << parsed.error();
     EXPECT_EQ(parsed->rollout["waves"], "10%,100%");
 
-    const std::pair<const char*, json> bad[] = {{"canary", -1},
-                                                {"canary", "1"},
-                                                {"waves", "10%,50%"}, // the last must be 100%
-                                                {"waves", "05%,100%"},
-                                                {"waves", 100},
-                                                {"max_failures", "10 %"},
-                                                {"max_failures", "101%"},
-                                                {"pause", "a while"}};
+    const std::pair<const char*, json> bad[] = {
+        {"canary", -1},        {"canary", "1"}, {"waves", "10%,50%"}, // the last must be 100%
+        {"waves", "05%,100%"}, {"waves", 100},  {"max_failures", "10 %"}, {"max_failures", "101%"},
+        {"pause", "a while"}};
     for (const auto& [key, value] : bad) {
         document = minimal();
         document["rollout"][key] = value;

@@ -1,13 +1,11 @@
-#include "policy/node_runtime.hpp"
-
 #include "inventory/inventory_loader.hpp"
 #include "inventory/inventory_writer.hpp"
+#include "policy/node_runtime.hpp"
 
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 using namespace breakglass;
 
@@ -18,7 +16,9 @@ namespace {
 inventory::Inventory fleet(const std::string& defaults) {
     const std::string text =
         R"({"schema_version": 1, "cluster": "prod", "captured_at": "2026-11-24T08:00:00Z", )"
-        R"("defaults": {)" + defaults + R"(}, "nodes": [)"
+        R"("defaults": {)" +
+        defaults +
+        R"(}, "nodes": [)"
         R"({"name": "a", "address": "10.0.0.1", "runtime_socket": "/run/k3s/containerd/containerd.sock"},)"
         R"({"name": "b", "address": "10.0.0.2", "kubelet_unit": "k3s-agent"},)"
         R"({"name": "c", "address": "10.0.0.3"}]})";
@@ -42,8 +42,8 @@ TEST(PolicyNodeRuntime, NodeBeatsInventoryDefaultBeatsBuiltIn) {
     const auto inventory = fleet(R"("kubelet_unit": "rke2-agent")");
     auto runtimes = policy::plan_node_runtimes(settings_with({}), inventory, {0, 1, 2}).value();
     ASSERT_EQ(runtimes.size(), 3U);
-    EXPECT_EQ(runtimes[0], (policy::NodeRuntime{"/run/k3s/containerd/containerd.sock",
-                                                "rke2-agent"}));
+    EXPECT_EQ(runtimes[0],
+              (policy::NodeRuntime{"/run/k3s/containerd/containerd.sock", "rke2-agent"}));
     EXPECT_EQ(runtimes[1], (policy::NodeRuntime{"", "k3s-agent"}));
     EXPECT_EQ(runtimes[2], (policy::NodeRuntime{"", "rke2-agent"}));
 
@@ -60,10 +60,9 @@ TEST(PolicyNodeRuntime, ASettingGivenForTheRunBeatsTheInventory) {
                        .value();
     EXPECT_EQ(flagged[0].socket, "/run/containerd/containerd.sock");
     EXPECT_EQ(flagged[0].unit, "rke2-agent") << "only the setting that was given";
-    auto from_env =
-        policy::plan_node_runtimes(settings_with({}, {{"BREAKGLASS_KUBELET_UNIT", "kubelet"}}),
-                                   inventory, {1})
-            .value();
+    auto from_env = policy::plan_node_runtimes(
+                        settings_with({}, {{"BREAKGLASS_KUBELET_UNIT", "kubelet"}}), inventory, {1})
+                        .value();
     EXPECT_EQ(from_env[0].unit, "kubelet");
 }
 
@@ -82,8 +81,8 @@ TEST(PolicyNodeRuntime, AnInventoryValueThatIsNoPathOrUnitIsRefusedNamingTheNode
     EXPECT_TRUE(policy::plan_node_runtimes(settings_with({}), inventory, {0, 1}))
         << "only the selected nodes are judged";
 
-    auto bad_flag = policy::plan_node_runtimes(settings_with({{"kubelet_unit", {"-x"}}}),
-                                               fleet(""), {0});
+    auto bad_flag =
+        policy::plan_node_runtimes(settings_with({{"kubelet_unit", {"-x"}}}), fleet(""), {0});
     ASSERT_FALSE(bad_flag);
     EXPECT_EQ(bad_flag.error().source, config::Source::flag);
 }

@@ -1,6 +1,5 @@
-#include "policy/rollout_limits.hpp"
-
 #include "config/settings.hpp"
+#include "policy/rollout_limits.hpp"
 #include "rollout/limits_text.hpp"
 
 #include <gtest/gtest.h>

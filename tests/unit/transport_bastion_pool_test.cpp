@@ -102,7 +102,7 @@ TEST_F(TransportBastionPool, ABastionThatNeverCameUpFailsForGoodAndTakesEverythi
     Bastion* first = pool.all().front();
     NodeJob job;
     job.steps.push_back(JobStep{"exec", "true", 0ms, false});
-    NodeTarget target{"node-1",           "10.0.0.9",         22, "core", {},
+    NodeTarget target{"node-1",           "10.0.0.9",          22,     "core", {},
                       BecomeMethod::none, {m_first, m_second}, nullptr};
     NodeSession node(0, target, job, m_settings, t0, second);
 
