@@ -1,8 +1,8 @@
 #include "audit/appender.hpp"
 
 #include "audit/record.hpp"
-#include "audit/unique_fd.hpp"
 #include "base/system_error.hpp"
+#include "base/unique_fd.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 namespace breakglass::audit {
+
+using base::UniqueFd;
 
 namespace {
 
@@ -85,6 +87,17 @@ tl::expected<nlohmann::json, std::string> parse_record(const std::string& line) 
         return tl::unexpected(std::string("unreadable record"));
     }
     return record;
+}
+
+// Whether a torn tail is in fact a whole record that continues the chain: only its newline was
+// lost (a crash between the two, or a cut of one byte). It is then complete, not torn: the next
+// append adds the newline alone. (A `torn` record after it would repeat its seq, and the log
+// would never verify again.)
+bool whole_record_continuing(const std::string& torn, const Tail& tail) {
+    nlohmann::json record = nlohmann::json::parse(torn, nullptr, false);
+    return !tail.log_id.empty() && record.is_object() && canonical_text(record) == torn &&
+           text_field(record, "hash") == record_hash(record) &&
+           count_field(record, "seq") == tail.next_seq && text_field(record, "prev") == tail.head;
 }
 
 tl::expected<Tail, std::string> read_tail(int fd, std::uint64_t size) {
@@ -198,6 +211,19 @@ std::string random_id() {
 AuditLog::AuditLog(std::filesystem::path path, std::uint64_t rotate_bytes)
     : m_path(std::move(path)), m_rotate_bytes(rotate_bytes) {}
 
+namespace {
+
+// fsync of a file makes its bytes durable, not its name: a file just created or renamed into
+// place needs its directory synced too, or a crash can lose the record that was "on disk".
+bool sync_directory_of(const std::filesystem::path& path) {
+    const std::filesystem::path directory =
+        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    return fd && ::fsync(fd.get()) == 0;
+}
+
+} // namespace
+
 tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& fields, bool sync) {
     if (m_path.has_parent_path()) {
         std::error_code ignored;
@@ -206,6 +232,7 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
                                          ignored);
         }
     }
+    bool new_name = false; // a file created or rotated into place by this append
     for (int attempt = 0; attempt < k_open_attempts; ++attempt) {
         UniqueFd fd(
             ::open(m_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
@@ -235,7 +262,11 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
         }
         std::uint64_t size = tail->size;
         std::string pending; // the records this append writes before its own
-        if (tail->torn) {
+        if (tail->torn && whole_record_continuing(*tail->torn, *tail)) {
+            pending = "\n";
+            tail->head = line_head(*tail->torn);
+            ++tail->next_seq;
+        } else if (tail->torn) {
             nlohmann::json recovery = tail->log_id.empty()
                                           ? log_start(random_id())
                                           : nlohmann::json{{"type", "torn"}, {"run_id", ""}};
@@ -255,6 +286,9 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
             pending = line + "\n";
             tail->head = line_head(line);
             ++tail->next_seq;
+        }
+        if (size == 0) {
+            new_name = true;
         }
         if (!pending.empty()) {
             if (auto written = write_once(fd.get(), pending, size); !written) {
@@ -300,6 +334,7 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
                 ::unlink(fresh.c_str());
                 return tl::unexpected(failure(m_path, "cannot rotate", error));
             }
+            new_name = true;
             continue; // append to the new file, under its own lock
         }
         if (auto written = write_once(fd.get(), line, size); !written) {
@@ -307,6 +342,9 @@ tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& field
         }
         if (sync && ::fsync(fd.get()) != 0) {
             return tl::unexpected(failure(m_path, "cannot fsync", errno));
+        }
+        if (sync && new_name && !sync_directory_of(m_path)) {
+            return tl::unexpected(failure(m_path, "cannot fsync its directory", errno));
         }
         return Appended{tail->next_seq,
                         line_head(std::string_view(line).substr(0, line.size() - 1)), tail->log_id,

@@ -40,6 +40,9 @@ std::optional<std::string> misfit(const nlohmann::json& record, std::string_view
             if (prev != text_field(record["predecessor"], "head")) {
                 return "prev does not match the predecessor's head it names";
             }
+            if (seq != count_field(record["predecessor"], "records").value_or(0) || seq == 0) {
+                return "seq does not continue the predecessor's record count it names";
+            }
         } else if (seq != 0 || prev != k_genesis_prev) {
             return "a log's first record must have seq 0 and prev of zeros";
         }
@@ -145,6 +148,47 @@ tl::expected<VerifyReport, std::string> verify_log_file(const std::filesystem::p
         return tl::unexpected("audit log " + text.error());
     }
     return verify_log(*text);
+}
+
+void verify_earlier_files(VerifyReport& report, const LogFileReader& read) {
+    constexpr int k_max_files = 10000;
+    const VerifyReport* later = &report;
+    std::optional<VerifyReport> earlier;
+    for (int files = 0; later->ok() && later->predecessor; ++files) {
+        const Predecessor named = *later->predecessor;
+        auto fail = [&](const std::string& why) {
+            report.problem = VerifyProblem{1, report.first_seq,
+                                           "the earlier file " + named.path + " " + why +
+                                               ": the records before seq " +
+                                               std::to_string(named.records) + " are not proven"};
+        };
+        if (files == k_max_files) {
+            fail("is one of more than 10000 earlier files");
+            return;
+        }
+        auto read_back = read(named.path);
+        if (!read_back) {
+            fail("cannot be read (" + read_back.error() + ")");
+            return;
+        }
+        if (!read_back->ok()) {
+            fail("does not verify (line " + std::to_string(read_back->problem->line) + ": " +
+                 read_back->problem->message + ")");
+            return;
+        }
+        if (read_back->log_id != later->log_id) {
+            fail("is of another log (" + read_back->log_id + ")");
+            return;
+        }
+        if (read_back->chain_records() != named.records || read_back->head != named.head) {
+            fail("does not end where the log-start naming it says (" +
+                 std::to_string(read_back->chain_records()) + " records, head " + read_back->head +
+                 ")");
+            return;
+        }
+        earlier = std::move(*read_back);
+        later = &*earlier;
+    }
 }
 
 } // namespace breakglass::audit

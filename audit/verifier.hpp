@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,5 +63,16 @@ VerifyReport verify_log(std::string_view text);
 
 /// verify_log over the file at `path`; the error is one line when it cannot be read.
 tl::expected<VerifyReport, std::string> verify_log_file(const std::filesystem::path& path);
+
+/// Reads and verifies one file of the log (verify_log_file, or a stand-in in tests).
+using LogFileReader =
+    std::function<tl::expected<VerifyReport, std::string>(const std::filesystem::path&)>;
+
+/// A rotated file's log-start names its predecessor, but anyone who can write the file can
+/// write that record: only the earlier file itself proves the records before it. So each
+/// earlier file, back to the log's first, must be readable, verify, belong to the same log and
+/// end exactly where the later file's log-start says (record count and head). When one does
+/// not, `report.problem` says so on the later file's first line. Follows at most 10000 files.
+void verify_earlier_files(VerifyReport& report, const LogFileReader& read);
 
 } // namespace breakglass::audit

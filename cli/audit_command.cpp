@@ -42,6 +42,18 @@ std::pair<std::string, audit::VerifyReport> verified_log(const config::Settings&
     if (!report) {
         throw Failure(ExitCode::config_or_state, report.error());
     }
+    // Rotated files are named as written (LOG.N); a log moved with its earlier files is found
+    // beside the one being verified.
+    const std::filesystem::path directory = std::filesystem::path(path).parent_path();
+    audit::verify_earlier_files(*report, [&directory](const std::filesystem::path& named) {
+        auto earlier = audit::verify_log_file(named);
+        if (!earlier && !named.filename().empty()) {
+            if (auto beside = audit::verify_log_file(directory / named.filename())) {
+                return beside;
+            }
+        }
+        return earlier;
+    });
     return {path, std::move(*report)};
 }
 
@@ -158,7 +170,7 @@ void run_verify(Context& context, const AuditRequest& request) {
     out << "audit log " << escaped(path) << ": " << report.records << " records (seq "
         << report.first_seq << ".."
         << (report.chain_records() == 0 ? 0 : report.chain_records() - 1) << "), log "
-        << report.log_id << ", head " << report.head << '\n';
+        << escaped(report.log_id) << ", head " << report.head << '\n';
     for (std::size_t line : report.recovered_torn) {
         out << "  line " << line << ": torn by an earlier crash, recovered by the next record\n";
     }
@@ -226,8 +238,9 @@ void run_show(Context& context, const AuditRequest& request) {
         return;
     }
     for (const audit::RunSummary& run : runs) {
-        out << "run " << run.run_id << " by " << escaped(run.user) << ", " << escaped(run.started)
-            << " .. " << (run.ended.empty() ? "(no run-end)" : escaped(run.ended)) << '\n'
+        out << "run " << escaped(run.run_id) << " by " << escaped(run.user) << ", "
+            << escaped(run.started) << " .. "
+            << (run.ended.empty() ? "(no run-end)" : escaped(run.ended)) << '\n'
             << "  " << escaped(run.command) << '\n';
         if (!run.playbook.empty()) {
             out << "  playbook " << escaped(run.playbook) << '\n';

@@ -6,6 +6,7 @@
 #include "config/paths.hpp"
 #include "inventory/node_list.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <fcntl.h>
@@ -24,13 +25,42 @@ std::string shell_word(const std::string& word) {
     return plain ? word : base::shell_quote(word);
 }
 
+// Short options that take no value; every other short option takes one (the rest of its group,
+// else the next word). A group such as -yw is read as CLI11 reads it: -y, then -w with a value.
+bool is_short_flag(char letter) {
+    return letter == 'y' || letter == 'b' || letter == 'v' || letter == 'q';
+}
+
+bool is_selection_short(char letter) {
+    return letter == 'l' || letter == 'w' || letter == 'x';
+}
+
+// One word of a command line: `take_next` when its value is the next word. Words that are kept
+// go to `kept`.
+void keep_short_group(const std::string& group, std::vector<std::string>& kept, bool& take_next,
+                      bool& drop_next) {
+    for (std::size_t at = 1; at < group.size(); ++at) {
+        const char letter = group[at];
+        if (is_short_flag(letter)) {
+            kept.push_back(std::string("-") + letter);
+            continue;
+        }
+        const std::string value = group.substr(at + 1);
+        take_next = value.empty();
+        drop_next = take_next && is_selection_short(letter);
+        if (!is_selection_short(letter)) {
+            kept.push_back(std::string("-") + letter + value);
+        }
+        return;
+    }
+}
+
 } // namespace
 
-// The command line again with its selection (-l, -w, -x, --limit) replaced by -w ^FILE, put
-// before a `--` (after it, words are the remote command's).
+// The command line again with its selection (-l, -w, -x, --limit, also inside a group of short
+// options) replaced by -w ^FILE, put before a `--` (after it, words are the remote command's).
 std::string continue_command(const std::vector<std::string>& argv, const std::string& file) {
-    static const char* const with_value[] = {"-l", "--selector", "-w",     "--nodes",
-                                             "-x", "--exclude",  "--limit"};
+    static const char* const long_selection[] = {"--selector", "--nodes", "--exclude", "--limit"};
     std::vector<std::string> words;
     bool inserted = false;
     for (std::size_t i = 0; i < argv.size(); ++i) {
@@ -42,15 +72,27 @@ std::string continue_command(const std::vector<std::string>& argv, const std::st
             words.insert(words.end(), argv.begin() + std::ptrdiff_t(i) + 1, argv.end());
             break;
         }
+        if (word.size() >= 2 && word[0] == '-' && word[1] != '-' &&
+            std::isdigit(static_cast<unsigned char>(word[1])) == 0) {
+            bool take_next = false;
+            bool drop_next = false;
+            keep_short_group(word, words, take_next, drop_next);
+            if (take_next && i + 1 < argv.size()) {
+                ++i;
+                if (!drop_next) {
+                    words.push_back(argv[i]);
+                }
+            }
+            continue;
+        }
         bool selection = false;
-        for (const char* flag : with_value) {
+        for (const char* flag : long_selection) {
             const std::string name = flag;
             if (word == name) {
                 ++i; // and its value
                 selection = true;
-            } else if (word.rfind(name + "=", 0) == 0 ||
-                       (name.size() == 2 && word.size() > 2 && word.rfind(name, 0) == 0)) {
-                selection = true; // --nodes=X, -wX
+            } else if (word.rfind(name + "=", 0) == 0) {
+                selection = true; // --nodes=X
             }
         }
         if (!selection) {

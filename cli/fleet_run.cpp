@@ -206,12 +206,13 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
         throw Failure(ExitCode::config_or_state, credentials.error());
     }
     plan->session.credentials = &*credentials;
+    // A mutating run's first signal lets sessions in flight finish (a half-done freeze is worse
+    // than a finished one); a read-only run has nothing to finish. Installed before run-start
+    // is written, so a signal from here on ends the run with its run-end record.
+    set_drain_first(run.mutating);
+    install_interrupt_handler();
     RunAudit audit(context, run.settings, selected); // run-start on disk before any contact
     audit.start(plan->targets, run.job, waves ? &*waves : nullptr);
-    install_interrupt_handler();
-    // A mutating run's first signal lets sessions in flight finish (a half-done freeze is worse
-    // than a finished one); a read-only run has nothing to finish.
-    set_drain_first(run.mutating);
 
     const auto start = Clock::now();
     const auto deadline = plan->limits.deadline.count() > 0 ? start + plan->limits.deadline
@@ -225,7 +226,9 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
         for (std::size_t i = 0; i < all.size(); ++i) {
             all[i] = i;
         }
-        staged.run_stage(all, nullptr, false, deadline);
+        if (!staged.run_stage(all, nullptr, false, deadline)) {
+            stop = Stop::audit;
+        }
     } else {
         budget.emplace(limits->max_failures.effective.value, names.size(),
                        run.flags.rollout.ignore_unreachable);
@@ -239,6 +242,12 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
             }
             if (draining()) {
                 stop = Stop::interrupted;
+                break;
+            }
+            // A record that could not be written (a node-result, say) stops the rollout: no
+            // later stage acts without its record, even if the disk has room again by then.
+            if (!audit.healthy()) {
+                stop = Stop::audit;
                 break;
             }
             if (budget->crossed()) {
@@ -275,7 +284,10 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
                              << wave.nodes.size() << (wave.nodes.size() == 1 ? " node" : " nodes")
                              << '\n';
             }
-            staged.run_stage(wave.nodes, &*budget, wave.canary, deadline);
+            if (!staged.run_stage(wave.nodes, &*budget, wave.canary, deadline)) {
+                stop = Stop::audit;
+                break;
+            }
         }
         if (stop == Stop::none && budget->crossed() && budget->not_started() > 0) {
             stop = Stop::budget;
@@ -292,6 +304,10 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     } else if (budget && budget->crossed()) {
         *context.err << "breakglass: " << rollout::budget_message(*budget) << '\n';
         context.result = ExitCode::failure_budget_exceeded;
+    } else if (stop == Stop::audit) {
+        *context.err << "breakglass: the audit log cannot be written: the stages not started "
+                        "were skipped\n";
+        context.result = ExitCode::config_or_state;
     } else if (stop == Stop::declined) {
         *context.err << "breakglass: not confirmed: the nodes not started were skipped\n";
         context.result = ExitCode::confirmation_refused;
@@ -304,7 +320,8 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
         const std::string why = context.result == ExitCode::interrupted ? "interrupted"
                                 : context.result == ExitCode::failure_budget_exceeded
                                     ? "failure budget exceeded"
-                                    : "not confirmed";
+                                : stop == Stop::audit ? "the audit log cannot be written"
+                                                      : "not confirmed";
         auto file = write_continue_file(run.settings, left, why);
         if (!file) {
             *context.err << "breakglass: warning: cannot write the nodes not done: "

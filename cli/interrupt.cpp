@@ -1,5 +1,6 @@
 #include "cli/interrupt.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@ void say(const char* text, std::size_t size) {
 }
 
 void on_signal(int) {
+    // The interrupted code may be about to read errno (after a failed write, say).
+    const int saved_errno = errno;
     const int count = g_signals.fetch_add(1) + 1;
     if (count >= 3) {
         ::_exit(130);
@@ -34,6 +37,7 @@ void on_signal(int) {
         static const char text[] = "\nbreakglass: second signal: cancelling nodes in flight\n";
         say(text, sizeof text - 1);
     }
+    errno = saved_errno;
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "base/system_error.hpp"
 #include "cli/failure.hpp"
 #include "inventory/inventory_loader.hpp"
+#include "playbooks/digest.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -71,17 +72,18 @@ std::string first_line(const std::string& text) {
 
 CheckedInventory load_checked_inventory(const config::Settings& settings, const std::string& path) {
     const std::string signature_path = policy::inventory_signature_path(path);
-    std::error_code error;
-    if (!std::filesystem::exists(signature_path, error)) {
-        auto loaded = inventory::load_inventory(path);
-        if (!loaded) {
-            throw Failure(ExitCode::inventory, loaded.error());
-        }
-        return {std::move(*loaded), {}};
-    }
+    // Read once: the bytes verified, hashed (for the audit log) and parsed are the same bytes.
     auto text = base::read_bounded(path, k_max_inventory_bytes);
     if (!text) {
         throw Failure(ExitCode::inventory, "inventory " + text.error());
+    }
+    std::error_code error;
+    if (!std::filesystem::exists(signature_path, error)) {
+        auto parsed = inventory::parse_inventory(*text);
+        if (!parsed) {
+            throw Failure(ExitCode::inventory, "inventory " + path + ": " + parsed.error());
+        }
+        return {std::move(*parsed), {}, playbooks::sha256_hex(*text)};
     }
     std::optional<std::string> signature;
     if (auto read = base::read_bounded(signature_path, k_max_text_bytes)) {
@@ -105,6 +107,7 @@ CheckedInventory load_checked_inventory(const config::Settings& settings, const 
         throw Failure(ExitCode::inventory, "inventory " + path + ": " + parsed.error());
     }
     checked.inventory = std::move(*parsed);
+    checked.sha256 = playbooks::sha256_hex(*text);
     return checked;
 }
 

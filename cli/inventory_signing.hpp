@@ -13,11 +13,12 @@ namespace breakglass::cli {
 struct CheckedInventory {
     inventory::Inventory inventory;
     policy::InventorySignature signature;
+    std::string sha256; // of the bytes parsed (and verified)
 };
 
-/// Loads the inventory at `path`. Without PATH.sig it is streamed as before (state missing);
-/// with one, the file is read once, its bytes verified against the allowed_signers setting
-/// (namespace breakglass-inventory) and then parsed, so what was verified is what is used.
+/// Loads the inventory at `path`: the file is read once; with PATH.sig its bytes are verified
+/// against the allowed_signers setting (namespace breakglass-inventory), then parsed and
+/// hashed, so what was verified is what is used and what the audit log names.
 /// Throws Failure 3 when the inventory cannot be read or parsed; a bad signature is a state,
 /// not a throw (the caller decides with policy::decide_inventory_use).
 CheckedInventory load_checked_inventory(const config::Settings& settings, const std::string& path);

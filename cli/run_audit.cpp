@@ -1,7 +1,6 @@
 #include "cli/run_audit.hpp"
 
 #include "audit/record.hpp"
-#include "base/bounded_read.hpp"
 #include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "cli/audit_checkpoint_file.hpp"
@@ -18,9 +17,6 @@
 namespace breakglass::cli {
 
 namespace {
-
-// Inventories are hashed for the record; far above any real fleet, a bound, not a budget.
-constexpr std::uintmax_t k_max_inventory_bytes = 1ULL << 30U;
 
 std::string local_user() {
     if (const passwd* entry = ::getpwuid(::geteuid()); entry != nullptr) {
@@ -62,11 +58,10 @@ nlohmann::json signer_fields(const playbooks::VerifiedSignature& signer) {
 
 nlohmann::json inventory_fields(const config::Settings& settings, const SelectedFleet& selected) {
     const std::string& path = settings.text("inventory");
-    auto bytes = base::read_bounded(path, k_max_inventory_bytes);
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     nlohmann::json fields{{"cluster", selected.inventory.cluster},
                           {"path", path},
-                          {"sha256", bytes ? playbooks::sha256_hex(*bytes) : std::string()},
+                          {"sha256", selected.inventory_sha256},
                           {"captured_at", base::format_rfc3339(selected.inventory.captured_at)},
                           {"age_s", (now - selected.inventory.captured_at).count()},
                           {"signer", nullptr}};
@@ -92,6 +87,23 @@ nlohmann::json node_names(const std::vector<transport::NodeTarget>& targets) {
         names.push_back(target.name);
     }
     return names;
+}
+
+// What a node is sent, as one SHA-256: every step's name, become, timeout and command, each
+// length-prefixed so that no two different jobs can concatenate to the same bytes. A node with
+// its own job (its own runtime socket, say) shows another digest in its wave-start.
+std::string job_sha256(const transport::NodeJob& job) {
+    std::string bytes;
+    const auto add = [&bytes](const std::string& field) {
+        bytes += std::to_string(field.size()) + ":" + field + ",";
+    };
+    for (const transport::JobStep& step : job.steps) {
+        add(step.name);
+        add(step.become ? "become" : "");
+        add(std::to_string(step.timeout.count()));
+        add(step.command);
+    }
+    return playbooks::sha256_hex(bytes);
 }
 
 nlohmann::json timing_fields(const transport::NodeTimings& timings) {
@@ -149,6 +161,7 @@ void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
     for (const transport::JobStep& step : job.steps) {
         steps.push_back({{"name", step.name}, {"become", step.become}});
     }
+    m_job_sha256 = job_sha256(job);
     nlohmann::json start{{"type", "run-start"},
                          {"run_id", m_run_id},
                          {"user", local_user()},
@@ -157,6 +170,7 @@ void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
                          {"argv", m_context.argv},
                          {"playbook", m_context.audit_playbook},
                          {"steps", std::move(steps)},
+                         {"job_sha256", m_job_sha256},
                          {"selection", m_selected.selection},
                          {"inventory", inventory_fields(m_settings, m_selected)},
                          {"limits", limits_fields(m_settings)},
@@ -174,7 +188,8 @@ bool RunAudit::wave_start(const std::vector<transport::NodeTarget>& targets) {
         nodes.push_back({{"node", target.name},
                          {"address", target.address},
                          {"port", target.port},
-                         {"user", target.user}});
+                         {"user", target.user},
+                         {"job_sha256", target.job ? job_sha256(*target.job) : m_job_sha256}});
     }
     auto appended = m_log.append(
         {{"type", "wave-start"}, {"run_id", m_run_id}, {"wave", wave}, {"nodes", std::move(nodes)}},

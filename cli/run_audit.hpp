@@ -75,6 +75,7 @@ private:
     std::uint64_t m_lost = 0;
     bool m_deadline_reached = false;
     std::size_t m_waves = 0;
+    std::string m_job_sha256; // the run's job; a node with a job of its own has its own digest
 };
 
 } // namespace breakglass::cli

@@ -20,9 +20,14 @@ namespace breakglass::cli {
 void add_selection_flags(CLI::App& command, SelectionFlags& flags) {
     command.add_option("-l,--selector", flags.selector,
                        "Kubernetes label selector, e.g. 'role=worker,zone in (a,b)'");
-    command.add_option("-w,--nodes", flags.nodes,
-                       "node set, e.g. 'node[001-100,205]' or 'gpu-*'; ^FILE: the names in FILE");
-    command.add_option("-x,--exclude", flags.exclude, "node set to leave out (^FILE as -w)");
+    // One word per -w/-x, as in pdsh and clush (repeat the flag for more): a second word is
+    // never taken as a node set, so a printed continue command can drop exactly one.
+    command
+        .add_option("-w,--nodes", flags.nodes,
+                    "node set, e.g. 'node[001-100,205]' or 'gpu-*'; ^FILE: the names in FILE")
+        ->expected(1);
+    command.add_option("-x,--exclude", flags.exclude, "node set to leave out (^FILE as -w)")
+        ->expected(1);
     command.add_option("--limit", flags.limit, "at most this many nodes (the first selected)")
         ->check(CLI::PositiveNumber);
     command.add_flag("--strict-selection", flags.strict,
@@ -96,11 +101,8 @@ SelectedFleet select_fleet(const Context& context, const config::Settings& setti
                            const SelectionFlags& flags, InventoryUse use) {
     const std::string& path = settings.text("inventory");
     CheckedInventory loaded = load_checked_inventory(settings, path);
-    SelectedFleet fleet{std::move(loaded.inventory),
-                        {},
-                        transport::BecomeMethod::sudo,
-                        std::move(loaded.signature),
-                        {}};
+    SelectedFleet fleet{std::move(loaded.inventory), {}, transport::BecomeMethod::sudo,
+                        std::move(loaded.signature), {}, std::move(loaded.sha256)};
     policy::InventoryVerdict verdict{true, ""};
     if (use != InventoryUse::listing) {
         verdict = policy::decide_inventory_use(fleet.signature, use == InventoryUse::mutating_run,

@@ -37,6 +37,7 @@ struct SelectedFleet {
     transport::BecomeMethod become = transport::BecomeMethod::sudo; // for logins other than root
     policy::InventorySignature signature; // what PATH.sig says about the bytes loaded
     std::string selection;                // the selection flags as given, for the audit log
+    std::string inventory_sha256;         // of the bytes loaded, for the audit log
 };
 
 /// Why a command selects nodes: only runs have their inventory's signature judged.

@@ -18,6 +18,8 @@ transport::Reason skip_reason(Stop stop) {
         return transport::Reason::declined;
     case Stop::deadline:
         return transport::Reason::deadline_not_started;
+    case Stop::audit:
+        return transport::Reason::audit_failed;
     case Stop::none:
     case Stop::interrupted:
         break;
@@ -35,6 +37,7 @@ transport::NodeResult never_contacted(Stop stop) {
         result.status = transport::NodeStatus::skipped;
         result.message = stop == Stop::budget     ? "not started: failure budget exceeded"
                          : stop == Stop::declined ? "not started: the responder declined"
+                         : stop == Stop::audit    ? "not started: the audit log cannot be written"
                                                   : "not started: interrupted";
     }
     return result;
@@ -52,7 +55,7 @@ bool not_done(const transport::NodeResult& result) {
 
 } // namespace
 
-void StagedRun::run_stage(const std::vector<std::size_t>& nodes, rollout::FailureBudget* budget,
+bool StagedRun::run_stage(const std::vector<std::size_t>& nodes, rollout::FailureBudget* budget,
                           bool canary, Clock::time_point deadline) {
     std::vector<transport::NodeTarget> targets;
     targets.reserve(nodes.size());
@@ -80,12 +83,13 @@ void StagedRun::run_stage(const std::vector<std::size_t>& nodes, rollout::Failur
         };
     }
     if (m_audit != nullptr && !m_audit->wave_start(targets)) {
-        return; // no wave-start on disk: its nodes are not contacted (RunAudit::finish says why)
+        return false; // no wave-start on disk: its nodes are not contacted (finish says why)
     }
     transport::run_fanout(targets, m_run.job, session, limits,
                           [&](std::size_t local, transport::NodeResult&& result) {
                               finished(nodes[local], std::move(result), budget, canary);
                           });
+    return true;
 }
 
 void StagedRun::skip_the_rest(Stop stop) {

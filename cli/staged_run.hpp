@@ -15,7 +15,7 @@
 namespace breakglass::cli {
 
 // Why a staged run ended before every node was done.
-enum class Stop { none, budget, interrupted, declined, deadline };
+enum class Stop { none, budget, interrupted, declined, deadline, audit };
 
 /// One staged (or, read-only, single-stage) run: the stages one after another, each one fan-out
 /// whose `hold` asks the failure budget and the signal state before each node; the budget fed
@@ -28,9 +28,12 @@ public:
               std::size_t selected)
         : m_run(run), m_plan(plan), m_output(output), m_results(selected) {}
 
-    /// Runs `nodes` (indices into the selection); `budget` is null for a read-only run.
-    void run_stage(const std::vector<std::size_t>& nodes, rollout::FailureBudget* budget,
-                   bool canary, Clock::time_point deadline);
+    /// Runs `nodes` (indices into the selection); `budget` is null for a read-only run. False,
+    /// with no node of the stage contacted, when its wave-start could not be written: the run
+    /// must stop there (Stop::audit), never go on to a later stage.
+    [[nodiscard]] bool run_stage(const std::vector<std::size_t>& nodes,
+                                 rollout::FailureBudget* budget, bool canary,
+                                 Clock::time_point deadline);
 
     /// Where node results and wave starts are recorded (the audit log).
     void set_audit(RunAudit* audit) { m_audit = audit; }

@@ -256,6 +256,9 @@ tl::expected<SettingLayers, SettingsError> setting_layers(const SettingsInputs& 
                                                           AnyKey key) {
     const SettingSpec* spec = find_setting(std::string(key.key()));
     SettingLayers layers;
+    // Under a flag, the config file's and environment's values do not take effect: one they
+    // cannot parse is left out rather than refusing the run (see SettingLayers).
+    const bool flag_given = value_from(*spec, inputs, Source::flag).has_value();
     for (Source source : {Source::built_in, Source::playbook, Source::config_file,
                           Source::environment, Source::flag}) {
         auto value = value_from(*spec, inputs, source);
@@ -263,6 +266,9 @@ tl::expected<SettingLayers, SettingsError> setting_layers(const SettingsInputs& 
             continue;
         }
         if (!*value) {
+            if (flag_given && (source == Source::config_file || source == Source::environment)) {
+                continue;
+            }
             return tl::unexpected(value->error());
         }
         switch (source) {

@@ -92,7 +92,9 @@ tl::expected<Settings, SettingsError> resolve_settings(const SettingsInputs& inp
 
 /// Every source's own value of one setting, not only the winner's: a rollout limit is judged
 /// source by source (an unsigned source may only tighten the signed one, see
-/// rollout/limit_precedence.hpp).
+/// rollout/limit_precedence.hpp). When a flag gives the setting, a config file or environment
+/// value that cannot be parsed is left out instead of failing: under a flag it does not take
+/// effect, and an incident is no time to make a responder fix a config file first.
 struct SettingLayers {
     ResolvedSetting built_in;
     std::optional<ResolvedSetting> playbook;

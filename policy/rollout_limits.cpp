@@ -61,10 +61,15 @@ inputs_of(const config::SettingLayers& layers, const Parse& parse) {
     for (const auto& [layer, slot] : others) {
         if (*layer) {
             auto value = sourced<T>(**layer, parse);
-            if (!value) {
+            // Under a flag the config file's and environment's values are not judged: one that
+            // cannot be parsed is left out (see rollout/limit_precedence.hpp).
+            const bool overruled = layers.flag && layer != &layers.flag;
+            if (!value && !overruled) {
                 return tl::unexpected(value.error());
             }
-            *slot = std::move(*value);
+            if (value) {
+                *slot = std::move(*value);
+            }
         }
     }
     return inputs;

@@ -86,6 +86,8 @@ std::string_view to_string(Reason reason) {
         return "failure-budget";
     case Reason::declined:
         return "declined";
+    case Reason::audit_failed:
+        return "audit-failed";
     }
     return ""; // not a Reason (a cast from an unknown number)
 }

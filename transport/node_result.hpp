@@ -58,6 +58,7 @@ enum class Reason : std::uint8_t {
     event_loop,           // the event loop could not wait for this connection
     failure_budget,       // skipped: the run's failure budget was exceeded
     declined,             // skipped: the responder answered no at a confirmation
+    audit_failed,         // skipped: the audit log could not be written, so no stage starts
 };
 
 /// The stable spelling used in JSON output and summaries ("exit-status", "jump-failed", ...);

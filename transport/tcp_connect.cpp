@@ -12,28 +12,6 @@
 
 namespace breakglass::transport {
 
-Fd::~Fd() {
-    if (m_fd >= 0) {
-        ::close(m_fd);
-    }
-}
-
-Fd& Fd::operator=(Fd&& other) noexcept {
-    if (this != &other) {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-        m_fd = other.release();
-    }
-    return *this;
-}
-
-int Fd::release() {
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-}
-
 tl::expected<Fd, std::string> start_connect(const std::string& address, std::uint16_t port) {
     sockaddr_storage storage{};
     socklen_t length = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/unique_fd.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -7,25 +9,8 @@
 
 namespace breakglass::transport {
 
-/// A move-only owned file descriptor.
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : m_fd(fd) {}
-    ~Fd();
-    Fd(Fd&& other) noexcept : m_fd(other.release()) {}
-    Fd& operator=(Fd&& other) noexcept;
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-
-    int get() const { return m_fd; }
-    /// Gives up ownership (e.g. to libssh, which closes it in ssh_free).
-    int release();
-    explicit operator bool() const { return m_fd >= 0; }
-
-private:
-    int m_fd = -1;
-};
+/// A move-only owned file descriptor (released to libssh, which closes it in ssh_free).
+using Fd = base::UniqueFd;
 
 /// Starts a nonblocking TCP connect to an IP literal (v4 or v6; names are never resolved here).
 /// The socket is ready when writable; then check it with finish_connect().

@@ -183,7 +183,13 @@ TEST_F(AuditLogTest, ARunWritesItsRecordsInOrderAndTheWaveStartBeforeAnyNodeRuns
     const nlohmann::json& start = records[1];
     EXPECT_EQ(start["argv"][1], "--audit-log");
     EXPECT_EQ(start["inventory"]["path"], s_inventory);
-    EXPECT_EQ(start["inventory"]["sha256"].get<std::string>().size(), 64U);
+    const ProcessResult digest = run_process({"sha256sum", s_inventory});
+    ASSERT_EQ(digest.exit_code, 0) << digest.err;
+    EXPECT_EQ(start["inventory"]["sha256"], digest.out.substr(0, 64)) << "the bytes loaded";
+    EXPECT_EQ(start["job_sha256"].get<std::string>().size(), 64U);
+    for (const nlohmann::json& node : records[2]["nodes"]) {
+        EXPECT_EQ(node["job_sha256"], start["job_sha256"]) << "exec sends every node one job";
+    }
     EXPECT_FALSE(start["inventory"]["signer"].is_null());
     EXPECT_EQ(start["plan"]["waves"][0]["nodes"].size(), std::size_t{k_nodes});
     EXPECT_EQ(records[2]["wave"], 1);
@@ -320,6 +326,48 @@ TEST_F(AuditLogTest, ALogThatCannotBeWrittenRefusesTheRunBeforeAnyNodeIsContacte
             << run.err;
         EXPECT_NE(run.err.find("refusing to run without an audit record"), std::string::npos);
         EXPECT_FALSE(std::filesystem::exists(marker)) << options << ": a node ran the command";
+    }
+}
+
+// The log fills during the rollout: the canary's own command fills the tmpfs that holds it, so
+// the canary's node-result cannot be written. No later stage may start, even though its nodes
+// were planned: they are skipped as audit-failed and the run exits 4.
+TEST_F(AuditLogTest, ALogThatFillsDuringARolloutStopsItBeforeTheNextStage) {
+    const std::string mount_point = m_dir.path() + "/filling";
+    TinyTmpfs tiny(mount_point, "size=64k");
+    ASSERT_TRUE(tiny.mounted()) << "mount -t tmpfs -o size=64k";
+    const std::string marks = m_dir.path() + "/ran";
+    std::filesystem::create_directories(marks);
+    const std::string log = mount_point + "/audit.jsonl";
+    const ProcessResult run =
+        exec({"--yes", "--canary", "1", "--waves", "100%", "-o", "json", "--",
+              "mktemp " + marks + "/node.XXXXXX >/dev/null; cat /dev/zero > " + mount_point +
+                  "/filler 2>/dev/null; true"},
+             log);
+    EXPECT_EQ(run.exit_code, 4) << run.err;
+    EXPECT_NE(run.err.find("the audit log cannot be written"), std::string::npos) << run.err;
+    std::size_t ran = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(marks)) {
+        ++ran;
+    }
+    EXPECT_EQ(ran, 1U) << "only the canary ran";
+    int skipped = 0;
+    for (const auto& node : breakglass::testing::nodes_of(run.out)) {
+        if (node["status"] == "skipped") {
+            EXPECT_EQ(node["reason"], "audit-failed") << node.dump();
+            ++skipped;
+        }
+    }
+    EXPECT_EQ(skipped, k_nodes - 1) << run.out;
+    // What did reach the log still verifies: run-start and the canary's wave-start.
+    std::filesystem::remove(mount_point + "/filler");
+    const auto records = records_of(log);
+    ASSERT_GE(records.size(), 3U);
+    EXPECT_EQ(records[1]["type"], "run-start");
+    EXPECT_EQ(records[2]["type"], "wave-start");
+    EXPECT_EQ(records[2]["nodes"].size(), 1U);
+    for (const nlohmann::json& record : records) {
+        EXPECT_FALSE(record["type"] == "wave-start" && record["wave"] != 1) << record.dump();
     }
 }
 

@@ -97,6 +97,46 @@ TEST(AuditAppender, RotatesBySizeAndTheNewFileNamesItsPredecessor) {
     EXPECT_EQ(files, rotated.size() + 1);
 }
 
+// A log-start that claims a predecessor proves nothing by itself: anyone who can write the file
+// can write one that names the head a pasted checkpoint shows. Only the earlier file does.
+TEST(AuditAppender, AForgedRotationIsCaughtByTheEarlierFileItNames) {
+    TempDir dir;
+    const auto path = dir.path() / "audit.jsonl";
+    AuditLog log(path, 1024);
+    for (int index = 0; index < 12; ++index) {
+        ASSERT_TRUE(log.append(
+            {{"type", "node-result"}, {"run_id", "r"}, {"pad", std::string(200, 'x')}}, false));
+    }
+    auto genuine = verify_log_file(path).value();
+    verify_earlier_files(genuine, verify_log_file);
+    ASSERT_TRUE(genuine.ok()) << genuine.problem->message; // the real chain of files verifies
+
+    // The whole history replaced by one log-start naming the real head and count, with a
+    // predecessor that does not exist, or that is not the file it claims to be.
+    const std::uint64_t records = genuine.chain_records();
+    for (const std::string& named : {(dir.path() / "gone").string(), genuine.predecessor->path}) {
+        nlohmann::json start{
+            {"type", "log-start"},
+            {"run_id", ""},
+            {"log_id", genuine.log_id},
+            {"predecessor", {{"path", named}, {"records", records}, {"head", genuine.head}}}};
+        const std::string forged = seal_record(start, records, genuine.head, now_timestamp());
+        VerifyReport report = verify_log(forged + "\n");
+        ASSERT_TRUE(report.ok()) << "the file alone cannot tell: " << report.problem->message;
+        verify_earlier_files(report, verify_log_file);
+        ASSERT_FALSE(report.ok()) << named;
+        EXPECT_NE(report.problem->message.find(named), std::string::npos)
+            << report.problem->message;
+    }
+
+    // A log-start whose seq does not continue the count it names is caught in the file alone.
+    nlohmann::json start{{"type", "log-start"},
+                         {"run_id", ""},
+                         {"log_id", genuine.log_id},
+                         {"predecessor", {{"path", "x"}, {"records", 5}, {"head", genuine.head}}}};
+    EXPECT_FALSE(verify_log(seal_record(start, 9, genuine.head, now_timestamp()) + "\n").ok());
+}
+
 // Two processes appending at once: every record lands once, with one chain and no torn line.
 TEST(AuditAppender, ConcurrentAppendersKeepOneValidChain) {
     TempDir dir;
@@ -128,8 +168,10 @@ TEST(AuditAppender, ConcurrentAppendersKeepOneValidChain) {
     }
     std::set<std::pair<std::string, int>> seen;
     std::uint64_t chain_records = 0;
+    std::uint64_t files = 0;
     std::optional<std::filesystem::path> file = path;
     while (file) {
+        ++files;
         auto report = verify_log_file(*file);
         ASSERT_TRUE(report) << report.error();
         ASSERT_TRUE(report->ok()) << *file << ": line " << report->problem->line << ": "
@@ -149,6 +191,8 @@ TEST(AuditAppender, ConcurrentAppendersKeepOneValidChain) {
         }
     }
     EXPECT_EQ(seen.size(), std::size_t{k_writers * k_each});
+    // Nothing but the records and one log-start per file: no record was written twice.
+    EXPECT_EQ(chain_records, std::uint64_t{k_writers * k_each} + files);
 }
 
 } // namespace

@@ -160,9 +160,13 @@ TEST(AuditChain, InsertedGarbageLineIsTamperingNotTorn) {
 TEST(AuditChain, TornLastLineIsReportedAsTornNotAsTampering) {
     TempDir dir;
     const std::string text = written_log(dir, 2);
-    // Cut anywhere inside the last line (including just before its newline).
+    // Cut anywhere inside the last line, and just before its newline (a whole record).
     const std::size_t last = text.rfind('\n', text.size() - 2) + 1;
-    for (std::size_t cut = last + 1; cut < text.size(); cut += 7) {
+    std::vector<std::size_t> cuts{text.size() - 1};
+    for (std::size_t cut = last + 1; cut < text.size() - 1; cut += 7) {
+        cuts.push_back(cut);
+    }
+    for (std::size_t cut : cuts) {
         const VerifyReport report = verify_log(text.substr(0, cut));
         ASSERT_TRUE(report.ok()) << cut << ": " << report.problem->message;
         ASSERT_TRUE(report.torn);
@@ -190,6 +194,26 @@ TEST(AuditChain, AppendAfterATornTailRecoversAndStillVerifies) {
     EXPECT_EQ(report.parsed.back()["type"], "run-end");
     EXPECT_EQ(report.parsed[report.parsed.size() - 2]["type"], "torn");
     EXPECT_EQ(appended->seq, 3U); // seq 2 was torn; the torn record took seq 2
+}
+
+// Only the newline was lost: the last record is whole. The next append adds the newline alone
+// (a `torn` record would repeat its seq and the log would never verify again).
+TEST(AuditChain, AWholeLastRecordThatLostOnlyItsNewlineIsCompletedNotRecovered) {
+    TempDir dir;
+    const std::string text = written_log(dir, 2);
+    const std::string cut = text.substr(0, text.size() - 1);
+    testing::write_file(dir.path() / "audit.jsonl", cut);
+    auto appended =
+        AuditLog(dir.path() / "audit.jsonl").append({{"type", "run-end"}, {"run_id", "r2"}}, true);
+    ASSERT_TRUE(appended) << appended.error();
+    const std::string after = testing::read_file(dir.path() / "audit.jsonl");
+    EXPECT_EQ(after.substr(0, text.size()), text);
+    const VerifyReport report = verify_log(after);
+    ASSERT_TRUE(report.ok()) << report.problem->message;
+    EXPECT_TRUE(report.recovered_torn.empty());
+    EXPECT_EQ(report.records, 4U); // log-start, two records, run-end: nothing torn
+    EXPECT_EQ(appended->seq, 3U);
+    EXPECT_EQ(report.parsed.back()["type"], "run-end");
 }
 
 TEST(AuditChain, ATornRecoveryThatDoesNotMatchIsTampering) {

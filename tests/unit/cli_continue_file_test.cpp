@@ -12,6 +12,17 @@ TEST(CliContinueFile, TheSelectionIsReplacedInEverySpelling) {
               "breakglass daemonset freeze kube-system/agent --yes -w '^/state/continue-1.nodes'");
 }
 
+// Short options grouped as CLI11 reads them: -yw SET is -y, then -w SET. Keeping `-yw SET`
+// would add the old set back to the file's nodes; keeping SET alone would make it a positional.
+TEST(CliContinueFile, SelectionInsideAGroupOfShortOptionsIsDroppedWithItsValue) {
+    EXPECT_EQ(continue_command({"breakglass", "daemonset", "freeze", "ns/a", "-yw", "node[1-100]",
+                                "-vql", "role=gpu", "-ywnode1", "-i", "inv.json", "-p8", "-bx",
+                                "n3", "--canary", "-1"},
+                               "/s/f.nodes"),
+              "breakglass daemonset freeze ns/a -y -v -q -y -i inv.json -p8 -b --canary -1 -w "
+              "'^/s/f.nodes'");
+}
+
 TEST(CliContinueFile, TheFileGoesBeforeTheRemoteCommand) {
     // After `--` the words are the remote command's: a `-w` there is not ours.
     EXPECT_EQ(continue_command(

@@ -102,6 +102,29 @@ TEST(PolicyRolloutLimits, BadTextNamesItsSource) {
     EXPECT_NE(env_error.error().message.find("BREAKGLASS_MAX_FAILURES"), std::string::npos);
 }
 
+// Under a flag, a config file or environment value does not take effect, so one that cannot
+// even be parsed does not refuse the run (in the settings layer or in the rollout grammar).
+TEST(PolicyRolloutLimits, AFlagOverrulesUnreadableConfigAndEnvironmentValues) {
+    Inputs given;
+    given.env = {{"BREAKGLASS_WAVES", "5%,50"}, {"BREAKGLASS_PAUSE", "soon"}};
+    given.config = R"({"max_failures": "ten", "canary": 0})";
+    given.flags = {
+        {"waves", {"10%,100%"}}, {"pause", {"1s"}}, {"max_failures", {"2"}}, {"canary", {"1"}}};
+    auto inputs = given.limit_inputs().value();
+    EXPECT_EQ(rollout::to_text(inputs.waves.flag->value), "10%,100%");
+    EXPECT_FALSE(inputs.waves.environment);
+    EXPECT_FALSE(inputs.pause.environment);
+    EXPECT_FALSE(inputs.max_failures.config_file);
+    auto resolved = rollout::resolve_limits(inputs, 100).value();
+    EXPECT_EQ(rollout::to_text(resolved.waves.effective.value), "10%,100%");
+    EXPECT_EQ(resolved.pause.effective.value, std::chrono::seconds(1));
+
+    given.flags.erase("waves"); // without the flag the same environment value is refused
+    auto refused = given.limit_inputs();
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("BREAKGLASS_WAVES"), std::string::npos);
+}
+
 TEST(PolicyRolloutLimits, BudgetOutcomesFollowTheDocumentedMapping) {
     EXPECT_EQ(policy::budget_outcome(NodeStatus::ok, Reason::none, true), Outcome::succeeded);
     // Connected and exited 0, but the command's own verdict is a failure (a DaemonSet action

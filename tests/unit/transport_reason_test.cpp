@@ -45,6 +45,7 @@ const std::vector<std::pair<Reason, std::string_view>>& spelled_reasons() {
         {Reason::event_loop, "event-loop"},
         {Reason::failure_budget, "failure-budget"},
         {Reason::declined, "declined"},
+        {Reason::audit_failed, "audit-failed"},
     };
     return k_spellings;
 }
