@@ -1,4 +1,5 @@
 // The contracts every command keeps: exit codes, one-line errors, config precedence, paths.
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/process.hpp"
 
 #include <algorithm>
@@ -8,26 +9,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-using breakglass::testing::breakglass_binary;
-using breakglass::testing::ProcessResult;
-using breakglass::testing::run_process;
+using breakglass::testing::run_breakglass;
 using breakglass::testing::TempDir;
+using breakglass::testing::write_text;
 
 namespace {
 
-ProcessResult run_breakglass(const std::vector<std::string>& args,
-                             const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv{breakglass_binary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, std::chrono::seconds(30), "", env);
-}
-
 std::size_t lines(const std::string& text) {
     return std::size_t(std::count(text.begin(), text.end(), '\n'));
-}
-
-void write(const std::string& path, const std::string& text) {
-    std::ofstream(path) << text;
 }
 
 } // namespace
@@ -59,7 +48,7 @@ TEST(CliContract, MissingSubcommandIsUsageError) {
 TEST(CliContract, MalformedConfigNamesFileLineColumn) {
     TempDir dir;
     const std::string config = dir.path() + "/config.json";
-    write(config, "{\n  \"parallel\": 8,\n  \"rate\": ,\n}\n");
+    write_text(config, "{\n  \"parallel\": 8,\n  \"rate\": ,\n}\n");
     auto result = run_breakglass({"config", "show"}, {"BREAKGLASS_CONFIG=" + config});
     EXPECT_EQ(result.exit_code, 4);
     EXPECT_EQ(lines(result.err), 1U) << result.err;
@@ -69,7 +58,7 @@ TEST(CliContract, MalformedConfigNamesFileLineColumn) {
 TEST(CliContract, UnknownConfigKeyIsConfigError) {
     TempDir dir;
     const std::string config = dir.path() + "/config.json";
-    write(config, "{\"parallel\": 8, \"paralel\": 9}");
+    write_text(config, "{\"parallel\": 8, \"paralel\": 9}");
     auto result = run_breakglass({"--config", config, "config", "show"});
     EXPECT_EQ(result.exit_code, 4);
     EXPECT_NE(result.err.find("unknown key 'paralel'"), std::string::npos) << result.err;
@@ -84,7 +73,7 @@ TEST(CliContract, ExplicitConfigMustExist) {
 
 TEST(CliContract, UnwritableStateDirIsStateError) {
     TempDir dir;
-    write(dir.path() + "/file", "x");
+    write_text(dir.path() + "/file", "x");
     auto result = run_breakglass({"--state-dir", dir.path() + "/file/state", "config", "check"});
     EXPECT_EQ(result.exit_code, 4);
     EXPECT_EQ(lines(result.err), 1U) << result.err;
@@ -102,7 +91,7 @@ TEST(CliContract, StateDirIsCreatedUnderXdgStateHome) {
 TEST(CliContract, ConfigShowReportsPrecedenceAndSources) {
     TempDir dir;
     const std::string config = dir.path() + "/config.json";
-    write(config, "{\"inventory\": \"/from/file.json\", \"parallel\": 16, \"rate\": 5}");
+    write_text(config, "{\"inventory\": \"/from/file.json\", \"parallel\": 16, \"rate\": 5}");
     auto result = run_breakglass(
         {"config", "show", "-o", "json", "-i", "/from/flag.json"},
         {"BREAKGLASS_CONFIG=" + config, "BREAKGLASS_PARALLEL=32", "XDG_STATE_HOME=" + dir.path()});
@@ -208,7 +197,7 @@ TEST(CliContract, AuditCommandsKeepTheirExitCodes) {
         << unreadable.err;
     // A file that is not a log does not verify (1), names the line, and gets no checkpoint.
     const std::string bogus = dir.path() + "/bogus.jsonl";
-    write(bogus, "{\"v\":1}\n");
+    write_text(bogus, "{\"v\":1}\n");
     auto bad = run_breakglass({"audit", "verify", bogus, "-o", "json"}, env);
     EXPECT_EQ(bad.exit_code, 1) << bad.err;
     const auto report = nlohmann::json::parse(bad.out);

@@ -7,6 +7,7 @@
 // stopped pods are): containerd's label filters run over all of them, without 200 more shims on
 // the test machine.
 #include "tests/integration/support/containment_fixture.hpp"
+#include "tests/integration/support/files.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -19,14 +20,10 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::ProcessResult;
+using breakglass::testing::read_text;
 using breakglass::testing::source_dir;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-    std::ifstream stream(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(stream), {}};
-}
 
 // Pods made with `ctr containers create` (no task): 10 DaemonSet-shaped ones in kube-system
 // (other DaemonSets), the rest in other namespaces; a sandbox and one container each.

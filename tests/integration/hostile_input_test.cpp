@@ -2,6 +2,7 @@
 // (to a pipe and under a real pseudo-terminal), JSON carries it exactly, and hostile or
 // ambiguous files are refused before anything runs.
 #include "tests/integration/support/lab_fleet.hpp"
+#include "tests/integration/support/text_search.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,10 +18,10 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::breakglass_binary;
+using breakglass::testing::count_of;
 using breakglass::testing::LabFleet;
 using breakglass::testing::nodes_of;
-using breakglass::testing::ProcessResult;
-using breakglass::testing::run_process;
+using breakglass::testing::run_breakglass;
 using breakglass::testing::TempDir;
 
 namespace {
@@ -48,13 +49,7 @@ std::string run_in_pty(const std::vector<std::string>& argv, int& exit_code) {
         return {};
     }
     if (pid == 0) {
-        std::vector<char*> args;
-        for (const std::string& arg : argv) {
-            args.push_back(const_cast<char*>(arg.c_str())); // NOLINT: execvp's signature
-        }
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
+        breakglass::testing::exec_or_exit(argv);
     }
     std::string seen;
     char buffer[4096];
@@ -76,14 +71,6 @@ std::string run_in_pty(const std::vector<std::string>& argv, int& exit_code) {
     ::close(master);
     exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return seen;
-}
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-        ++count;
-    }
-    return count;
 }
 
 // One lab node for the suite: bringing a fleet up is the slow part.
@@ -179,13 +166,6 @@ TEST_F(HostileNodeOutputTest, JsonCarriesTheBytesExactly) {
 }
 
 namespace {
-
-ProcessResult run_breakglass(const std::vector<std::string>& args,
-                             const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv{breakglass_binary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, std::chrono::seconds(30), "", env);
-}
 
 const char* const k_host_key =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpuGpu0";

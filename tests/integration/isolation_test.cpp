@@ -3,9 +3,9 @@
 // joined to the fleet's bridge, an API server stand-in on the gateway (lab/pod_network.sh). What
 // counts is seen from inside the pods: a connection to a lab address fails, loopback works.
 #include "tests/integration/support/containment_fixture.hpp"
+#include "tests/integration/support/files.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -23,8 +23,72 @@ using namespace std::chrono_literals;
 
 const std::string k_target = "kube-system/telemetry-agent";
 
+// Every case acts on one shared fleet of two nodes (the suite is one ctest test: CMakeLists.txt,
+// SHARED_FLEET_SUITES). The cases about one pod act on the first node only (--nodes); each case
+// leaves the fleet as it found it: the target pods not isolated (its last step, asserted), and
+// the tasks it made by hand removed (TearDown, also when it failed half-way).
 class IsolationTest : public breakglass::testing::ContainmentFixture {
 protected:
+    static void SetUpTestSuite() {
+        s_fleet.bring_up("isolation", 2, std::vector<std::string>{}, std::vector<std::string>{});
+    }
+
+    static void TearDownTestSuite() { s_fleet.reset(); }
+
+    void SetUp() override {
+        ContainmentFixture::SetUp();
+        if (IsSkipped()) {
+            return;
+        }
+        ASSERT_TRUE(s_fleet.get()) << "the shared fleet did not come up: " << s_fleet.failure();
+        use(*s_fleet.get());
+    }
+
+    void TearDown() override {
+        if (m_lab == nullptr) {
+            return;
+        }
+        remove_by_hand();
+        if (HasFailure()) {
+            // Best effort for the cases after this one; the failure is already reported.
+            daemonset({"unisolate", k_target});
+        }
+    }
+
+    // Removes the tasks and containers this case started by hand (the stand-in does not know
+    // them, so nothing recreates them).
+    void remove_by_hand() {
+        for (const auto& [node, id] : m_by_hand) {
+            m_lab->node_exec(node, {"ctr", "-n", "k8s.io", "tasks", "delete", "-f", id});
+            const auto deleted =
+                m_lab->node_exec(node, {"ctr", "-n", "k8s.io", "containers", "delete", id});
+            EXPECT_EQ(deleted.exit_code, 0) << node << " " << id << ": " << deleted.err;
+        }
+        m_by_hand.clear();
+    }
+
+    // Every IPv4 and IPv6 filter rule in the network namespace of PID on NODE (`-S`).
+    std::string sandbox_rules(const std::string& node, long pid) const {
+        std::string rules;
+        for (const std::string family : {"iptables", "ip6tables"}) {
+            const auto listed =
+                m_lab->node_exec(node, {"nsenter", "-t", std::to_string(pid), "-n", family, "-S"});
+            EXPECT_EQ(listed.exit_code, 0) << family << ": " << listed.err;
+            rules += family + ":\n" + listed.out;
+        }
+        return rules;
+    }
+
+    // `daemonset ARGS...` on the first node only.
+    nlohmann::json on_first_node(std::vector<std::string> args, int* exit_code = nullptr) const {
+        args.insert(args.end(), {"--nodes", m_nodes.front()});
+        return daemonset(std::move(args), exit_code);
+    }
+
+    static inline breakglass::testing::SuiteFleet<breakglass::testing::SignedFleet> s_fleet;
+    // Tasks this case started by hand (node, ID): TearDown removes them.
+    std::vector<std::pair<std::string, std::string>> m_by_hand;
+
     // The running containers of NODE's pods of ROLE (target or decoy), as the stand-in runs
     // them now (it may have recreated some).
     std::vector<std::string> containers(const std::string& node, const std::string& role) const {
@@ -35,11 +99,9 @@ protected:
                 continue;
             }
             for (const auto& container : pod["containers"]) {
-                std::ifstream current(node_dir + "/kubelet/state/" + pod["uid"].get<std::string>() +
-                                      "/" + container["name"].get<std::string>() + ".id");
-                std::string id;
-                std::getline(current, id);
-                ids.push_back(id);
+                ids.push_back(breakglass::testing::first_line(
+                    node_dir + "/kubelet/state/" + pod["uid"].get<std::string>() + "/" +
+                    container["name"].get<std::string>() + ".id"));
             }
         }
         return ids;
@@ -93,7 +155,7 @@ protected:
     // nothing recreates it), in the node's cgroup so that the fleet's teardown ends it. No CPU
     // shares: cgroup v2 nodes here have no cpu controller (LAB-NOTES).
     void run_by_hand(const std::string& node, const std::string& id,
-                     const std::vector<std::string>& flags) const {
+                     const std::vector<std::string>& flags) {
         const auto& description = m_lab->description();
         std::string cgroup_parent;
         for (const auto& entry : description["nodes"]) {
@@ -107,6 +169,7 @@ protected:
         argv.insert(argv.end(), flags.begin(), flags.end());
         argv.insert(argv.end(), {"--rootfs", description["rootfs"].get<std::string>(), id,
                                  "/bin/sleep", "100000000"});
+        m_by_hand.emplace_back(node, id);
         auto made = m_lab->node_exec(node, argv);
         ASSERT_EQ(made.exit_code, 0) << id << ": " << made.err;
     }
@@ -114,7 +177,7 @@ protected:
     // A pod of the target DaemonSet made by hand: sandbox POD-sandbox in a fresh network
     // namespace (loopback only) and its container `agent` with capability flags CAPS.
     void target_pod_by_hand(const std::string& node, const std::string& pod,
-                            const std::vector<std::string>& caps) const {
+                            const std::vector<std::string>& caps) {
         const std::string uid = "5e0c7a1b-2d3f-4a5b-8c6d-" + pod.substr(pod.size() - 5) + "0000000";
         const std::vector<std::string> pod_labels{
             "--label", "io.kubernetes.pod.name=" + pod,
@@ -176,7 +239,6 @@ protected:
 };
 
 TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKubeletAndUndoes) {
-    start(2);
     for (const auto& node : m_nodes) {
         for (const auto& id : containers(node, "target")) {
             ASSERT_TRUE(reaches(node, id, gateway(), 3)) << "the lab's pod network is down";
@@ -249,28 +311,27 @@ TEST_F(IsolationTest, IsolateCutsOnlyTheTargetsEgressKeepsLoopbackSurvivesTheKub
 }
 
 TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) {
-    start(1);
     const std::string node = m_nodes.front();
     const auto agent = containers(node, "target").front();
 
     int exit_code = -1;
     // Fails on purpose: no canary, no budget stop (exit 1 as any failed node, not 6).
-    const auto bad = daemonset({"isolate", k_target, "--destination", "198.18.0.400", "--canary",
-                                "0", "--max-failures", "100%"},
-                               &exit_code);
+    const auto bad = on_first_node({"isolate", k_target, "--destination", "198.18.0.400",
+                                    "--canary", "0", "--max-failures", "100%"},
+                                   &exit_code);
     EXPECT_EQ(exit_code, 1);
     EXPECT_EQ(by_node(bad)[node]["reason"], "bad-input");
     EXPECT_TRUE(reaches(node, agent, gateway(), 3));
 
-    const auto only_gateway = daemonset({"isolate", k_target, "--destination", gateway()});
+    const auto only_gateway = on_first_node({"isolate", k_target, "--destination", gateway()});
     EXPECT_EQ(only_gateway["summary"], nlohmann::json({{"contained", 1}}));
     EXPECT_FALSE(reaches(node, agent, gateway()));
     EXPECT_TRUE(reaches(node, agent, service(), 3)) << "only the given destination is dropped";
-    EXPECT_EQ(daemonset({"isolate", k_target, "--destination", gateway()})["summary"],
+    EXPECT_EQ(on_first_node({"isolate", k_target, "--destination", gateway()})["summary"],
               nlohmann::json({{"already_contained", 1}}));
 
     // All egress now: the rules are replaced, not added to.
-    const auto all = daemonset({"isolate", k_target});
+    const auto all = on_first_node({"isolate", k_target});
     EXPECT_EQ(all["summary"], nlohmann::json({{"contained", 1}}));
     EXPECT_FALSE(reaches(node, agent, service()));
     const std::string sandbox = target_sandbox(node);
@@ -284,7 +345,7 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
         node, {"nsenter", "-t", std::to_string(sandbox_pid), "-n", "ip6tables", "-S", "OUTPUT"});
     EXPECT_EQ(listed6.out, listed.out);
 
-    EXPECT_EQ(daemonset({"unisolate", k_target})["summary"], nlohmann::json({{"restored", 1}}));
+    EXPECT_EQ(on_first_node({"unisolate", k_target})["summary"], nlohmann::json({{"restored", 1}}));
     EXPECT_TRUE(reaches(node, agent, service(), 3));
     EXPECT_TRUE(reaches(node, agent, gateway(), 3));
 }
@@ -295,7 +356,6 @@ TEST_F(IsolationTest, DestinationsDropOnlyTrafficToThemAndBadOnesChangeNothing) 
 // container: the stand-in's pod has ctr's default capabilities (CAP_NET_RAW among them), and two
 // pods made by hand drop CAP_NET_RAW, one of them adding CAP_NET_ADMIN.
 TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReported) {
-    start(1);
     const std::string node = m_nodes.front();
     const auto agent = containers(node, "target").front();
     ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the lab's pod network is down";
@@ -307,13 +367,14 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
 
     // A chain that drops nothing, jumped to by a rule with isolate's own comment.
     const long sandbox_pid = m_lab->task_pids(node).at(target_sandbox(node));
+    const auto rules_before = sandbox_rules(node, sandbox_pid);
     ASSERT_NO_FATAL_FAILURE(load_rules(node, sandbox_pid,
                                        "*filter\n:BREAKGLASS-ISOLATE - [0:0]\n"
                                        "-A BREAKGLASS-ISOLATE -o lo -j RETURN\n"
                                        "-A BREAKGLASS-ISOLATE -j RETURN\n"
                                        "-I OUTPUT 1 -m comment --comment bg-isolate:all "
                                        "-j BREAKGLASS-ISOLATE\nCOMMIT\n"));
-    const auto isolated = daemonset({"isolate", k_target});
+    const auto isolated = on_first_node({"isolate", k_target});
     EXPECT_EQ(isolated["summary"], nlohmann::json({{"contained", 1}}));
     EXPECT_EQ(isolated["caveats"], nlohmann::json({{"isolation-not-guaranteed", 1}}));
     auto entry = by_node(isolated)[node];
@@ -346,7 +407,7 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
     ASSERT_NO_FATAL_FAILURE(
         load_rules(node, sandbox_pid, "*filter\n-I OUTPUT 1 -j ACCEPT\nCOMMIT\n"));
     ASSERT_TRUE(reaches(node, agent, gateway(), 3)) << "the ACCEPT above the jump did not open it";
-    std::vector<std::string> args{"daemonset", "isolate", k_target, "--yes"};
+    std::vector<std::string> args{"daemonset", "isolate", k_target, "--yes", "--nodes", node};
     args.insert(args.end(), m_flags.begin(), m_flags.end());
     const auto human = m_lab->breakglass(args);
     EXPECT_EQ(human.exit_code, 0) << human.out << human.err;
@@ -358,13 +419,27 @@ TEST_F(IsolationTest, FakeRulesAreReplacedAndPodsThatCanBypassIsolationAreReport
     EXPECT_NE(human.out.find("  contained (isolation-not-guaranteed): " + node), std::string::npos)
         << human.out;
     EXPECT_FALSE(reaches(node, agent, gateway())) << "a rule above the jump was left in place";
+
+    // Undone (what the cases after this one start from): the pods made by hand go, the ACCEPT
+    // rule (the pod's own, which isolate outranks but leaves) is deleted, and unisolate leaves
+    // the sandbox's rules as they were before the fake ones were loaded.
+    remove_by_hand();
+    ASSERT_NO_FATAL_FAILURE(
+        load_rules(node, sandbox_pid, "*filter\n-D OUTPUT -j ACCEPT\nCOMMIT\n"));
+    EXPECT_EQ(on_first_node({"unisolate", k_target})["summary"], nlohmann::json({{"restored", 1}}));
+    EXPECT_EQ(sandbox_rules(node, sandbox_pid), rules_before);
+    EXPECT_TRUE(reaches(node, agent, gateway(), 3));
+}
+
+std::string library(const std::string& name) {
+    return breakglass::testing::read_text(breakglass::testing::source_dir() + "/playbooks/lib/" +
+                                          name);
 }
 
 // The destination list is data: every entry must be an address or CIDR, and the same set in
 // another order or with repeats is the same isolation (a second run has nothing to do).
 TEST(PodIsolationLibrary, DestinationListIsCheckedEntryByEntryAndOrderDoesNotMatter) {
-    std::ifstream library(breakglass::testing::source_dir() + "/playbooks/lib/pod_isolation.sh");
-    const std::string code{std::istreambuf_iterator<char>(library), {}};
+    const std::string code = library("pod_isolation.sh");
     auto tag = [&](const std::string& destinations) {
         auto result = breakglass::testing::run_process(
             {"dash", "-c",
@@ -385,11 +460,6 @@ TEST(PodIsolationLibrary, DestinationListIsCheckedEntryByEntryAndOrderDoesNotMat
           "fe80::1%eth0", "a.b.c.d", "1.2.3.4,", ",1.2.3.4", "1.2.3.4;reboot", "$(reboot)"}) {
         EXPECT_EQ(tag(bad).substr(0, 2), "2 ") << "'" << bad << "' accepted";
     }
-}
-
-std::string library(const std::string& name) {
-    std::ifstream file(breakglass::testing::source_dir() + "/playbooks/lib/" + name);
-    return {std::istreambuf_iterator<char>(file), {}};
 }
 
 // A real iptables that cannot read a real namespace's rules (root without CAP_NET_ADMIN: nft
@@ -440,7 +510,6 @@ TEST(PodIsolationLibrary, CapabilitiesThatBypassIsolationAreHeldOrGainable) {
 }
 
 TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched) {
-    start(1);
     const std::string node = m_nodes.front();
     // A hostNetwork DaemonSet pod, as the kubelet labels it.
     ASSERT_NO_FATAL_FAILURE(run_by_hand(
@@ -454,9 +523,9 @@ TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched)
 
     int exit_code = -1;
     // Refused on purpose: no canary, no budget stop (exit 1 as any failed node, not 6).
-    const auto refused =
-        daemonset({"isolate", "kube-system/host-agent", "--canary", "0", "--max-failures", "100%"},
-                  &exit_code);
+    const auto refused = on_first_node(
+        {"isolate", "kube-system/host-agent", "--canary", "0", "--max-failures", "100%"},
+        &exit_code);
     EXPECT_EQ(exit_code, 1);
     const auto entry = by_node(refused)[node];
     EXPECT_EQ(entry["reason"], "host-network");
@@ -470,7 +539,7 @@ TEST_F(IsolationTest, PodInTheNodesNetworkNamespaceIsRefusedAndTheNodeUntouched)
     EXPECT_EQ(m_lab->node_exec(node, {"iptables", "-S"}).out, node_rules);
 
     // Unisolate has nothing of isolate's there and leaves the node alone.
-    EXPECT_EQ(daemonset({"unisolate", "kube-system/host-agent"})["summary"],
+    EXPECT_EQ(on_first_node({"unisolate", "kube-system/host-agent"})["summary"],
               nlohmann::json({{"already_restored", 1}}));
     EXPECT_EQ(m_lab->node_exec(node, {"iptables", "-S"}).out, node_rules);
 }

@@ -1,9 +1,10 @@
 // `breakglass run` against the real lab fleet, signed by the lab signer with `ssh-keygen -Y sign`:
 // every refusal happens before any connection (no marker written, no "Accepted" line in any sshd
 // log).
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/lab_fleet.hpp"
+#include "tests/integration/support/time_text.hpp"
 
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,28 +13,13 @@
 
 using breakglass::testing::LabFleet;
 using breakglass::testing::ProcessResult;
+using breakglass::testing::read_text;
+using breakglass::testing::rfc3339;
 using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
 using nlohmann::json;
 
 namespace {
-
-std::string rfc3339(std::chrono::system_clock::duration from_now) {
-    const std::time_t time =
-        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
-    std::tm utc{};
-    ::gmtime_r(&time, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream stream(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << stream.rdbuf();
-    return bytes.str();
-}
 
 class PlaybookRunTest : public ::testing::Test {
 protected:

@@ -3,10 +3,10 @@
 // plugin, a veth pair joins it to a bridge in the fleet's namespace carrying the gateway, where
 // an API server stand-in answers. The containment tests (isolate) rely on all of this.
 #include "tests/integration/support/containerd_lab.hpp"
+#include "tests/integration/support/files.hpp"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::ContainerdLab;
+using breakglass::testing::first_line;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::run_process;
 
@@ -27,29 +28,22 @@ std::string net_namespace(long pid) {
     return error ? std::string("gone") : link.string();
 }
 
-std::string first_line(const std::filesystem::path& path) {
-    std::ifstream stream(path);
-    std::string line;
-    std::getline(stream, line);
-    return line;
-}
-
+// Both cases share one fleet of two nodes (the suite is one ctest test: CMakeLists.txt,
+// SHARED_FLEET_SUITES). The first only looks, at the pods as the stand-in first made them; the
+// second (declared last: gtest runs a suite's cases in the order written) kills and recreates
+// some on node0001.
 class PodNetworkTest : public ::testing::Test {
 protected:
+    static void SetUpTestSuite() { s_fleet.bring_up("pod-network", 2); }
+
+    static void TearDownTestSuite() { s_fleet.reset(); }
+
     void SetUp() override {
         if (auto missing = ContainerdLab::missing_prerequisite(); !missing.empty()) {
             GTEST_SKIP() << missing;
         }
-    }
-
-    void start(int nodes) {
-        const auto started = Clock::now();
-        m_lab = std::make_unique<ContainerdLab>(
-            ::testing::UnitTest::GetInstance()->current_test_info()->name(), nodes);
-        std::cout
-            << "containerd lab of " << nodes << " nodes up in "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
-            << " ms\n";
+        ASSERT_TRUE(s_fleet.get()) << "the shared fleet did not come up: " << s_fleet.failure();
+        m_lab = s_fleet.get();
     }
 
     std::string gateway() const {
@@ -99,11 +93,11 @@ protected:
         return {};
     }
 
-    std::unique_ptr<ContainerdLab> m_lab;
+    static inline breakglass::testing::SuiteFleet<ContainerdLab> s_fleet;
+    ContainerdLab* m_lab = nullptr;
 };
 
 TEST_F(PodNetworkTest, EveryPodHasItsOwnNamespaceSharedByItsContainersAndReachesTheGateway) {
-    start(2);
     const auto& description = m_lab->description();
     const auto& network = description["pod_network"];
     EXPECT_EQ(network["gateway"], "198.18.0.1");
@@ -181,7 +175,6 @@ TEST_F(PodNetworkTest, EveryPodHasItsOwnNamespaceSharedByItsContainersAndReaches
 }
 
 TEST_F(PodNetworkTest, RecreatedContainerRejoinsItsSandboxAndARecreatedSandboxIsWiredAfresh) {
-    start(1);
     const std::string node = "node0001";
     nlohmann::json target;
     for (const auto& pod : m_lab->pods()["nodes"][node]) {

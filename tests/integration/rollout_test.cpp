@@ -5,11 +5,13 @@
 // ($SSH_CONNECTION's third word, 127.1.0.N for nodeNNNN) and leave marker files in a directory of
 // the case's own: what ran where is read from the filesystem, not from our own report.
 #include "tests/integration/support/containerd_lab.hpp"
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/lab_fleet.hpp"
+#include "tests/integration/support/shell_quote.hpp"
+#include "tests/integration/support/time_text.hpp"
 
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -25,38 +27,16 @@
 
 using breakglass::testing::LabFleet;
 using breakglass::testing::ProcessResult;
+using breakglass::testing::read_text;
+using breakglass::testing::rfc3339;
 using breakglass::testing::run_process;
+using breakglass::testing::shell_quote;
 using breakglass::testing::SuiteFleet;
 using breakglass::testing::TempDir;
 
 namespace {
 
 constexpr int k_nodes = 20;
-
-std::string read_text(const std::string& path) {
-    std::ifstream stream(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << stream.rdbuf();
-    return bytes.str();
-}
-
-std::string rfc3339(std::chrono::system_clock::duration from_now) {
-    const std::time_t time =
-        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
-    std::tm utc{};
-    ::gmtime_r(&time, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
-std::string shell_quote(const std::string& word) {
-    std::string quoted = "'";
-    for (char c : word) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
 
 std::string node_name(int number) {
     char name[16];

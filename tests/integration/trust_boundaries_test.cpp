@@ -2,7 +2,9 @@
 // method from every source, a signed playbook runs only under its own command, an inventory must
 // be signed for runs that change nodes, a host-key scan never pins a type it did not ask for,
 // and no run talks to anything but the inventory's nodes (under strace).
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/lab_fleet.hpp"
+#include "tests/integration/support/text_search.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -15,29 +17,15 @@
 #include <gtest/gtest.h>
 
 using breakglass::testing::breakglass_binary;
+using breakglass::testing::count_lines_with;
 using breakglass::testing::LabFleet;
 using breakglass::testing::ProcessResult;
+using breakglass::testing::read_text;
 using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
 using nlohmann::json;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-    std::ifstream stream(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << stream.rdbuf();
-    return bytes.str();
-}
-
-std::size_t count_lines_with(const std::string& text, const std::string& needle) {
-    std::size_t count = 0;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        count += line.find(needle) != std::string::npos ? 1U : 0U;
-    }
-    return count;
-}
 
 // One fleet for the suite: every test starts from a freshly imported, signed inventory.
 class TrustBoundaries : public ::testing::Test {

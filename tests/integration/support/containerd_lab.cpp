@@ -1,6 +1,8 @@
 #include "tests/integration/support/containerd_lab.hpp"
 
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/lab_fleet.hpp"
+#include "tests/integration/support/shell_quote.hpp"
 
 #include <atomic>
 #include <cctype>
@@ -36,22 +38,6 @@ std::string fleet_name(const std::string& purpose) {
 nlohmann::json read_json(const std::string& path) {
     std::ifstream stream(path);
     return nlohmann::json::parse(stream);
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream stream(path);
-    std::stringstream text;
-    text << stream.rdbuf();
-    return text.str();
-}
-
-// Single-quotes a value for sh.
-std::string sh_quote(const std::string& value) {
-    std::string quoted = "'";
-    for (char c : value) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
 }
 
 } // namespace
@@ -90,20 +76,36 @@ ContainerdLab::~ContainerdLab() {
 }
 
 bool ContainerdLab::wait_for_kubelet_passes(const std::string& node, int passes) const {
-    std::string node_dir;
-    for (const auto& entry : m_description["nodes"]) {
-        if (entry["name"] == node) {
-            node_dir = entry["node_dir"].get<std::string>();
+    return wait_for_kubelet_passes(std::vector<std::string>{node}, passes);
+}
+
+bool ContainerdLab::wait_for_kubelet_passes(const std::vector<std::string>& nodes,
+                                            int passes) const {
+    std::vector<std::string> counters;
+    for (const auto& node : nodes) {
+        for (const auto& entry : m_description["nodes"]) {
+            if (entry["name"] == node) {
+                counters.push_back(entry["node_dir"].get<std::string>() + "/kubelet/passes");
+            }
         }
     }
-    const std::string counter = node_dir + "/kubelet/passes";
-    const auto read_count = [&] {
+    if (counters.size() != nodes.size()) {
+        return false; // a node the fleet does not have
+    }
+    const auto read_count = [](const std::string& counter) {
         const std::string text = read_vanishing_file(counter);
         return text.empty() ? 0L : std::strtol(text.c_str(), nullptr, 10);
     };
-    const long target = read_count() + passes;
+    std::vector<long> targets;
+    for (const auto& counter : counters) {
+        targets.push_back(read_count(counter) + passes);
+    }
     for (int tries = 0; tries < 600; ++tries) {
-        if (read_count() >= target) {
+        bool all = true;
+        for (std::size_t index = 0; all && index < counters.size(); ++index) {
+            all = read_count(counters[index]) >= targets[index];
+        }
+        if (all) {
             return true;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -341,7 +343,7 @@ std::string ContainerdLab::process_state(const std::string& node, long pid) cons
 std::string daemonset_match_script(const std::string& ds_namespace, const std::string& ds_name) {
     return read_text(source_dir() + "/playbooks/lib/daemonset_match.sh") +
            read_text(source_dir() + "/playbooks/lib/daemonset_crictl.sh") +
-           "\nDS_NAMESPACE=" + sh_quote(ds_namespace) + "\nDS_NAME=" + sh_quote(ds_name) +
+           "\nDS_NAMESPACE=" + shell_quote(ds_namespace) + "\nDS_NAME=" + shell_quote(ds_name) +
            "\nbg_ds_match\n";
 }
 

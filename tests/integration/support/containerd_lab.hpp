@@ -92,6 +92,9 @@ public:
     /// (each recreates whatever it would): "the kubelet did not react" is then a state, not
     /// a sleep. False if the stand-in is not running or a minute goes by.
     bool wait_for_kubelet_passes(const std::string& node, int passes = 2) const;
+    /// The same for every node of NODES at once (their stand-ins run side by side, so waiting
+    /// for each in turn would only add up their passes).
+    bool wait_for_kubelet_passes(const std::vector<std::string>& nodes, int passes = 2) const;
     /// Brings the fleet down now (the destructor then does nothing more).
     ProcessResult down();
 

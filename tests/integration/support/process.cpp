@@ -69,13 +69,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
         for (const std::string& assignment : extra_env) {
             ::putenv(const_cast<char*>(assignment.c_str())); // NOLINT: child only, then exec
         }
-        std::vector<char*> args;
-        for (const std::string& arg : argv) {
-            args.push_back(const_cast<char*>(arg.c_str())); // NOLINT: execvp's signature
-        }
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
+        exec_or_exit(argv);
     }
     close_fd(in_pipe[0]);
     close_fd(out_pipe[1]);
@@ -131,6 +125,24 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
     result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     return result;
+}
+
+void exec_or_exit(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const std::string& arg : argv) {
+        args.push_back(const_cast<char*>(arg.c_str())); // NOLINT: execvp's signature
+    }
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+}
+
+ProcessResult run_breakglass(const std::vector<std::string>& args,
+                             const std::vector<std::string>& extra_env,
+                             std::chrono::milliseconds timeout) {
+    std::vector<std::string> argv{breakglass_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, timeout, "", extra_env);
 }
 
 std::string breakglass_binary() {

@@ -22,6 +22,16 @@ ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::string& input = "",
                           const std::vector<std::string>& extra_env = {});
 
+/// Runs the breakglass binary under test with ARGS (and EXTRA_ENV, NAME=VALUE entries) outside any
+/// lab namespace, as run_process does: for the commands that reach no node.
+ProcessResult run_breakglass(const std::vector<std::string>& args,
+                             const std::vector<std::string>& extra_env = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+/// In a forked child: replaces the process with ARGV[0] (searched in PATH), or exits with 127
+/// when it cannot, as a shell does for a command it cannot run. Never returns.
+[[noreturn]] void exec_or_exit(const std::vector<std::string>& argv);
+
 /// The whole content of a /proc or /sys file, or what could be read of it: "" when the file
 /// is gone or its process exited mid-read (ENOENT, ESRCH), never an exception. A walk over
 /// every process of the machine meets processes that exit between the listing and the read.
