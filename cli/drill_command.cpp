@@ -1,3 +1,4 @@
+#include "cli/collected_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/drill_checks.hpp"
 #include "cli/drill_exercise.hpp"
@@ -7,8 +8,8 @@
 #include "cli/playbook_run.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
-#include "config/units.hpp"
 #include "containment/runtime_settings.hpp"
+#include "drill/limits.hpp"
 #include "drill/readiness_report.hpp"
 #include "drill/sample.hpp"
 #include "drill/slo.hpp"
@@ -25,13 +26,7 @@ namespace breakglass::cli {
 namespace {
 
 struct DrillRequest {
-    std::string min_reachable = "99%";
-    std::string min_ready = "99%";
-    std::string max_inventory_age = "24h";
-    std::string max_p99 = "2s";
-    std::string min_pinned = "100%";
-    std::string min_playbook_validity = "7d";
-    std::string warn_expiry = "14d";
+    drill::LimitTexts limits; // every limit's flag, with its default until given
     std::string sample;
     std::string exercise;
     std::string prometheus;
@@ -41,58 +36,20 @@ struct DrillRequest {
     ConnectionFlags connection;
 };
 
-// Collects each node's result; the drill judges them once all are in.
-class DrillFleetOutput : public FleetOutput {
+// Whether the drill passed is its objectives' call, not the nodes'.
+class DrillFleetOutput : public CollectedOutput {
 public:
-    explicit DrillFleetOutput(std::size_t nodes) : m_results(nodes) {}
-    void on_output(std::size_t, std::string_view, bool) override {}
-    void on_finished(std::size_t node, transport::NodeResult&& result) override {
-        m_results[node] = std::move(result);
-    }
-    void finish(std::chrono::milliseconds elapsed) override { m_elapsed = elapsed; }
-    // Whether the drill passed is its objectives' call, not the nodes'.
+    using CollectedOutput::CollectedOutput;
     bool all_ok() const override { return true; }
-    bool node_ok(std::size_t node) const override {
-        return m_results[node].status == transport::NodeStatus::ok;
-    }
-
-    const std::vector<transport::NodeResult>& results() const { return m_results; }
-    std::chrono::milliseconds elapsed() const { return m_elapsed; }
-
-private:
-    std::vector<transport::NodeResult> m_results;
-    std::chrono::milliseconds m_elapsed{0};
 };
 
-double share_or_refuse(const std::string& flag, const std::string& text) {
-    auto share = drill::parse_share(text);
-    if (!share) {
-        throw Failure(ExitCode::usage, flag + ": " + share.error());
+// The parsed value, or a usage failure (exit 2) naming FLAG.
+template <typename Value>
+Value parsed_or_refused(const std::string& flag, tl::expected<Value, std::string> parsed) {
+    if (!parsed) {
+        throw Failure(ExitCode::usage, flag + ": " + parsed.error());
     }
-    return *share;
-}
-
-std::chrono::milliseconds duration_or_refuse(const std::string& flag, const std::string& text) {
-    auto duration = config::parse_duration(text);
-    if (!duration) {
-        throw Failure(ExitCode::usage, flag + ": " + duration.error());
-    }
-    return *duration;
-}
-
-drill::SloThresholds thresholds_of(const DrillRequest& request) {
-    using std::chrono::duration_cast;
-    using std::chrono::seconds;
-    drill::SloThresholds thresholds;
-    thresholds.min_reachable = share_or_refuse("--min-reachable", request.min_reachable);
-    thresholds.min_ready = share_or_refuse("--min-ready", request.min_ready);
-    thresholds.min_pinned = share_or_refuse("--min-pinned", request.min_pinned);
-    thresholds.max_inventory_age = duration_cast<seconds>(
-        duration_or_refuse("--max-inventory-age", request.max_inventory_age));
-    thresholds.max_p99 = duration_or_refuse("--max-p99", request.max_p99);
-    thresholds.min_playbook_validity = duration_cast<seconds>(
-        duration_or_refuse("--min-playbook-validity", request.min_playbook_validity));
-    return thresholds;
+    return std::move(*parsed);
 }
 
 std::uint64_t seed_of(const DrillRequest& request) {
@@ -102,11 +59,9 @@ std::uint64_t seed_of(const DrillRequest& request) {
         std::random_device device;
         return (std::uint64_t(device()) << 32) | device();
     }
-    auto seed = rollout::parse_seed(text);
-    if (!seed) {
-        throw Failure(ExitCode::usage, "--seed: " + seed.error().message);
-    }
-    return *seed;
+    return parsed_or_refused("--seed",
+                             rollout::parse_seed(text).map_error(
+                                 [](const rollout::InputError& error) { return error.message; }));
 }
 
 // --exercise NAMESPACE/NAME, refused (exit 2) unless drill_exercise_daemonsets names it.
@@ -115,17 +70,15 @@ std::optional<containment::DaemonSetRef> exercise_of(const Context& context,
     if (request.exercise.empty()) {
         return std::nullopt;
     }
-    auto daemonset = containment::parse_daemonset_ref(request.exercise);
-    if (!daemonset) {
-        throw Failure(ExitCode::usage, "--exercise: " + daemonset.error());
-    }
+    auto daemonset =
+        parsed_or_refused("--exercise", containment::parse_daemonset_ref(request.exercise));
     const config::Settings settings = context.settings();
-    if (auto allowed = drill::check_exercise_allowed(daemonset->text(),
+    if (auto allowed = drill::check_exercise_allowed(daemonset.text(),
                                                      settings.list("drill_exercise_daemonsets"));
         !allowed) {
         throw Failure(ExitCode::usage, allowed.error());
     }
-    return *daemonset;
+    return daemonset;
 }
 
 std::vector<std::string> readiness_params(const config::Settings& settings) {
@@ -144,26 +97,15 @@ std::optional<drill::SampleSize> sample_of(const DrillRequest& request) {
     if (request.sample.empty()) {
         return std::nullopt;
     }
-    auto parsed = drill::parse_sample(request.sample);
-    if (!parsed) {
-        throw Failure(ExitCode::usage, "--sample: " + parsed.error());
-    }
-    return *parsed;
+    return parsed_or_refused("--sample", drill::parse_sample(request.sample));
 }
 
 // Narrows the selection to the sample (zone-spread, seeded); returns how many were selected.
 std::size_t apply_sample(SelectedFleet& fleet, const std::optional<drill::SampleSize>& size,
                          std::uint64_t seed) {
-    std::vector<rollout::PlanNode> plan;
-    for (std::size_t index : fleet.indices) {
-        const inventory::Node& node = fleet.inventory.nodes[index];
-        auto zone = fleet.inventory.label(node, rollout::k_zone_label);
-        plan.push_back(
-            {node.name, zone && !zone->empty() ? std::optional<std::string>(*zone) : std::nullopt});
-    }
     const std::size_t selected = fleet.indices.size();
     std::vector<std::size_t> sampled;
-    for (std::size_t position : drill::pick_sample(plan, size, seed)) {
+    for (std::size_t position : drill::pick_sample(plan_nodes(fleet), size, seed)) {
         sampled.push_back(fleet.indices[position]);
     }
     fleet.indices = std::move(sampled);
@@ -171,9 +113,10 @@ std::size_t apply_sample(SelectedFleet& fleet, const std::optional<drill::Sample
 }
 
 void run_drill(Context& context, const DrillRequest& request) {
-    const drill::SloThresholds thresholds = thresholds_of(request);
-    const auto warn_expiry = std::chrono::duration_cast<std::chrono::seconds>(
-        duration_or_refuse("--warn-expiry", request.warn_expiry));
+    auto limits = drill::parse_limits(request.limits);
+    if (!limits) {
+        throw Failure(ExitCode::usage, limits.error());
+    }
     const std::uint64_t seed = seed_of(request);
     const std::optional<drill::SampleSize> sample = sample_of(request);
     const std::optional<containment::DaemonSetRef> exercise = exercise_of(context, request);
@@ -225,9 +168,9 @@ void run_drill(Context& context, const DrillRequest& request) {
     report.signers = check_signers(run.settings);
     report.playbooks = check_playbooks(run.settings, report.cluster, now);
     report.slos = drill::evaluate_slos(drill::node_figures(report.nodes), report.inventory,
-                                       report.playbooks, thresholds, now_seconds);
+                                       report.playbooks, limits->slo, now_seconds);
     report.warnings = drill::expiry_warnings(report.inventory, report.playbooks, report.signers,
-                                             now_seconds, warn_expiry);
+                                             now_seconds, limits->warn_expiry);
     report.finished = now;
     report.elapsed = output.elapsed();
     ExitCode code = ExitCode::ok;
@@ -261,32 +204,13 @@ void register_drill(CLI::App& app, Context& context) {
         "drill", "prove the break-glass path works: reach every selected node (read-only), check "
                  "inventory, signers and playbooks, judge the objectives (exit 7 on a miss)");
     auto request = std::make_shared<DrillRequest>();
-    command
-        ->add_option("--min-reachable", request->min_reachable,
-                     "share of sampled nodes reached (connect, host key, auth, become)")
-        ->capture_default_str();
-    command
-        ->add_option("--min-ready", request->min_ready,
-                     "share of sampled nodes whose containment path is ready")
-        ->capture_default_str();
-    command
-        ->add_option("--max-inventory-age", request->max_inventory_age,
-                     "oldest inventory that meets the objective")
-        ->capture_default_str();
-    command->add_option("--max-p99", request->max_p99, "p99 of whole-node time")
-        ->capture_default_str();
-    command
-        ->add_option("--min-pinned", request->min_pinned,
-                     "share of selected nodes with a pinned host key")
-        ->capture_default_str();
-    command
-        ->add_option("--min-playbook-validity", request->min_playbook_validity,
-                     "how long every playbook and the inventory's signer must stay valid")
-        ->capture_default_str();
-    command
-        ->add_option("--warn-expiry", request->warn_expiry,
-                     "warn about playbooks and signers expiring within this")
-        ->capture_default_str();
+    for (const drill::LimitOption& limit : drill::limit_options()) {
+        // std::map keeps each entry where it is: CLI11 may hold on to the reference.
+        std::string& text = request->limits[std::string(limit.flag)];
+        text = limit.default_text;
+        command->add_option(std::string(limit.flag), text, std::string(limit.help))
+            ->capture_default_str();
+    }
     command->add_option("--sample", request->sample,
                         "drill N nodes or P% of the selection, spread across zones");
     command->add_option("--exercise", request->exercise,

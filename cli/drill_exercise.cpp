@@ -1,48 +1,15 @@
 #include "cli/drill_exercise.hpp"
 
+#include "cli/collected_output.hpp"
 #include "cli/failure.hpp"
 #include "cli/playbook_run.hpp"
 #include "containment/actions.hpp"
 #include "containment/node_report.hpp"
 #include "containment/runtime_settings.hpp"
 
-#include <algorithm>
-#include <map>
-
 namespace breakglass::cli {
 
 namespace {
-
-// Collects each node's result of one action run.
-class ActionOutput : public FleetOutput {
-public:
-    explicit ActionOutput(std::size_t nodes) : m_results(nodes) {}
-    void on_output(std::size_t, std::string_view, bool) override {}
-    void on_finished(std::size_t node, transport::NodeResult&& result) override {
-        m_results[node] = std::move(result);
-        m_finished[node] = true;
-    }
-    void finish(std::chrono::milliseconds elapsed) override { m_elapsed = elapsed; }
-    bool all_ok() const override {
-        for (std::size_t node = 0; node < m_results.size(); ++node) {
-            if (!node_ok(node)) {
-                return false;
-            }
-        }
-        return true;
-    }
-    bool node_ok(std::size_t node) const override {
-        return m_finished.count(node) > 0 && m_results[node].status == transport::NodeStatus::ok;
-    }
-
-    const transport::NodeResult& result(std::size_t node) const { return m_results[node]; }
-    std::chrono::milliseconds elapsed() const { return m_elapsed; }
-
-private:
-    std::vector<transport::NodeResult> m_results;
-    std::map<std::size_t, bool> m_finished;
-    std::chrono::milliseconds m_elapsed{0};
-};
 
 std::string why(const transport::NodeResult& result) {
     std::string line(transport::to_string(result.status));
@@ -87,7 +54,7 @@ ExerciseReport run_exercise(Context& context, const containment::DaemonSetRef& d
         PreparedPlaybookRun run = prepare_shipped_playbook_run(
             context, std::string(action.playbook), params, selection, description);
         run.selected.indices = sample; // the same inventory file: the drill's sample
-        ActionOutput output(sample.size());
+        CollectedOutput output(sample.size());
         context.result = ExitCode::ok;
         run_on_fleet(context,
                      fleet_run_of(run, description, connection,

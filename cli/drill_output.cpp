@@ -70,12 +70,7 @@ nlohmann::json readiness_json(const drill::ReadinessReport& report) {
 } // namespace
 
 bool drill_passed(const DrillReport& report) {
-    for (const drill::SloResult& result : report.slos) {
-        if (!result.met) {
-            return false;
-        }
-    }
-    return !report.slos.empty();
+    return drill::all_met(report.slos);
 }
 
 void print_drill_human(const DrillReport& report, std::ostream& out) {
@@ -243,7 +238,9 @@ void print_drill_json(const DrillReport& report, std::ostream& out) {
                                 {"restore_total_ms", report.exercise->restore_total.count()},
                                 {"nodes", exercised}};
     }
-    out << document.dump() << '\n';
+    // Node text is not always UTF-8 (a transport message quoting its output): replaced, never
+    // an exception at the end of a drill.
+    out << document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 drill::DrillMetrics drill_metrics(const DrillReport& report) {

@@ -59,19 +59,6 @@ std::uint64_t seed_of(const FleetRun& run, const std::vector<std::string>& names
     return *seed;
 }
 
-std::vector<rollout::PlanNode> plan_nodes(const SelectedFleet& fleet) {
-    std::vector<rollout::PlanNode> nodes;
-    nodes.reserve(fleet.indices.size());
-    for (std::size_t index : fleet.indices) {
-        const inventory::Node& node = fleet.inventory.nodes[index];
-        auto zone = fleet.inventory.label(node, rollout::k_zone_label);
-        nodes.push_back({node.name, zone && !zone->empty()
-                                        ? std::optional<std::string>(std::string(*zone))
-                                        : std::nullopt});
-    }
-    return nodes;
-}
-
 // Asks on the terminal; only "y" or "yes" goes on. End of input or a signal is a no.
 bool confirm(Context& context, const std::string& question) {
     *context.err << question << " [y/N] " << std::flush;
@@ -129,6 +116,19 @@ void add_rollout_flags(CLI::App& command, Context& context, RolloutFlags& flags)
                      "change nodes without asking (required without a terminal)");
     command.add_flag("--dry-run", flags.dry_run,
                      "print the plan (stages, limits, the script each node gets); contact nothing");
+}
+
+std::vector<rollout::PlanNode> plan_nodes(const SelectedFleet& fleet) {
+    std::vector<rollout::PlanNode> nodes;
+    nodes.reserve(fleet.indices.size());
+    for (std::size_t index : fleet.indices) {
+        const inventory::Node& node = fleet.inventory.nodes[index];
+        auto zone = fleet.inventory.label(node, rollout::k_zone_label);
+        nodes.push_back({node.name, zone && !zone->empty()
+                                        ? std::optional<std::string>(std::string(*zone))
+                                        : std::nullopt});
+    }
+    return nodes;
 }
 
 std::vector<NodeLabel> node_labels(const SelectedFleet& fleet) {

@@ -4,6 +4,7 @@
 #include "cli/exec_output.hpp"
 #include "cli/selection_flags.hpp"
 #include "config/settings.hpp"
+#include "rollout/wave_plan.hpp"
 #include "transport/fanout.hpp"
 
 #include <memory>
@@ -62,6 +63,10 @@ struct FleetRun {
 /// the plan and contacts nothing. Who logs in where, through which bastions, is
 /// policy::plan_connections (a bad value throws its Failure); credentials are loaded last.
 void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output);
+
+/// The selected nodes as the rollout plans them (name, and zone label when set), in selection
+/// order.
+std::vector<rollout::PlanNode> plan_nodes(const SelectedFleet& fleet);
 
 /// The node labels output needs, in selection order.
 std::vector<NodeLabel> node_labels(const SelectedFleet& fleet);

@@ -1,6 +1,7 @@
 #include "drill/prometheus.hpp"
 
 #include "base/atomic_file.hpp"
+#include "base/terminal_escape.hpp"
 
 #include <array>
 #include <cstdio>
@@ -65,9 +66,12 @@ double ratio(std::size_t part, std::size_t whole) {
 } // namespace
 
 std::string escape_label_value(std::string_view value) {
+    // Controls and invalid UTF-8 first become visible \xNN text (newlines stay, escaped below):
+    // the file must be UTF-8 for node_exporter to read any of it.
+    const std::string text = base::escape_terminal_text(value);
     std::string escaped;
-    escaped.reserve(value.size());
-    for (char c : value) {
+    escaped.reserve(text.size());
+    for (char c : text) {
         if (c == '\\') {
             escaped += "\\\\";
         } else if (c == '"') {
@@ -91,12 +95,8 @@ std::string render_textfile(const DrillMetrics& metrics) {
               "Unix time the last breakglass drill finished.", finished);
     out.gauge("breakglass_drill_duration_seconds", "How long the last drill took.",
               seconds(metrics.duration));
-    bool all_met = !metrics.slos.empty();
-    for (const SloResult& result : metrics.slos) {
-        all_met = all_met && result.met;
-    }
     out.gauge("breakglass_drill_success", "1 when the last drill met every objective, else 0.",
-              all_met ? 1 : 0);
+              all_met(metrics.slos) ? 1 : 0);
     out.family("breakglass_drill_slo_met", "1 when the last drill met this objective, else 0.");
     for (const SloResult& result : metrics.slos) {
         out.sample("breakglass_drill_slo_met", result.met ? 1 : 0,

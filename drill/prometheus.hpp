@@ -57,7 +57,10 @@ struct DrillMetrics {
     std::optional<std::chrono::milliseconds> exercise_restore; // and the thaw run
 };
 
-/// A label value in the exposition format: backslash, double quote and newline escaped.
+/// A label value in the exposition format: backslash, double quote and newline escaped, after
+/// base::escape_terminal_text has made controls (but newline and tab) and bytes that are not
+/// UTF-8 visible as \xNN text, so the file stays UTF-8 and one sample a line whatever the
+/// value (a loaded inventory's cluster name already has neither).
 std::string escape_label_value(std::string_view value);
 
 /// The whole textfile, families in the order above, ending with a newline.

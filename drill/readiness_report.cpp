@@ -1,5 +1,7 @@
 #include "drill/readiness_report.hpp"
 
+#include "base/terminal_escape.hpp"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -42,11 +44,25 @@ bool is_unit(std::string_view value) {
     });
 }
 
-bool printable(std::string_view value) {
+// Printable ASCII only, as drill_readiness.sh writes it (tr -cd '\040-\176'): a byte outside
+// that is not the shipped script's, and UTF-8 from a node (bidi controls, invalid sequences)
+// never reaches a terminal, a JSON document or a metrics file through this field.
+bool printable_ascii(std::string_view value) {
     return value.size() <= k_max_text && std::all_of(value.begin(), value.end(), [](char c) {
                const auto byte = static_cast<unsigned char>(c);
-               return byte >= 0x20 && byte != 0x7f;
+               return byte >= 0x20 && byte < 0x7f;
            });
+}
+
+// A node-supplied word for an error message: at most k_max_quoted bytes, escaped for the
+// terminal (the message is node text either way, but it is printed and stored on our side).
+std::string quoted(std::string_view word) {
+    constexpr std::size_t k_max_quoted = 40;
+    std::string text = "'" + base::escape_terminal_line(word.substr(0, k_max_quoted)) + "'";
+    if (word.size() > k_max_quoted) {
+        text += " (cut)";
+    }
+    return text;
 }
 
 // Sets the field `key` from `value`; false when the value is not one the key takes.
@@ -95,7 +111,7 @@ bool assign(ReadinessReport& report, std::string_view key, std::string_view valu
     }
     if (key == "journal_last") {
         report.journal_last = text;
-        return !value.empty() && printable(value);
+        return !value.empty() && printable_ascii(value);
     }
     return false;
 }
@@ -133,14 +149,14 @@ tl::expected<ReadinessReport, std::string> parse_readiness_report(std::string_vi
         const std::string_view value =
             space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
         if (std::find(k_keys.begin(), k_keys.end(), key) == k_keys.end()) {
-            return fail("unknown key '" + std::string(key) + "'");
+            return fail("unknown key " + quoted(key));
         }
         if (seen[key]) {
-            return fail("'" + std::string(key) + "' repeated");
+            return fail(quoted(key) + " repeated");
         }
         seen[key] = true;
         if (!assign(report, key, value)) {
-            return fail("'" + std::string(key) + "' has a value this version does not read");
+            return fail(quoted(key) + " has a value this version does not read");
         }
     }
     if (!ended) {

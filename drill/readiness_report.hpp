@@ -24,7 +24,8 @@ inline constexpr std::string_view k_readiness_playbook = "drill-readiness";
 //   ready kubelet_unit    NAME known | NAME unknown | NAME unchecked (no systemd)
 //   ready kubelet_hold    none | active | stale (a record past its release time, or a runtime
 //                                               mask without a record)
-//   ready journal_last    none | TEXT...      (the node journal's last line, printable, cut)
+//   ready journal_last    none | TEXT...      (the node journal's last line, printable ASCII
+//                                               only, cut)
 //   ready end
 // Strict, unlike the DaemonSet report: any other line, a repeated or missing key, a value
 // outside its list or a missing `ready end` (a cut report) makes the whole report unreadable,
@@ -45,7 +46,8 @@ struct ReadinessReport {
     std::string journal_last;       // "none" when the node has no journal
 };
 
-/// Parses one node's report; the error is one line naming the line at fault.
+/// Parses one node's report; the error is one line naming the line at fault (a key it quotes
+/// is cut to 40 bytes and escaped for the terminal: it is the node's text).
 tl::expected<ReadinessReport, std::string> parse_readiness_report(std::string_view text);
 
 /// Why the containment path would fail on this node, one short phrase each ("no container

@@ -2,6 +2,7 @@
 
 #include "base/rfc3339.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -64,6 +65,11 @@ std::string_view to_string(Slo slo) {
         return "exercise";
     }
     return "reachable";
+}
+
+bool all_met(const std::vector<SloResult>& results) {
+    return !results.empty() && std::all_of(results.begin(), results.end(),
+                                           [](const SloResult& result) { return result.met; });
 }
 
 tl::expected<double, std::string> parse_share(std::string_view text) {

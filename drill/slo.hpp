@@ -48,6 +48,10 @@ struct SloResult {
     std::string line;
 };
 
+/// True when there are results and every one was met: the drill's verdict (a drill that
+/// judged nothing did not pass).
+bool all_met(const std::vector<SloResult>& results);
+
 /// What the drill measured on the nodes.
 struct NodeFigures {
     std::size_t sampled = 0;

@@ -1,9 +1,12 @@
 // `breakglass drill` against one containerd lab fleet shared by every case (SHARED_FLEET_SUITES):
-// four nodes with real sshd, containerd, runc and systemd; node0004 has no containerd running
-// (lab/fleet --fault no-socket: its runtime is dead). The shipped playbooks, drill-readiness
-// among them, are signed by the real ssh-keygen for the fleet (valid 1 hour, so the cases pass
-// --min-playbook-validity below that). No case changes the fleet: each makes its own inventory
-// or playbook copies in a scratch folder.
+// four nodes with real sshd; node0001 and node0002 run containerd, runc, pods and systemd;
+// node0003 has no container runtime installed (lab/fleet --fault no-runtime: neither ctr nor
+// crictl) and node0004 has one that is dead (--fault no-socket). The faulty nodes run no pods
+// and no systemd (--flavour v2/none): they cost the bring-up little, and what the drill reads
+// from them is only their runtime. The shipped playbooks, drill-readiness among them, are signed
+// by the real ssh-keygen for the fleet (valid 1 hour, so the cases pass --min-playbook-validity
+// below that). No case changes the fleet: each makes its own inventory or playbook copies in a
+// scratch folder (the exercise freezes and thaws, and checks that it thawed).
 #include "tests/integration/support/containerd_lab.hpp"
 
 #include <algorithm>
@@ -52,6 +55,10 @@ std::string rfc3339_ago(std::chrono::seconds ago) {
     return text;
 }
 
+// The nodes that run containerd and pods (the others have a runtime fault).
+constexpr const char* k_healthy = "node0001,node0002";
+constexpr const char* k_faulty = "node0003,node0004";
+
 std::vector<std::string> names_of(const nlohmann::json& document) {
     std::vector<std::string> names;
     for (const auto& node : document["nodes"]) {
@@ -63,8 +70,10 @@ std::vector<std::string> names_of(const nlohmann::json& document) {
 class DrillLabTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        s_fleet.bring_up("drill", 4, std::vector<std::string>{"node0004:no-socket"},
-                         std::vector<std::string>{});
+        s_fleet.bring_up("drill", 4,
+                         std::vector<std::string>{"node0003:no-runtime", "node0004:no-socket"},
+                         std::vector<std::string>{"--flavour", "node0003:v2/none", "--flavour",
+                                                  "node0004:v2/none"});
     }
     static void TearDownTestSuite() { s_fleet.reset(); }
 
@@ -84,7 +93,8 @@ protected:
         *(at + 1) = value;
     }
 
-    // `breakglass drill FLAGS ARGS` (the playbooks are valid for an hour: see the header).
+    // `breakglass drill FLAGS ARGS` (the playbooks are valid for an hour: see the header; the
+    // node-p99 objective is loosened to a minute).
     ProcessResult drill(const std::vector<std::string>& args) const {
         std::vector<std::string> command{"drill"};
         command.insert(command.end(), m_flags.begin(), m_flags.end());
@@ -92,6 +102,9 @@ protected:
         if (std::find(args.begin(), args.end(), "--warn-expiry") == args.end()) {
             command.insert(command.end(), {"--warn-expiry", "50m"});
         }
+        // No case is about node time: a loaded machine (or the sanitizer build) must not make a
+        // node slower than the default 2s p99 and fail a case for it.
+        command.insert(command.end(), {"--max-p99", "1m"});
         command.insert(command.end(), args.begin(), args.end());
         return m_fleet->lab->breakglass(command);
     }
@@ -172,12 +185,12 @@ protected:
 TEST_F(DrillLabTest, AHealthyFleetPassesAndItsMetricsFilePassesPromtool) {
     const std::string metrics = m_dir.path() + "/drill.prom";
     int code = -1;
-    auto document = drill_json({"-x", "node0004", "--prometheus", metrics}, &code);
+    auto document = drill_json({"-w", k_healthy, "--prometheus", metrics}, &code);
     EXPECT_EQ(code, 0) << document.dump(2);
     EXPECT_EQ(document["passed"], true);
     EXPECT_EQ(document["missed"], nlohmann::json::array());
-    EXPECT_EQ(document["sampled"], 3);
-    EXPECT_EQ(document["ready"], 3);
+    EXPECT_EQ(document["sampled"], 2);
+    EXPECT_EQ(document["ready"], 2);
     EXPECT_EQ(document["warnings"], nlohmann::json::array());
     for (const auto& node : document["nodes"]) {
         EXPECT_EQ(node["readiness"]["runtime"], "ctr") << node.dump();
@@ -193,24 +206,39 @@ TEST_F(DrillLabTest, AHealthyFleetPassesAndItsMetricsFilePassesPromtool) {
     EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
 
     // The human report: the verdict first.
-    ProcessResult human = drill({"-x", "node0004", "-q"});
+    ProcessResult human = drill({"-w", k_healthy, "-q"});
     EXPECT_EQ(human.exit_code, 0) << human.out << human.err;
     EXPECT_EQ(human.out.rfind("drill PASSED: all 7 objectives met", 0), 0U) << human.out;
 }
 
-TEST_F(DrillLabTest, ADeadRuntimeFailsNamingReadinessAndTheNode) {
+// node0003 has neither ctr nor crictl, node0004's containerd is dead: each is reached but not
+// ready, named with its own reason; the healthy nodes are ready; only `ready` is missed.
+TEST_F(DrillLabTest, NoRuntimeToolOrADeadRuntimeFailsNamingReadinessAndTheNode) {
     int code = -1;
     auto document = drill_json({}, &code);
     EXPECT_EQ(code, 7) << document.dump(2);
     EXPECT_EQ(document["missed"], nlohmann::json::array({"ready"}));
-    for (const auto& node : document["nodes"]) {
+    auto nodes = breakglass::testing::nodes_by_name(document);
+    ASSERT_EQ(nodes.size(), 4U) << document.dump(2);
+    for (const auto& [name, node] : nodes) {
         EXPECT_EQ(node["reached"], true) << node.dump();
-        EXPECT_EQ(node["ready"], node["name"] != "node0004") << node.dump();
+        EXPECT_EQ(node["ready"], name == "node0001" || name == "node0002") << node.dump();
     }
+    EXPECT_EQ(nodes["node0003"]["readiness"]["runtime"], "none") << nodes["node0003"].dump();
+    EXPECT_EQ(nodes["node0003"]["problems"],
+              nlohmann::json::array({"no container runtime tool (neither ctr nor crictl)"}))
+        << nodes["node0003"].dump();
+    EXPECT_EQ(nodes["node0004"]["readiness"]["runtime"], "ctr") << nodes["node0004"].dump();
+    EXPECT_EQ(nodes["node0004"]["readiness"]["runtime_socket"], "none") << nodes["node0004"].dump();
+    EXPECT_EQ(nodes["node0004"]["problems"].size(), 1U) << nodes["node0004"].dump();
+
     ProcessResult human = drill({"-q"});
     EXPECT_EQ(human.exit_code, 7);
     EXPECT_EQ(human.out.rfind("drill FAILED: 1 of 7 objectives missed", 0), 0U) << human.out;
-    EXPECT_NE(human.out.find("MISSED ready: ready 75% (3 of 4) < 99%: node0004\n"),
+    EXPECT_NE(human.out.find("MISSED ready: ready 50% (2 of 4) < 99%: node0003, node0004\n"),
+              std::string::npos)
+        << human.out;
+    EXPECT_NE(human.out.find("  node0003: no container runtime tool (neither ctr nor crictl)\n"),
               std::string::npos)
         << human.out;
     EXPECT_NE(human.out.find("  node0004: no runtime socket"), std::string::npos) << human.out;
@@ -227,15 +255,15 @@ TEST_F(DrillLabTest, NodesThatAreDownFailNamingReachabilityAndListingThem) {
         }
     });
     replace_flag("-i", inventory);
-    int code = -1;
-    auto document = drill_json({"-x", "node0004"}, &code);
-    EXPECT_EQ(code, 7) << document.dump(2);
-    // Unreachable is not ready either.
-    EXPECT_EQ(document["missed"], nlohmann::json::array({"reachable", "ready"}));
-    ProcessResult human = drill({"-x", "node0004", "-q"});
-    EXPECT_NE(human.out.find("MISSED reachable: reachable 60% (3 of 5) < 99%: down0001, "
+    ProcessResult human = drill({"-x", k_faulty, "-q"});
+    EXPECT_EQ(human.exit_code, 7) << human.out << human.err;
+    // Exactly two objectives missed: reachability, and readiness (unreachable is not ready).
+    EXPECT_EQ(human.out.rfind("drill FAILED: 2 of 7 objectives missed", 0), 0U) << human.out;
+    EXPECT_NE(human.out.find("MISSED reachable: reachable 50% (2 of 4) < 99%: down0001, "
                              "down0002\n"),
               std::string::npos)
+        << human.out;
+    EXPECT_NE(human.out.find("MISSED ready: ready 50% (2 of 4) < 99%"), std::string::npos)
         << human.out;
     EXPECT_NE(human.out.find("  down0001: unreachable: unreachable"), std::string::npos)
         << human.out;
@@ -276,19 +304,18 @@ TEST_F(DrillLabTest, APlaybookExpiringTomorrowWarnsAndAnExpiredOneFails) {
 }
 
 TEST_F(DrillLabTest, TheSampleIsReproducibleWithItsSeed) {
+    // Without --seed the report prints the seed it drew; given back, it repeats the sample, here
+    // spelt as a share (50% of 4 is the same 2 nodes: the first 2 of the seed's order).
     int code = -1;
-    auto first = drill_json({"-x", "node0004", "--sample", "2", "--seed", "11"}, &code);
-    EXPECT_EQ(code, 0) << first.dump(2);
-    EXPECT_EQ(first["selected"], 3);
-    EXPECT_EQ(first["sampled"], 2);
-    EXPECT_EQ(first["seed"], "11");
-    auto again = drill_json({"-x", "node0004", "--sample", "2", "--seed", "11"}, &code);
-    EXPECT_EQ(names_of(again), names_of(first));
-    // Without --seed the report prints the seed it drew; given back, it repeats the sample.
-    auto drawn = drill_json({"-x", "node0004", "--sample", "50%"}, &code);
+    auto drawn = drill_json({"--sample", "2"}, &code);
+    EXPECT_TRUE(code == 0 || code == 7) << drawn.dump(2); // the sample may hold a faulty node
+    EXPECT_EQ(drawn["selected"], 4);
     EXPECT_EQ(drawn["sampled"], 2);
-    auto repeated = drill_json(
-        {"-x", "node0004", "--sample", "50%", "--seed", drawn["seed"].get<std::string>()}, &code);
+    ASSERT_TRUE(drawn["seed"].is_string()) << drawn.dump(2);
+    const std::string seed = drawn["seed"].get<std::string>();
+    auto repeated = drill_json({"--sample", "50%", "--seed", seed}, &code);
+    EXPECT_EQ(repeated["seed"], seed);
+    EXPECT_EQ(repeated["sampled"], 2);
     EXPECT_EQ(names_of(repeated), names_of(drawn));
 }
 
@@ -296,7 +323,7 @@ TEST_F(DrillLabTest, OneSessionPerNodeAndNothingChanges) {
     const std::vector<std::string> before = sshd_logs();
     int code = -1;
     auto document = drill_json({}, &code);
-    EXPECT_EQ(code, 7); // node0004
+    EXPECT_EQ(code, 7); // node0003, node0004
     const std::vector<std::string> after = sshd_logs();
     ASSERT_EQ(after.size(), before.size());
     for (std::size_t i = 0; i < after.size(); ++i) {
@@ -309,18 +336,18 @@ TEST_F(DrillLabTest, OneSessionPerNodeAndNothingChanges) {
         EXPECT_EQ(count_lines_with(added, "preauth"), 0U) << added;
     }
     // Nothing was frozen, the kubelet runs and holds nothing (the pods' own churn under the
-    // kubelet stand-in makes a before/after task list no measure).
-    for (std::size_t i = 0; i + 1 < m_fleet->nodes.size(); ++i) { // node0004 has no runtime
-        const std::string& node = m_fleet->nodes[i];
-        EXPECT_EQ(count_lines_with(
-                      m_fleet->lab->node_exec(node, {"ctr", "-n", "k8s.io", "tasks", "ls"}).out,
-                      "PAUSED"),
-                  0U);
-        EXPECT_EQ(m_fleet->lab->node_exec(node, {"systemctl", "is-active", "kubelet"}).out,
-                  "active\n");
-        EXPECT_NE(
-            m_fleet->lab->node_exec(node, {"test", "-e", "/run/breakglass/kubelet-hold"}).exit_code,
-            0);
+    // kubelet stand-in makes a before/after task list no measure). One node-exec a node asks all
+    // three: the task list, then the kubelet's state, then whether a hold record exists.
+    for (const char* node : {"node0001", "node0002"}) { // the others have no runtime
+        const ProcessResult state = m_fleet->lab->node_exec(
+            node, {"sh", "-c",
+                   "ctr -n k8s.io tasks ls && echo \"kubelet $(systemctl is-active kubelet)\" && "
+                   "if test -e /run/breakglass/kubelet-hold; then echo hold; else echo no-hold; "
+                   "fi"});
+        ASSERT_EQ(state.exit_code, 0) << node << state.out << state.err;
+        EXPECT_EQ(count_lines_with(state.out, "PAUSED"), 0U) << node << state.out;
+        EXPECT_NE(state.out.find("\nkubelet active\nno-hold\n"), std::string::npos)
+            << node << state.out;
     }
     // The signed playbook it ran has no step that changes a node.
     const auto playbooks = std::find(m_flags.begin(), m_flags.end(), "--playbooks");
@@ -337,19 +364,21 @@ TEST_F(DrillLabTest, TheExerciseFreezesAndThawsOnlyTheDrillDaemonSet) {
     std::ofstream(config) << R"({"drill_exercise_daemonsets": ["kube-system/telemetry-agent"]})"
                           << '\n';
     // A DaemonSet the setting does not name is refused before anything is contacted.
-    ProcessResult refused = drill({"--config", config, "--exercise", "kube-system/kube-proxy", "-x",
-                                   "node0004", "--yes", "-q"});
+    ProcessResult refused = drill({"--config", config, "--exercise", "kube-system/kube-proxy", "-w",
+                                   k_healthy, "--yes", "-q"});
     EXPECT_EQ(refused.exit_code, 2) << refused.err;
     EXPECT_NE(refused.err.find("drill_exercise_daemonsets"), std::string::npos) << refused.err;
 
+    // --canary 2: both nodes in one stage, so the freeze and the thaw each take one node's time
+    // (the stages themselves are the rollout tests' concern; the drill's are the same code path).
     int code = -1;
     auto document = drill_json({"--config", config, "--exercise", "kube-system/telemetry-agent",
-                                "-x", "node0004", "--yes"},
+                                "-w", k_healthy, "--canary", "2", "--yes"},
                                &code);
     EXPECT_EQ(code, 0) << document.dump(2);
     EXPECT_EQ(document["missed"], nlohmann::json::array());
     ASSERT_TRUE(document.contains("exercise")) << document.dump(2);
-    ASSERT_EQ(document["exercise"]["nodes"].size(), 3U);
+    ASSERT_EQ(document["exercise"]["nodes"].size(), 2U);
     for (const auto& node : document["exercise"]["nodes"]) {
         const std::string name = node["name"];
         EXPECT_EQ(node["contained"], true) << node.dump();

@@ -92,3 +92,15 @@ TEST(CliDrillOutput, MetricsFollowTheReport) {
     EXPECT_EQ(*metrics.playbook_validity, 99'999'900s);
     EXPECT_FALSE(metrics.exercise_contain);
 }
+
+// Node text that is not UTF-8 (a transport message quoting raw output) must not end the drill
+// with an exception: the JSON document replaces it.
+TEST(CliDrillOutput, JsonReplacesNodeTextThatIsNotUtf8) {
+    cli::DrillReport report = hostile_report();
+    report.nodes[1].problems = {"readiness step failed (exit-status): \xff\xfe\xc3"};
+    std::ostringstream out;
+    ASSERT_NO_THROW(cli::print_drill_json(report, out));
+    const nlohmann::json document = nlohmann::json::parse(out.str());
+    EXPECT_EQ(document["nodes"][1]["problems"][0],
+              "readiness step failed (exit-status): \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+}

@@ -42,6 +42,26 @@ std::string read(const std::filesystem::path& path) {
 TEST(DrillPrometheus, LabelValuesAreEscaped) {
     EXPECT_EQ(escape_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
     EXPECT_EQ(escape_label_value("plain"), "plain");
+    EXPECT_EQ(escape_label_value("z\xc3\xbcrich"), "z\xc3\xbcrich"); // UTF-8 stays itself
+}
+
+// Whatever the value, the file stays UTF-8, one sample a line, with only the escapes the
+// exposition format knows: controls and invalid bytes become \xNN text first, whose backslash
+// the format then escapes (a reader gets the four characters \xNN back).
+TEST(DrillPrometheus, ALabelValueThatIsNotCleanUtf8StaysReadable) {
+    EXPECT_EQ(escape_label_value("a\xff"
+                                 "b"),
+              R"(a\\xffb)");
+    EXPECT_EQ(escape_label_value("a\x1b[2Jb"), R"(a\\x1b[2Jb)");
+    EXPECT_EQ(escape_label_value("a\rb"), R"(a\\rb)");
+    DrillMetrics hostile;
+    hostile.cluster = "prod\xc0\x80\x1b]0;x\x07";
+    const std::string text = render_textfile(hostile);
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        EXPECT_TRUE(byte == '\n' || (byte >= 0x20 && byte < 0x7f)) << int(byte);
+    }
+    EXPECT_NE(text.find(R"(cluster="prod\\xc0\\x80\\x1b]0;x\\x07")"), std::string::npos) << text;
 }
 
 TEST(DrillPrometheus, EveryFamilyHasHelpTypeAndClusterLabelledSamples) {

@@ -86,6 +86,12 @@ TEST(DrillReadinessReport, AnythingUnexpectedMakesTheReportUnreadable) {
         replaced("kubelet unchecked", "kube;let known"),
         replaced("journal_last none", "journal_last a\x1b[2Jb"), // a control character
         replaced("journal_last none", "journal_last "),          // empty
+        // Not the shipped script's printable ASCII: UTF-8, a bidi override, invalid UTF-8.
+        replaced("journal_last none", "journal_last caf\xc3\xa9"),
+        replaced("journal_last none", "journal_last a\xe2\x80\xae"
+                                      "b"),
+        replaced("journal_last none", "journal_last a\xff"
+                                      "b"),
         replaced("ready nsenter yes\n", "ready nsenter yes\nwarning: something\n"),
         replaced("ready nsenter yes\n", "ready nsenter yes\nready colour blue\n"),
         replaced("ready end\n", "ready end\n\n"),
@@ -93,4 +99,23 @@ TEST(DrillReadinessReport, AnythingUnexpectedMakesTheReportUnreadable) {
     for (const std::string& text : bad) {
         EXPECT_FALSE(parse_readiness_report(text)) << text;
     }
+}
+
+// The error quotes the node's key: cut, and escaped for the terminal, since callers print it.
+TEST(DrillReadinessReport, AnErrorQuotesTheNodesKeyEscapedAndCut) {
+    auto control = parse_readiness_report("ready \x1b]52;c;owned\x07 x\nready end\n");
+    ASSERT_FALSE(control);
+    EXPECT_EQ(control.error().find('\x1b'), std::string::npos) << control.error();
+    EXPECT_EQ(control.error().find('\x07'), std::string::npos) << control.error();
+    EXPECT_NE(control.error().find("unknown key '\\x1b]52;c;owned\\x07'"), std::string::npos)
+        << control.error();
+
+    auto invalid = parse_readiness_report("ready k\xff\xfe x\n");
+    ASSERT_FALSE(invalid);
+    EXPECT_NE(invalid.error().find("'k\\xff\\xfe'"), std::string::npos) << invalid.error();
+
+    auto lengthy = parse_readiness_report("ready " + std::string(5000, 'k') + " x\n");
+    ASSERT_FALSE(lengthy);
+    EXPECT_LT(lengthy.error().size(), 100U) << lengthy.error();
+    EXPECT_NE(lengthy.error().find("(cut)"), std::string::npos) << lengthy.error();
 }
