@@ -329,21 +329,17 @@ TEST_F(AuditLogTest, ALogThatCannotBeWrittenRefusesTheRunBeforeAnyNodeIsContacte
     }
 }
 
-// The log fills during the rollout: the canary's own command fills the tmpfs that holds it, so
-// the canary's node-result cannot be written. No later stage may start, even though its nodes
-// were planned: they are skipped as audit-failed and the run exits 4.
-TEST_F(AuditLogTest, ALogThatFillsDuringARolloutStopsItBeforeTheNextStage) {
-    const std::string mount_point = m_dir.path() + "/filling";
-    TinyTmpfs tiny(mount_point, "size=64k");
-    ASSERT_TRUE(tiny.mounted()) << "mount -t tmpfs -o size=64k";
+// The log becomes unwritable during the rollout: the canary's own command moves it away and
+// puts a directory in its place, so the canary's node-result cannot be written. (A full disk
+// is not deterministic here: a record may still fit in the slack of the file's last page.) No
+// later stage may start, though its nodes were planned: they are skipped as audit-failed and
+// the run exits 4.
+TEST_F(AuditLogTest, ALogThatFailsDuringARolloutStopsItBeforeTheNextStage) {
     const std::string marks = m_dir.path() + "/ran";
     std::filesystem::create_directories(marks);
-    const std::string log = mount_point + "/audit.jsonl";
-    const ProcessResult run =
-        exec({"--yes", "--canary", "1", "--waves", "100%", "-o", "json", "--",
-              "mktemp " + marks + "/node.XXXXXX >/dev/null; cat /dev/zero > " + mount_point +
-                  "/filler 2>/dev/null; true"},
-             log);
+    const ProcessResult run = exec({"--yes", "--canary", "1", "--waves", "100%", "-o", "json", "--",
+                                    "mktemp " + marks + "/node.XXXXXX >/dev/null; mv " + m_log +
+                                        " " + m_log + ".moved && mkdir " + m_log});
     EXPECT_EQ(run.exit_code, 4) << run.err;
     EXPECT_NE(run.err.find("the audit log cannot be written"), std::string::npos) << run.err;
     std::size_t ran = 0;
@@ -359,16 +355,12 @@ TEST_F(AuditLogTest, ALogThatFillsDuringARolloutStopsItBeforeTheNextStage) {
         }
     }
     EXPECT_EQ(skipped, k_nodes - 1) << run.out;
-    // What did reach the log still verifies: run-start and the canary's wave-start.
-    std::filesystem::remove(mount_point + "/filler");
-    const auto records = records_of(log);
-    ASSERT_GE(records.size(), 3U);
+    // What reached the log: run-start and the canary's wave-start, nothing of wave 1.
+    const auto records = records_of(m_log + ".moved");
+    ASSERT_EQ(records.size(), 3U);
     EXPECT_EQ(records[1]["type"], "run-start");
     EXPECT_EQ(records[2]["type"], "wave-start");
     EXPECT_EQ(records[2]["nodes"].size(), 1U);
-    for (const nlohmann::json& record : records) {
-        EXPECT_FALSE(record["type"] == "wave-start" && record["wave"] != 1) << record.dump();
-    }
 }
 
 // SIGKILL at seeded random points, synchronised on state (the log grew by a chosen number of
