@@ -2,6 +2,7 @@
 
 #include "cli/failure.hpp"
 #include "cli/playbook_run.hpp"
+#include "cli/run_audit.hpp"
 #include "containment/actions.hpp"
 #include "containment/node_report.hpp"
 #include "containment/runtime_settings.hpp"
@@ -12,6 +13,9 @@
 namespace breakglass::cli {
 
 namespace {
+
+// The exercise waits for another run's node lock as long as daemonset freeze/thaw do by default.
+constexpr const char* k_drill_lock_wait_seconds = "30";
 
 // Collects each node's result of one action run.
 class ActionOutput : public FleetOutput {
@@ -84,8 +88,11 @@ ExerciseReport run_exercise(Context& context, const containment::DaemonSetRef& d
         const containment::ActionSpec& action = *containment::find_action(command);
         const policy::RunDescription description{policy::RunCommand::daemonset, action.command,
                                                  false};
+        // Each run its own audit run id, named in each node's journal as well.
+        context.run_id.clear();
         PreparedPlaybookRun run = prepare_shipped_playbook_run(
-            context, std::string(action.playbook), params, selection, description);
+            context, std::string(action.playbook), params, selection, description,
+            node_journal_params(context, k_drill_lock_wait_seconds));
         run.selected.indices = sample; // the same inventory file: the drill's sample
         ActionOutput output(sample.size());
         context.result = ExitCode::ok;

@@ -6,6 +6,7 @@
 #include "base/terminal_escape.hpp"
 #include "cli/audit_checkpoint_file.hpp"
 #include "cli/failure.hpp"
+#include "containment/node_journal.hpp"
 #include "playbooks/base64.hpp"
 #include "playbooks/digest.hpp"
 #include "playbooks/public_key.hpp"
@@ -22,6 +23,8 @@ namespace {
 // Inventories are hashed for the record; far above any real fleet, a bound, not a budget.
 constexpr std::uintmax_t k_max_inventory_bytes = 1ULL << 30U;
 
+} // namespace
+
 std::string local_user() {
     if (const passwd* entry = ::getpwuid(::geteuid()); entry != nullptr) {
         return entry->pw_name;
@@ -36,6 +39,17 @@ std::string local_host() {
     }
     return name;
 }
+
+std::vector<std::string> node_journal_params(Context& context, const std::string& lock_wait) {
+    if (context.run_id.empty()) {
+        context.run_id = audit::random_id();
+    }
+    return {"run_id=" + context.run_id,
+            "responder=" + containment::journal_responder(local_user(), local_host()),
+            "lock_wait_seconds=" + lock_wait};
+}
+
+namespace {
 
 // "SHA256:..." of an OpenSSH "TYPE BASE64" key; empty when none was seen.
 std::string fingerprint_of(const std::string& host_key) {
@@ -129,7 +143,7 @@ nlohmann::json playbook_audit_fields(const LoadedPlaybook& loaded) {
 RunAudit::RunAudit(const Context& context, const config::Settings& settings,
                    const SelectedFleet& selected)
     : m_context(context), m_settings(settings), m_selected(selected),
-      m_log(audit_log_path(settings)), m_run_id(audit::random_id()) {}
+      m_log(audit_log_path(settings)), m_run_id(context.run_id.empty() ? audit::random_id() : context.run_id) {}
 
 void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
                      const transport::NodeJob& job, const rollout::WavePlan* waves) {
