@@ -30,10 +30,10 @@ void release(Context& context, const ReleaseRequest& request) {
         throw Failure(ExitCode::usage, checked.error());
     }
     const policy::RunDescription description{policy::RunCommand::kubelet_release, {}, false};
-    const PreparedPlaybookRun run =
-        prepare_shipped_playbook_run(context, std::string(action.playbook), {}, request.selection,
-                                     description, RuntimeParams{false, true},
-                                     node_journal_params(context, lock_wait_seconds(request.lock_wait)));
+    const PreparedPlaybookRun run = prepare_shipped_playbook_run(
+        context, std::string(action.playbook), {}, request.selection, description,
+        RuntimeParams{false, true},
+        node_journal_params(context, lock_wait_seconds(request.lock_wait)));
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";

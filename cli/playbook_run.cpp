@@ -131,11 +131,11 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
     return {std::move(loaded), std::move(*settings), std::move(*selected), std::move(job), {}};
 }
 
-PreparedPlaybookRun
-prepare_shipped_playbook_run(Context& context, const std::string& name,
-                             const std::vector<std::string>& params,
-                             const SelectionFlags& selection, const policy::RunDescription& run,
-                             const std::vector<std::string>& optional_params) {
+PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
+                                                 const std::vector<std::string>& params,
+                                                 const SelectionFlags& selection,
+                                                 const policy::RunDescription& run,
+                                                 const std::vector<std::string>& optional_params) {
     auto path = find_shipped_playbook(context.settings(), name);
     if (!path) {
         throw Failure(ExitCode::playbook_refused,

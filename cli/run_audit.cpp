@@ -143,7 +143,8 @@ nlohmann::json playbook_audit_fields(const LoadedPlaybook& loaded) {
 RunAudit::RunAudit(const Context& context, const config::Settings& settings,
                    const SelectedFleet& selected)
     : m_context(context), m_settings(settings), m_selected(selected),
-      m_log(audit_log_path(settings)), m_run_id(context.run_id.empty() ? audit::random_id() : context.run_id) {}
+      m_log(audit_log_path(settings)),
+      m_run_id(context.run_id.empty() ? audit::random_id() : context.run_id) {}
 
 void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
                      const transport::NodeJob& job, const rollout::WavePlan* waves) {

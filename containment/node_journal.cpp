@@ -88,8 +88,7 @@ bool is_outcome(std::string_view text) {
         return false;
     }
     const std::string_view number = text.substr(k_prefix.size());
-    if (number.empty() || number.size() > 3 || number.front() == '0' ||
-        !all_of(number, is_digit)) {
+    if (number.empty() || number.size() > 3 || number.front() == '0' || !all_of(number, is_digit)) {
         return false;
     }
     return std::stoi(std::string(number)) <= 255;

@@ -48,7 +48,9 @@ bg_journal_check() {
 }
 
 # bg_journal_append OUTCOME: the line, then the cap; under the lock (no other writer of ours).
-bg_journal_append() {
+# A subshell: the journal is created 0600 without changing the umask the action runs with.
+bg_journal_append() (
+  umask 077
   _bg_line="v1 $(date -u +%Y-%m-%dT%H:%M:%SZ) run=${BG_RUN_ID:--} by=${BG_RESPONDER:--}"
   _bg_line="$_bg_line action=$BG_ACTION outcome=$1 ds=${BG_DAEMONSET:--}"
   printf '%s\n' "$_bg_line" >>"$BG_JOURNAL_DIR/journal" || return
@@ -56,7 +58,7 @@ bg_journal_append() {
   [ "$_bg_lines" -gt "$BG_JOURNAL_KEEP" ] || return 0
   tail -n "$BG_JOURNAL_KEEP" "$BG_JOURNAL_DIR/journal" >"$BG_JOURNAL_DIR/journal.new" &&
     mv -f "$BG_JOURNAL_DIR/journal.new" "$BG_JOURNAL_DIR/journal"
-}
+)
 
 bg_journal_locked() {
   bg_journal_check || return

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 using breakglass::testing::ProcessResult;
+using breakglass::testing::run_process;
 using breakglass::testing::SignedFleet;
 
 namespace {
@@ -35,8 +37,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 class NodeJournalTest : public breakglass::testing::ContainmentFixture {
 protected:
     static void SetUpTestSuite() {
-        s_fleet.bring_up("node-journal", 2, std::vector<std::string>{},
-                         std::vector<std::string>{});
+        s_fleet.bring_up("node-journal", 2, std::vector<std::string>{}, std::vector<std::string>{});
     }
 
     static void TearDownTestSuite() { s_fleet.reset(); }
@@ -120,8 +121,8 @@ TEST_F(NodeJournalTest, AFreezeAndAThawStartedTogetherTakeTurnsOnEachNode) {
     ASSERT_EQ(freeze_id.size(), 32U);
     ASSERT_EQ(thaw_id.size(), 32U);
     EXPECT_NE(freeze_id, thaw_id);
-    const auto freeze_nodes = breakglass::testing::nodes_by_name(
-        nlohmann::json::parse(frozen.out, nullptr, false));
+    const auto freeze_nodes =
+        breakglass::testing::nodes_by_name(nlohmann::json::parse(frozen.out, nullptr, false));
     const auto thaw_nodes =
         breakglass::testing::nodes_by_name(nlohmann::json::parse(thawed.out, nullptr, false));
 
@@ -161,15 +162,13 @@ TEST_F(NodeJournalTest, AHeldLockFailsTheNodeAsNodeBusyAfterTheWaitAndChangesNot
     // The lock as another responder's run would hold it, inside the node's namespaces, until
     // the test creates the release file.
     auto holder = std::async(std::launch::async, [&] {
-        return m_lab->node_exec(
-            node,
-            {"flock", "-x", "/run/breakglass/lock", "sh", "-c",
-             "while [ ! -e /run/breakglass/test-release ]; do sleep 0.1; done"},
-            120s);
+        return m_lab->node_exec(node,
+                                {"flock", "-x", "/run/breakglass/lock", "sh", "-c",
+                                 "while [ ! -e /run/breakglass/test-release ]; do sleep 0.1; done"},
+                                120s);
     });
     const auto held_until = Clock::now() + 30s;
-    while (m_lab->node_exec(node, {"flock", "-n", "/run/breakglass/lock", "true"}).exit_code ==
-               0 &&
+    while (m_lab->node_exec(node, {"flock", "-n", "/run/breakglass/lock", "true"}).exit_code == 0 &&
            Clock::now() < held_until) {
         std::this_thread::sleep_for(100ms);
     }
@@ -225,14 +224,62 @@ TEST_F(NodeJournalTest, StatusShowsTheLastEntriesAndNeverAHostileLineAsIs) {
     EXPECT_EQ(human.exit_code, 0) << human.err;
     EXPECT_NE(human.out.find(node + ": journal: "), std::string::npos) << human.out;
     EXPECT_NE(human.out.find(" thaw " + k_target + " by "), std::string::npos) << human.out;
-    EXPECT_NE(human.out.find(node + ": journal: 4 unreadable line(s) not shown"),
-              std::string::npos)
+    EXPECT_NE(human.out.find(node + ": journal: 4 unreadable line(s) not shown"), std::string::npos)
         << human.out;
     for (const std::string& text : {human.out, human.err, document.dump()}) {
         EXPECT_EQ(text.find('\x1b'), std::string::npos);
         EXPECT_EQ(text.find('\x07'), std::string::npos);
         EXPECT_EQ(text.find("AAAAAAAAAA"), std::string::npos);
     }
+}
+
+// Issue 20 item 1: every command that opens sessions is logged; scan-host-keys opens one per
+// node (key exchange only) and writes run-start, wave-start, a node-result per node with the
+// key it saw, and run-end. On a copy of the inventory: a scan rewrites the file it reads.
+TEST_F(NodeJournalTest, ScanHostKeysWritesItsAuditRecords) {
+    const std::string inventory = m_dir.path() + "/scan-inventory.json";
+    const auto imported =
+        run_process({breakglass::testing::breakglass_binary(), "inventory", "import", "--lab",
+                     m_lab->description_path(), "-O", inventory, "--sign-with",
+                     m_lab->description().at("signer_key").get<std::string>()});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    const std::string log = m_dir.path() + "/scan.jsonl";
+    const ProcessResult scan = m_lab->breakglass(
+        {"--audit-log", log, "inventory", "scan-host-keys", "-i", inventory, "-o", "json"});
+    EXPECT_EQ(scan.exit_code, 0) << scan.out << scan.err;
+    EXPECT_NE(scan.err.find("audit: chain head "), std::string::npos) << scan.err;
+
+    std::ifstream in(log);
+    std::vector<std::string> types;
+    std::set<std::string> scanned;
+    std::string run_id;
+    for (std::string line; std::getline(in, line);) {
+        const auto record = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_TRUE(record.is_object()) << line;
+        const std::string type = record.value("type", "");
+        types.push_back(type);
+        if (type == "run-start") {
+            run_id = record.value("run_id", "");
+            const auto argv = record.at("argv").dump();
+            EXPECT_NE(argv.find("scan-host-keys"), std::string::npos) << argv;
+        }
+        if (type == "wave-start") {
+            EXPECT_EQ(record.at("nodes").size(), m_nodes.size()) << line;
+        }
+        if (type == "node-result") {
+            EXPECT_EQ(record.value("run_id", ""), run_id);
+            EXPECT_EQ(record.value("status", ""), "ok") << line;
+            EXPECT_EQ(record.value("host_key_fingerprint", "").rfind("SHA256:", 0), 0U) << line;
+            scanned.insert(record.value("node", ""));
+        }
+    }
+    const std::vector<std::string> expected_tail = {"run-start", "wave-start", "node-result",
+                                                    "node-result", "run-end"};
+    ASSERT_GE(types.size(), expected_tail.size());
+    EXPECT_EQ(std::vector<std::string>(types.end() - 5, types.end()), expected_tail);
+    EXPECT_EQ(scanned, std::set<std::string>(m_nodes.begin(), m_nodes.end()));
+    const ProcessResult verified = m_lab->breakglass({"audit", "verify", log});
+    EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 }
 
 } // namespace

@@ -33,8 +33,8 @@ TEST(NodeJournalLine, ReadsEveryField) {
 }
 
 TEST(NodeJournalLine, UnknownValuesAreDashes) {
-    auto entry = parse_journal_line(
-        "v1 2026-12-06T19:04:09Z run=- by=- action=release outcome=exit-9 ds=-");
+    auto entry =
+        parse_journal_line("v1 2026-12-06T19:04:09Z run=- by=- action=release outcome=exit-9 ds=-");
     ASSERT_TRUE(entry) << entry.error();
     EXPECT_EQ(entry->run_id, "-");
     EXPECT_EQ(entry->outcome, "exit-9");
@@ -84,10 +84,10 @@ TEST(NodeJournalLine, RefusesEverythingElse) {
 }
 
 TEST(NodeJournalLine, TheLongestValidLineIsWithinTheCap) {
-    const std::string line = "v1 2026-12-06T19:04:09Z run=" + k_run + " by=" +
-                             std::string(32, 'u') + "@" + std::string(64, 'h') +
-                             " action=unisolate outcome=exit-255 ds=" + std::string(63, 'n') +
-                             "/" + std::string(253, 'd');
+    const std::string line = "v1 2026-12-06T19:04:09Z run=" + k_run +
+                             " by=" + std::string(32, 'u') + "@" + std::string(64, 'h') +
+                             " action=unisolate outcome=exit-255 ds=" + std::string(63, 'n') + "/" +
+                             std::string(253, 'd');
     EXPECT_LE(line.size(), k_max_journal_line);
     EXPECT_TRUE(parse_journal_line(line));
 }
@@ -115,14 +115,10 @@ TEST(NodeJournalResponder, AlwaysMatchesTheShippedPattern) {
     auto compiled = breakglass::playbooks::compile_pattern(pattern);
     ASSERT_TRUE(compiled) << pattern;
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"alice", "laptop"},
-        {"root", "node-1.example.org"},
-        {"1000", "host"},
-        {"al ice;rm -rf", "h$(reboot)"},
-        {".hidden", "-host"},
-        {std::string(100, 'u'), std::string(300, 'h')},
-        {"\x1b[2J", "\n"},
-        {"jürgen", "höst"},
+        {"alice", "laptop"},  {"root", "node-1.example.org"},
+        {"1000", "host"},     {"al ice;rm -rf", "h$(reboot)"},
+        {".hidden", "-host"}, {std::string(100, 'u'), std::string(300, 'h')},
+        {"\x1b[2J", "\n"},    {"jürgen", "höst"},
     };
     for (const auto& [user, host] : cases) {
         const std::string responder = journal_responder(user, host);

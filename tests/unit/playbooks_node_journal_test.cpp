@@ -122,8 +122,9 @@ TEST_F(NodeJournalScript, RefusesValuesOutsideTheirShapeBeforeTakingTheLock) {
 
 TEST_F(NodeJournalScript, ShowPassesOnlyPrintableTextAsJournalRecords) {
     fs::create_directories(m_dir.path() + "/run");
-    std::ofstream(m_dir.path() + "/run/journal")
-        << "old\n" << "v1 a\x1b[2Jb\r\n" << std::string(700, 'x') << "\n";
+    std::ofstream(m_dir.path() + "/run/journal") << "old\n"
+                                                 << "v1 a\x1b[2Jb\r\n"
+                                                 << std::string(700, 'x') << "\n";
     auto shown = run("bg_journal_show\n");
     ASSERT_EQ(shown.exit_code, 0) << shown.err;
     EXPECT_EQ(shown.out, "journal old\njournal v1 a[2Jb\njournal " + std::string(600, 'x') + "\n");
