@@ -95,6 +95,11 @@ protected:
     static inline breakglass::testing::SuiteFleet<SignedFleet> s_fleet;
 };
 
+// A document as text even where it holds bytes that are not UTF-8 (for failure messages).
+std::string text_of(const nlohmann::json& document) {
+    return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // The field VALUE of KEY=VALUE in a journal line.
 std::string field(const std::string& line, const std::string& key) {
     const std::size_t at = line.find(" " + key + "=");
@@ -145,7 +150,7 @@ TEST_F(NodeJournalTest, AFreezeAndAThawStartedTogetherTakeTurnsOnEachNode) {
         EXPECT_EQ(last, last_run == freeze_id ? "freeze" : "thaw") << lines.back();
         const auto& later = last_run == freeze_id ? freeze_nodes : thaw_nodes;
         ASSERT_EQ(later.count(node), 1U) << (last_run == freeze_id ? frozen.err : thawed.err);
-        EXPECT_EQ(later.at(node)["status"], "ok") << later.at(node).dump();
+        EXPECT_EQ(later.at(node)["status"], "ok") << text_of(later.at(node));
         const std::string want = last == "freeze" ? "paused" : "running";
         for (const auto& pod : status.at(node)["pods"]) {
             for (const auto& container : pod["containers"]) {
@@ -184,10 +189,10 @@ TEST_F(NodeJournalTest, AHeldLockFailsTheNodeAsNodeBusyAfterTheWaitAndChangesNot
     EXPECT_NE(exit_code, 0);
     EXPECT_GE(waited, 2s);
     const auto nodes = by_node(refused);
-    ASSERT_EQ(nodes.count(node), 1U) << refused.dump();
-    EXPECT_EQ(nodes.at(node)["reason"], "node-busy") << nodes.at(node).dump();
+    ASSERT_EQ(nodes.count(node), 1U) << text_of(refused);
+    EXPECT_EQ(nodes.at(node)["reason"], "node-busy") << text_of(nodes.at(node));
     EXPECT_NE(nodes.at(node)["message"].get<std::string>().find("waited 2s"), std::string::npos)
-        << nodes.at(node).dump();
+        << text_of(nodes.at(node));
     EXPECT_TRUE(new_journal_lines(node).empty());
     EXPECT_EQ(daemonset({"status", k_target})["summary"],
               nlohmann::json({{"running", m_nodes.size()}}));
@@ -209,10 +214,11 @@ TEST_F(NodeJournalTest, StatusShowsTheLastEntriesAndNeverAHostileLineAsIs) {
     ASSERT_EQ(m_lab->node_exec(node, {"sh", "-c", hostile}).exit_code, 0);
 
     const auto document = daemonset({"status", k_target});
-    const auto& shown = by_node(document).at(node);
-    ASSERT_TRUE(shown["journal"].is_array()) << shown.dump();
+    const auto nodes = by_node(document);
+    const nlohmann::json& shown = nodes.at(node);
+    ASSERT_TRUE(shown["journal"].is_array()) << text_of(shown);
     // The last five lines: the thaw, then four that do not parse.
-    ASSERT_EQ(shown["journal"].size(), 1U) << shown.dump();
+    ASSERT_EQ(shown["journal"].size(), 1U) << text_of(shown);
     EXPECT_EQ(shown["journal"][0]["action"], "thaw");
     EXPECT_EQ(shown["journal"][0]["daemonset"], k_target);
     EXPECT_EQ(shown["journal"][0]["run_id"].get<std::string>().size(), 32U);
@@ -226,7 +232,7 @@ TEST_F(NodeJournalTest, StatusShowsTheLastEntriesAndNeverAHostileLineAsIs) {
     EXPECT_NE(human.out.find(" thaw " + k_target + " by "), std::string::npos) << human.out;
     EXPECT_NE(human.out.find(node + ": journal: 4 unreadable line(s) not shown"), std::string::npos)
         << human.out;
-    for (const std::string& text : {human.out, human.err, document.dump()}) {
+    for (const std::string& text : {human.out, human.err, text_of(document)}) {
         EXPECT_EQ(text.find('\x1b'), std::string::npos);
         EXPECT_EQ(text.find('\x07'), std::string::npos);
         EXPECT_EQ(text.find("AAAAAAAAAA"), std::string::npos);
@@ -260,7 +266,7 @@ TEST_F(NodeJournalTest, ScanHostKeysWritesItsAuditRecords) {
         types.push_back(type);
         if (type == "run-start") {
             run_id = record.value("run_id", "");
-            const auto argv = record.at("argv").dump();
+            const auto argv = text_of(record.at("argv"));
             EXPECT_NE(argv.find("scan-host-keys"), std::string::npos) << argv;
         }
         if (type == "wave-start") {

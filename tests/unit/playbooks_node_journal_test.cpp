@@ -101,10 +101,19 @@ TEST_F(NodeJournalScript, TheLockIsReleasedAfterTheAction) {
 }
 
 TEST_F(NodeJournalScript, KeepsOnlyTheLastLines) {
-    auto many = run("act() { :; }\ni=0\nwhile [ $i -lt 60 ]; do bg_journal_locked act; "
-                    "i=$((i + 1)); done\n");
+    // The shipped cap (BG_JOURNAL_KEEP=50) lowered to 3, so that 5 runs pass it.
+    auto many = run("act() { :; }\ni=0\nwhile [ $i -lt 5 ]; do BG_RUN_ID=$i$i$i$i$i$i$i$i; "
+                    "BG_RUN_ID=$BG_RUN_ID$BG_RUN_ID$BG_RUN_ID$BG_RUN_ID; bg_journal_locked act; "
+                    "i=$((i + 1)); done\n",
+                    "BG_JOURNAL_KEEP=3\n");
     ASSERT_EQ(many.exit_code, 0) << many.err;
-    EXPECT_EQ(lines_of(journal()).size(), 50U);
+    const std::vector<std::string> lines = lines_of(journal());
+    ASSERT_EQ(lines.size(), 3U);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        auto entry = breakglass::containment::parse_journal_line(lines[i]);
+        ASSERT_TRUE(entry) << lines[i];
+        EXPECT_EQ(entry->run_id, std::string(32, static_cast<char>('2' + i))) << "the last three";
+    }
 }
 
 TEST_F(NodeJournalScript, RefusesValuesOutsideTheirShapeBeforeTakingTheLock) {
