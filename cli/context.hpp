@@ -23,6 +23,7 @@ struct Context {
     ExitCode result = ExitCode::ok;
     std::vector<std::string> argv; // the command line as given, for "continue with" commands
     nlohmann::json audit_playbook; // the playbook a run uses (playbook_audit_fields), else null
+    std::string run_id; // the audit run id, when made before the run (node_journal_params)
 
     /// Loads the config file and resolves every setting; throws Failure (exit 2 for a bad flag,
     /// 4 for a bad config file or environment variable).

@@ -3,9 +3,9 @@
 #include "cli/failure.hpp"
 #include "cli/fleet_run.hpp"
 #include "cli/playbook_run.hpp"
+#include "cli/run_audit.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
-#include "config/units.hpp"
 #include "containment/actions.hpp"
 #include "containment/daemonset_ref.hpp"
 #include "containment/runtime_settings.hpp"
@@ -25,25 +25,11 @@ struct DaemonSetRequest {
     bool accept_restart = false;
     std::string hold_for = "2h";
     std::string grace = "30s";
+    std::string lock_wait = "30s";
     std::vector<std::string> destinations;
     SelectionFlags selection;
     ConnectionFlags connection;
 };
-
-// Whole seconds of a duration flag within [minimum, maximum]: shell parameters are integers.
-std::string seconds_of(const std::string& flag, const std::string& text, long minimum,
-                       long maximum) {
-    auto duration = config::parse_duration(text);
-    const long seconds =
-        duration ? long(std::chrono::duration_cast<std::chrono::seconds>(*duration).count()) : -1;
-    if (seconds < minimum || seconds > maximum) {
-        throw Failure(ExitCode::usage, flag + " '" + text + "' must be a duration from " +
-                                           config::format_duration(std::chrono::seconds(minimum)) +
-                                           " to " +
-                                           config::format_duration(std::chrono::seconds(maximum)));
-    }
-    return std::to_string(seconds);
-}
 
 // runtime_socket and kubelet_unit: a bad value is a usage error (exit 2) here, before
 // anything is sent. Each node's values become parameters in prepare_shipped_playbook_run.
@@ -79,8 +65,8 @@ std::vector<std::string> params_of(const DaemonSetRequest& request,
                                                     : request.accept_restart ? "accept-restart"
                                                                              : "refuse"));
         params.push_back("hold_seconds=" +
-                         seconds_of("--hold-for", request.hold_for, 10, 7 * 24 * 3600));
-        params.push_back("grace_seconds=" + seconds_of("--grace", request.grace, 0, 300));
+                         whole_seconds("--hold-for", request.hold_for, 10, 7 * 24 * 3600));
+        params.push_back("grace_seconds=" + whole_seconds("--grace", request.grace, 0, 300));
     }
     check_runtime_settings(settings, touches_kubelet(action));
     if (action.command == "isolate" && !request.destinations.empty()) {
@@ -101,10 +87,15 @@ void run_action(Context& context, const DaemonSetRequest& request) {
     }
     const policy::RunDescription description{policy::RunCommand::daemonset, request.action->command,
                                              false};
+    // Older signed playbooks lack the node journal's parameters: bound only where declared.
+    const std::vector<std::string> journal =
+        request.action->command == "status"
+            ? std::vector<std::string>{}
+            : node_journal_params(context, lock_wait_seconds(request.lock_wait));
     const PreparedPlaybookRun run = prepare_shipped_playbook_run(
         context, std::string(request.action->playbook),
         params_of(request, *daemonset, context.settings()), request.selection, description,
-        RuntimeParams{true, touches_kubelet(*request.action)});
+        RuntimeParams{true, touches_kubelet(*request.action)}, journal);
     DaemonSetOutput output(daemonset_format(request.output), *request.action, *daemonset,
                            node_labels(run.selected), *context.out, *context.err);
     run_on_fleet(
@@ -148,6 +139,7 @@ void add_action(CLI::App& parent, Context& context, const containment::ActionSpe
     } else {
         add_mutating_playbook_run_flags(*command, context, request->selection, request->connection,
                                         request->output);
+        add_lock_wait_flag(*command, request->lock_wait);
     }
     add_setting_flag(*command, context, "runtime_socket");
     if (touches_kubelet(action)) {

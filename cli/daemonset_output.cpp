@@ -54,6 +54,20 @@ nlohmann::json changes_json(const std::vector<containment::StateChange>& changes
     return list;
 }
 
+// status's node journal lines (each parsed strictly: containment/node_journal.hpp).
+nlohmann::json journal_json(const std::vector<containment::JournalEntry>& journal) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const containment::JournalEntry& entry : journal) {
+        list.push_back({{"time", entry.time},
+                        {"run_id", entry.run_id},
+                        {"responder", entry.responder},
+                        {"action", entry.action},
+                        {"outcome", entry.outcome},
+                        {"daemonset", entry.daemonset}});
+    }
+    return list;
+}
+
 // status's facts as reported, plus kubelet_held and kubelet_held_until (RFC 3339, or null).
 nlohmann::json facts_json(const containment::NodeReport& report) {
     nlohmann::json facts = nlohmann::json::object();
@@ -182,6 +196,15 @@ std::string DaemonSetOutput::human_line(std::size_t node) const {
     for (const containment::Caveat& caveat : report.caveats) {
         line += m_nodes[node].name + ": note: " + containment::describe(caveat) + '\n';
     }
+    for (const containment::JournalEntry& entry : report.journal) {
+        line += m_nodes[node].name + ": journal: " + entry.time + " " + entry.action + " " +
+                entry.daemonset + " by " + entry.responder + " run " + entry.run_id + ": " +
+                entry.outcome + '\n';
+    }
+    if (report.journal_unreadable > 0) {
+        line += m_nodes[node].name + ": journal: " + std::to_string(report.journal_unreadable) +
+                " unreadable line(s) not shown\n";
+    }
     return line;
 }
 
@@ -206,6 +229,8 @@ nlohmann::json DaemonSetOutput::node_json(std::size_t node) const {
         {"remaining",
          judged.report.remaining ? nlohmann::json(*judged.report.remaining) : nlohmann::json()},
         {"facts", facts_json(judged.report)},
+        {"journal", journal_json(judged.report.journal)},
+        {"journal_unreadable", judged.report.journal_unreadable},
     };
     return document;
 }

@@ -3,6 +3,7 @@
 #include "cli/collected_output.hpp"
 #include "cli/failure.hpp"
 #include "cli/playbook_run.hpp"
+#include "cli/run_audit.hpp"
 #include "containment/actions.hpp"
 #include "containment/node_report.hpp"
 #include "containment/runtime_settings.hpp"
@@ -10,6 +11,9 @@
 namespace breakglass::cli {
 
 namespace {
+
+// The exercise waits for another run's node lock as long as daemonset freeze/thaw do by default.
+constexpr const char* k_drill_lock_wait_seconds = "30";
 
 std::string why(const transport::NodeResult& result) {
     std::string line(transport::to_string(result.status));
@@ -51,8 +55,11 @@ ExerciseReport run_exercise(Context& context, const containment::DaemonSetRef& d
         const containment::ActionSpec& action = *containment::find_action(command);
         const policy::RunDescription description{policy::RunCommand::daemonset, action.command,
                                                  false};
+        // Each run its own audit run id, named in each node's journal as well.
+        context.run_id.clear();
         PreparedPlaybookRun run = prepare_shipped_playbook_run(
-            context, std::string(action.playbook), params, selection, description);
+            context, std::string(action.playbook), params, selection, description,
+            node_journal_params(context, k_drill_lock_wait_seconds));
         run.selected.indices = sample; // the same inventory file: the drill's sample
         CollectedOutput output(sample.size());
         context.result = ExitCode::ok;

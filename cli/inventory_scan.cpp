@@ -3,6 +3,7 @@
 #include "base/terminal_escape.hpp"
 #include "cli/failure.hpp"
 #include "cli/inventory_signing.hpp"
+#include "cli/run_audit.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
 #include "inventory/host_key_pinning.hpp"
@@ -98,6 +99,35 @@ void print_report(const Context& context, const inventory::Inventory& fleet,
         << counts[2] << " CHANGED, " << counts[3] << " unreachable\n";
 }
 
+// The audit log's view of a scan: each selected node as a target (no login user: the scan never
+// authenticates) and, once scanned, its result (the first key it presented, or why not).
+std::vector<transport::NodeTarget> audit_targets(const SelectedFleet& selected) {
+    std::vector<transport::NodeTarget> targets;
+    for (std::size_t index : selected.indices) {
+        const inventory::Node& node = selected.inventory.nodes[index];
+        transport::NodeTarget target;
+        target.name = node.name;
+        target.address = node.address;
+        target.port = selected.inventory.port_of(node);
+        targets.push_back(std::move(target));
+    }
+    return targets;
+}
+
+transport::NodeResult audit_result(const std::vector<inventory::PresentedHostKey>& presented) {
+    transport::NodeResult result;
+    result.status = transport::NodeStatus::ok;
+    for (const inventory::PresentedHostKey& key : presented) {
+        if (!key) {
+            result.status = transport::NodeStatus::error;
+            result.message = key.error();
+        } else if (result.host_key.empty()) {
+            result.host_key = *key;
+        }
+    }
+    return result;
+}
+
 void run_scan(Context& context, const ScanFlags& flags) {
     const config::Settings settings = context.settings();
     // Signing what was read launders it: only a verified inventory (or one the responder
@@ -116,6 +146,15 @@ void run_scan(Context& context, const ScanFlags& flags) {
             owner.push_back(i);
         }
     }
+    // Every command that opens sessions is logged: run-start and wave-start on disk first.
+    RunAudit audit(context, settings, selected);
+    const std::vector<transport::NodeTarget> audited = audit_targets(selected);
+    audit.start(audited, transport::NodeJob{}, nullptr);
+    if (!audit.wave_start(audited)) {
+        audit.finish(audit::EndReason::audit_failed);
+        throw Failure(ExitCode::config_or_state,
+                      "the audit log could not be written: no node was contacted");
+    }
     transport::HostKeyScanOptions options;
     options.parallel = static_cast<int>(settings.integer("parallel"));
     options.connect_timeout = settings.duration("connect_timeout");
@@ -128,6 +167,11 @@ void run_scan(Context& context, const ScanFlags& flags) {
             scanned[t].ok ? inventory::PresentedHostKey(scanned[t].public_key)
                           : inventory::PresentedHostKey(tl::unexpect, scanned[t].error));
     }
+
+    for (std::size_t i = 0; i < per_node.size(); ++i) {
+        audit.node_finished(i, audit_result(per_node[i]));
+    }
+    const ExitCode audited_code = audit.finish(audit::EndReason::completed);
 
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     std::vector<Outcome> outcomes;
@@ -151,7 +195,7 @@ void run_scan(Context& context, const ScanFlags& flags) {
                         "--sign-with KEY\n";
     }
     print_report(context, fleet, outcomes, path, flags.accept_changed, flags.format);
-    context.result = failed ? ExitCode::nodes_failed : ExitCode::ok;
+    context.result = most_severe(failed ? ExitCode::nodes_failed : ExitCode::ok, audited_code);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "cli/failure.hpp"
 #include "cli/fleet_run.hpp"
 #include "cli/playbook_run.hpp"
+#include "cli/run_audit.hpp"
 #include "cli/selection_flags.hpp"
 #include "cli/setting_flags.hpp"
 #include "containment/actions.hpp"
@@ -17,6 +18,7 @@ namespace {
 
 struct ReleaseRequest {
     std::string output = "human";
+    std::string lock_wait = "30s";
     SelectionFlags selection;
     ConnectionFlags connection;
 };
@@ -28,9 +30,10 @@ void release(Context& context, const ReleaseRequest& request) {
         throw Failure(ExitCode::usage, checked.error());
     }
     const policy::RunDescription description{policy::RunCommand::kubelet_release, {}, false};
-    const PreparedPlaybookRun run =
-        prepare_shipped_playbook_run(context, std::string(action.playbook), {}, request.selection,
-                                     description, RuntimeParams{false, true});
+    const PreparedPlaybookRun run = prepare_shipped_playbook_run(
+        context, std::string(action.playbook), {}, request.selection, description,
+        RuntimeParams{false, true},
+        node_journal_params(context, lock_wait_seconds(request.lock_wait)));
     // A released kubelet restarts every pod it knows: a DaemonSet still in the API comes back.
     *context.err << "warning: a released kubelet restarts the pods it knows; delete the "
                     "DaemonSet through the API first, or it comes back\n";
@@ -55,6 +58,7 @@ void register_kubelet(CLI::App& app, Context& context) {
     add_mutating_playbook_run_flags(*release_command, context, request->selection,
                                     request->connection, request->output);
     add_setting_flag(*release_command, context, "kubelet_unit");
+    add_lock_wait_flag(*release_command, request->lock_wait);
     release_command->callback([&context, request] { release(context, *request); });
 }
 

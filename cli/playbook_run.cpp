@@ -4,6 +4,7 @@
 #include "cli/failure.hpp"
 #include "cli/run_audit.hpp"
 #include "cli/setting_flags.hpp"
+#include "config/units.hpp"
 #include "containment/runtime_settings.hpp"
 #include "playbooks/parameters.hpp"
 #include "playbooks/preflight.hpp"
@@ -39,6 +40,32 @@ void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags&
     add_output_flag(command, output, {"human", "json", "jsonl"});
 }
 
+std::string whole_seconds(const std::string& flag, const std::string& text, long minimum,
+                          long maximum) {
+    auto duration = config::parse_duration(text);
+    const long seconds =
+        duration ? long(std::chrono::duration_cast<std::chrono::seconds>(*duration).count()) : -1;
+    if (seconds < minimum || seconds > maximum) {
+        throw Failure(ExitCode::usage, flag + " '" + text + "' must be a duration from " +
+                                           config::format_duration(std::chrono::seconds(minimum)) +
+                                           " to " +
+                                           config::format_duration(std::chrono::seconds(maximum)));
+    }
+    return std::to_string(seconds);
+}
+
+void add_lock_wait_flag(CLI::App& command, std::string& lock_wait) {
+    command
+        .add_option("--lock-wait", lock_wait,
+                    "how long each node waits for another run's node lock before failing as "
+                    "node-busy (1s to 60s)")
+        ->capture_default_str();
+}
+
+std::string lock_wait_seconds(const std::string& lock_wait) {
+    return whole_seconds("--lock-wait", lock_wait, 1, 60);
+}
+
 void add_mutating_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
                                      ConnectionFlags& connection, std::string& output) {
     add_playbook_run_flags(command, context, selection, connection, output);
@@ -62,13 +89,15 @@ FleetRun fleet_run_of(const PreparedPlaybookRun& prepared, const policy::RunDesc
 PreparedPlaybookRun
 prepare_playbook_run(Context& context, const std::string& file, const std::string& signature,
                      const std::vector<std::string>& params, const SelectionFlags& selection,
-                     const policy::RunDescription& run, std::string_view bound_name) {
+                     const policy::RunDescription& run, std::string_view bound_name,
+                     const std::vector<std::string>& optional_params) {
     const config::Settings base_settings = context.settings();
     playbooks::PreflightRequest request;
     request.files = playbook_files(base_settings, file, signature);
     request.now = std::chrono::system_clock::now();
     request.bound_name = bound_name;
     request.assignments = params;
+    request.optional_assignments = optional_params;
     const std::string path = request.files.playbook.string();
     // Filled by the placement, which preflight asks for only once the playbook verified.
     std::optional<config::Settings> settings;
@@ -105,7 +134,8 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
 PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
                                                  const std::vector<std::string>& params,
                                                  const SelectionFlags& selection,
-                                                 const policy::RunDescription& run) {
+                                                 const policy::RunDescription& run,
+                                                 const std::vector<std::string>& optional_params) {
     auto path = find_shipped_playbook(context.settings(), name);
     if (!path) {
         throw Failure(ExitCode::playbook_refused,
@@ -114,7 +144,8 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                           "playbooks/sign-shipped --key KEY --cluster NAME --out DIR, then "
                           "--playbooks DIR (see README)");
     }
-    return prepare_playbook_run(context, path->string(), "", params, selection, run, name);
+    return prepare_playbook_run(context, path->string(), "", params, selection, run, name,
+                                optional_params);
 }
 
 namespace {
@@ -131,7 +162,8 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                                                  const std::vector<std::string>& params,
                                                  const SelectionFlags& selection,
                                                  const policy::RunDescription& run,
-                                                 RuntimeParams runtime) {
+                                                 RuntimeParams runtime,
+                                                 const std::vector<std::string>& optional_params) {
     const config::Settings settings = context.settings();
     const policy::NodeRuntime from_settings{settings.text("runtime_socket"),
                                             settings.text("kubelet_unit")};
@@ -140,7 +172,7 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
         base.push_back(std::move(param));
     }
     PreparedPlaybookRun prepared =
-        prepare_shipped_playbook_run(context, name, base, selection, run);
+        prepare_shipped_playbook_run(context, name, base, selection, run, optional_params);
 
     auto runtimes = policy::plan_node_runtimes(prepared.settings, prepared.selected.inventory,
                                                prepared.selected.indices);
@@ -168,6 +200,10 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                                   [&](const auto& entry) { return entry.first == node; });
         if (found == made.end()) {
             std::vector<std::string> assignments = params;
+            for (std::string& param :
+                 playbooks::declared_assignments(prepared.loaded.playbook, optional_params)) {
+                assignments.push_back(std::move(param));
+            }
             for (std::string& param : runtime_assignments(node, runtime)) {
                 assignments.push_back(std::move(param));
             }

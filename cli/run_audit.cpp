@@ -5,6 +5,7 @@
 #include "base/terminal_escape.hpp"
 #include "cli/audit_checkpoint_file.hpp"
 #include "cli/failure.hpp"
+#include "containment/node_journal.hpp"
 #include "playbooks/base64.hpp"
 #include "playbooks/digest.hpp"
 #include "playbooks/public_key.hpp"
@@ -15,8 +16,6 @@
 #include <unistd.h>
 
 namespace breakglass::cli {
-
-namespace {
 
 std::string local_user() {
     if (const passwd* entry = ::getpwuid(::geteuid()); entry != nullptr) {
@@ -32,6 +31,17 @@ std::string local_host() {
     }
     return name;
 }
+
+std::vector<std::string> node_journal_params(Context& context, const std::string& lock_wait) {
+    if (context.run_id.empty()) {
+        context.run_id = audit::random_id();
+    }
+    return {"run_id=" + context.run_id,
+            "responder=" + containment::journal_responder(local_user(), local_host()),
+            "lock_wait_seconds=" + lock_wait};
+}
+
+namespace {
 
 // "SHA256:..." of an OpenSSH "TYPE BASE64" key; empty when none was seen.
 std::string fingerprint_of(const std::string& host_key) {
@@ -141,7 +151,8 @@ nlohmann::json playbook_audit_fields(const LoadedPlaybook& loaded) {
 RunAudit::RunAudit(const Context& context, const config::Settings& settings,
                    const SelectedFleet& selected)
     : m_context(context), m_settings(settings), m_selected(selected),
-      m_log(audit_log_path(settings)), m_run_id(audit::random_id()) {}
+      m_log(audit_log_path(settings)),
+      m_run_id(context.run_id.empty() ? audit::random_id() : context.run_id) {}
 
 void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
                      const transport::NodeJob& job, const rollout::WavePlan* waves) {

@@ -20,6 +20,15 @@
 
 namespace breakglass::cli {
 
+/// The local user (its uid when it has no name) and host name, as run-start records them.
+std::string local_user();
+std::string local_host();
+
+/// The parameters that name this run in each node's journal (playbooks/lib/node_journal.sh):
+/// run_id (context.run_id, made here once: RunAudit records the same id), responder
+/// (USER@HOST, containment::journal_responder) and lock_wait_seconds.
+std::vector<std::string> node_journal_params(Context& context, const std::string& lock_wait);
+
 /// The audit log the settings name: audit_log, else STATE_DIR/audit.jsonl.
 std::filesystem::path audit_log_path(const config::Settings& settings);
 

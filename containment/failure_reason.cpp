@@ -22,6 +22,8 @@ FailureReason failure_reason(int exit_code) {
         return FailureReason::kubelet_hold_failed;
     case 10:
         return FailureReason::rules_unreadable;
+    case 11:
+        return FailureReason::node_busy;
     default:
         return FailureReason::exit_status;
     }
@@ -47,6 +49,8 @@ std::string_view to_string(FailureReason reason) {
         return "kubelet-hold-failed";
     case FailureReason::rules_unreadable:
         return "rules-unreadable";
+    case FailureReason::node_busy:
+        return "node-busy";
     case FailureReason::exit_status:
         return "exit-status";
     case FailureReason::bad_report:

@@ -18,12 +18,13 @@ enum class FailureReason : std::uint8_t {
     still_active,          // 8: a container is still running after the action
     kubelet_hold_failed,   // 9: the kubelet could not be held
     rules_unreadable,      // 10: isolation could not read a pod's iptables rules
+    node_busy,             // 11: another run held the node lock past the wait (node_journal.sh)
     exit_status,           // any other non-zero exit status
     bad_report,            // the playbook's output could not be read (whatever it exited with)
 };
 
-/// The exit status of a shipped DaemonSet playbook as a reason: 2 bad_input ... 10
-/// rules_unreadable; every other status (a node's word is never trusted) is exit_status.
+/// The exit status of a shipped DaemonSet playbook as a reason: 2 bad_input ... 11
+/// node_busy; every other status (a node's word is never trusted) is exit_status.
 FailureReason failure_reason(int exit_code);
 
 /// The stable spelling in JSON output and summaries ("kubelet-would-restart", "bad-report",

@@ -71,6 +71,10 @@ struct StepParser {
             report.notes.emplace_back(start == std::string_view::npos ? "" : text.substr(start));
             return {};
         }
+        if (kind == "journal") {
+            journal_line(text.substr(std::min(text.size(), text.find("journal") + 8)));
+            return {};
+        }
         if (kind == "sandbox" || kind == "container") {
             if (fields.size() != 6 || !number(fields[5])) {
                 return tl::unexpected("malformed " + std::string(kind) + " line");
@@ -111,6 +115,14 @@ struct StepParser {
             return tl::unexpected("malformed " + std::string(kind) + " line");
         }
         return {}; // for humans only
+    }
+
+    void journal_line(std::string_view line) {
+        if (auto entry = parse_journal_line(line)) {
+            report.journal.push_back(std::move(*entry));
+        } else {
+            ++report.journal_unreadable;
+        }
     }
 
     tl::expected<void, std::string> match_line(bool sandbox,

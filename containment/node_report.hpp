@@ -1,5 +1,7 @@
 #pragma once
 
+#include "containment/node_journal.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -24,6 +26,8 @@ namespace breakglass::containment {
 //             isolation-not-guaranteed, WHY comma-separated CAP_NET_ADMIN, CAP_NET_RAW or
 //             capabilities-unreadable; playbooks/lib/pod_isolation.sh)
 //   fact      KEY VALUE              (status: what the node is; see NodeReport::facts)
+//   journal   LINE                   (status: one line of the node journal, node_journal.hpp;
+//             a line that does not parse is counted, never shown)
 // Other lines are ignored, so that a playbook may print more for humans.
 
 struct MatchedContainer {
@@ -72,6 +76,10 @@ struct NodeReport {
     /// kubelet_state (systemctl is-active's word), kubelet_hold (none, or the epoch second its
     /// automatic release is due). Keys this version does not know are dropped.
     std::map<std::string, std::string> facts;
+    /// daemonset-status's last node journal lines, oldest first, and how many of them did not
+    /// parse (written by anyone root on the node: shown only once parsed).
+    std::vector<JournalEntry> journal;
+    std::size_t journal_unreadable = 0;
 };
 
 /// One step's standard output as the transport kept it: the tail, and how much was cut.

@@ -116,6 +116,21 @@ read_unverified_playbook(const std::filesystem::path& file) {
     return parse(file, *text);
 }
 
+std::vector<std::string> declared_assignments(const Playbook& playbook,
+                                              const std::vector<std::string>& optional) {
+    std::vector<std::string> declared;
+    for (const std::string& assignment : optional) {
+        const std::string name = assignment.substr(0, assignment.find('='));
+        for (const ParamSpec& param : playbook.params) {
+            if (param.name == name) {
+                declared.push_back(assignment);
+                break;
+            }
+        }
+    }
+    return declared;
+}
+
 tl::expected<std::vector<BoundParam>, PreflightRefusal>
 bind_assignments(const Playbook& playbook, const std::vector<std::string>& assignments) {
     auto bound = bind_parameters(playbook, assignments);
@@ -161,7 +176,11 @@ tl::expected<ClearedPlaybook, PreflightRefusal> preflight(const PreflightRequest
                            refused(request.files.playbook.string(), "name", bound.error()));
         }
     }
-    auto params = bind_assignments(playbook, request.assignments);
+    std::vector<std::string> assignments = request.assignments;
+    for (std::string& assignment : declared_assignments(playbook, request.optional_assignments)) {
+        assignments.push_back(std::move(assignment));
+    }
+    auto params = bind_assignments(playbook, assignments);
     if (!params) {
         return tl::unexpected(std::move(params.error()));
     }

@@ -70,6 +70,10 @@ verify_playbook(const PlaybookFiles& files, std::chrono::system_clock::time_poin
 tl::expected<Playbook, PreflightRefusal>
 read_unverified_playbook(const std::filesystem::path& file);
 
+/// The assignments ("name=value") among `optional` whose name `playbook` declares, in order.
+std::vector<std::string> declared_assignments(const Playbook& playbook,
+                                              const std::vector<std::string>& optional);
+
 /// Binds --param assignments (see bind_parameters); refuses as parameter.
 tl::expected<std::vector<BoundParam>, PreflightRefusal>
 bind_assignments(const Playbook& playbook, const std::vector<std::string>& assignments);
@@ -89,6 +93,9 @@ struct PreflightRequest {
     std::chrono::system_clock::time_point now;
     std::string_view bound_name;          // a shipped-action command's playbook name, else empty
     std::vector<std::string> assignments; // --param name=value
+    // name=value bound only when the playbook declares the name: what breakglass fills in for
+    // parameters that signed playbooks older than them lack (the node journal's run_id, ...).
+    std::vector<std::string> optional_assignments;
 };
 
 /// Where the run would go. Known only once the playbook is: its rollout block ranks among the

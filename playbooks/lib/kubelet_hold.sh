@@ -45,9 +45,10 @@ bg_kubelet_schedule_release() { # SECONDS
     _bg_release=systemd-timer
     _bg_release_pid=0
   else
-    # setsid without a fork (we are no group leader): $! is the sleeper's own PID.
+    # setsid without a fork (we are no group leader): $! is the sleeper's own PID. It must not
+    # keep descriptor 9, the node lock (node_journal.sh), for the hold's hours.
     setsid /bin/sh -c 'sleep "$2"; '"$BG_RELEASE_SCRIPT" breakglass-kubelet-release "$_bg_unit" "$1" \
-      </dev/null >/dev/null 2>&1 &
+      </dev/null >/dev/null 2>&1 9>&- &
     _bg_release=process
     _bg_release_pid=$!
   fi

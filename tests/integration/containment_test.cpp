@@ -327,8 +327,20 @@ TEST_F(ContainmentSharedFleetTest, StopIsRefusedWhileTheKubeletRunsAndChangesNot
         EXPECT_TRUE(node["changes"].empty());
         EXPECT_EQ(kubelet_state(name), "active\n");
     }
+    // Same containers, same PIDs; only each node's journal gained the refused stop (exit-6).
+    auto without_journal = [](nlohmann::json nodes) {
+        for (auto& node : nodes) {
+            node.erase("journal");
+        }
+        return nodes;
+    };
     const auto after = daemonset({"status", k_target});
-    EXPECT_EQ(after["nodes"], before["nodes"]); // same containers, same PIDs
+    EXPECT_EQ(without_journal(after["nodes"]), without_journal(before["nodes"]));
+    for (const auto& [name, node] : by_node(after)) {
+        ASSERT_FALSE(node["journal"].empty()) << name;
+        EXPECT_EQ(node["journal"].back()["action"], "stop") << name;
+        EXPECT_EQ(node["journal"].back()["outcome"], "exit-6") << name;
+    }
     EXPECT_EQ(all_decoy_pids(), decoys_before);
 }
 

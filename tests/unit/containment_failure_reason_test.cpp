@@ -30,6 +30,7 @@ const std::vector<Spelled>& spelled_reasons() {
         {FailureReason::still_active, "still-active", 8},
         {FailureReason::kubelet_hold_failed, "kubelet-hold-failed", 9},
         {FailureReason::rules_unreadable, "rules-unreadable", 10},
+        {FailureReason::node_busy, "node-busy", 11},
         {FailureReason::exit_status, "exit-status", 0},
         {FailureReason::bad_report, "bad-report", 0},
     };
@@ -67,7 +68,7 @@ TEST(ContainmentFailureReason, ExitStatusesMapToTheirReasons) {
 // A node chooses its exit status: any status the playbooks do not define is plain exit-status,
 // never a guess, and never bad-report (that is for output containment cannot read).
 TEST(ContainmentFailureReason, UnknownExitStatusesArePlainExitStatus) {
-    for (int code : {-1, 0, 1, 11, 42, 126, 127, 128, 255, 256, 1 << 30}) {
+    for (int code : {-1, 0, 1, 12, 42, 126, 127, 128, 255, 256, 1 << 30}) {
         EXPECT_EQ(failure_reason(code), FailureReason::exit_status) << code;
     }
 }
