@@ -1,6 +1,7 @@
 // The audit log against the real lab fleet (real sshd, real ssh-keygen): the records a run
 // writes and when, `audit verify|checkpoint|show` on tampered copies, a log that cannot be
 // written, SIGKILL at random points, and two runs at once. One fleet for the whole suite.
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/lab_fleet.hpp"
 
 #include <csignal>
@@ -22,23 +23,14 @@ extern char** environ; // NOLINT(readability-redundant-declaration)
 
 using breakglass::testing::LabFleet;
 using breakglass::testing::ProcessResult;
+using breakglass::testing::read_text;
 using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
+using breakglass::testing::write_text;
 
 namespace {
 
 constexpr int k_nodes = 3;
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;

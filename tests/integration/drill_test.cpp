@@ -8,6 +8,9 @@
 // below that). No case changes the fleet: each makes its own inventory or playbook copies in a
 // scratch folder (the exercise freezes and thaws, and checks that it thawed).
 #include "tests/integration/support/containerd_lab.hpp"
+#include "tests/integration/support/files.hpp"
+#include "tests/integration/support/text_search.hpp"
+#include "tests/integration/support/time_text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -26,33 +29,13 @@ using breakglass::testing::SignedFleet;
 using breakglass::testing::SuiteFleet;
 using breakglass::testing::TempDir;
 namespace fs = std::filesystem;
+using breakglass::testing::count_lines_with;
+using breakglass::testing::read_text;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-    std::ifstream stream(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(stream), {}};
-}
-
-std::size_t count_lines_with(const std::string& text, const std::string& needle) {
-    std::size_t count = 0;
-    std::istringstream lines(text);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (line.find(needle) != std::string::npos) {
-            ++count;
-        }
-    }
-    return count;
-}
-
 std::string rfc3339_ago(std::chrono::seconds ago) {
-    const std::time_t at = std::time(nullptr) - ago.count();
-    std::tm utc{};
-    ::gmtime_r(&at, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return breakglass::testing::rfc3339(-ago);
 }
 
 // The nodes that run containerd and pods (the others have a runtime fault).
@@ -132,7 +115,7 @@ protected:
     // A copy of the fleet's inventory after EDIT, signed (or not) as an inventory.
     template <typename Edit>
     std::string inventory_copy(const std::string& name, Edit edit, bool signed_copy = true) {
-        nlohmann::json inventory = nlohmann::json::parse(read_file(m_fleet->inventory));
+        nlohmann::json inventory = nlohmann::json::parse(read_text(m_fleet->inventory));
         edit(inventory);
         const std::string path = m_dir.path() + "/" + name;
         std::ofstream(path) << inventory.dump(2) << '\n';
@@ -149,7 +132,7 @@ protected:
         const auto playbooks = std::find(m_flags.begin(), m_flags.end(), "--playbooks");
         const fs::path copy = fs::path(m_dir.path()) / name;
         fs::copy(*(playbooks + 1), copy);
-        const nlohmann::json inventory = nlohmann::json::parse(read_file(m_fleet->inventory));
+        const nlohmann::json inventory = nlohmann::json::parse(read_text(m_fleet->inventory));
         const std::string thaw = (copy / "daemonset-thaw.json").string();
         fs::remove(thaw);
         auto bundled = run_process(
@@ -168,7 +151,7 @@ protected:
         std::vector<std::string> logs;
         const nlohmann::json& description = m_fleet->lab->description();
         for (const auto& node : description["nodes"]) {
-            logs.push_back(read_file(
+            logs.push_back(read_text(
                 description["sshds"][node["sshd"].get<std::size_t>()]["log"].get<std::string>()));
         }
         return logs;
@@ -197,7 +180,7 @@ TEST_F(DrillLabTest, AHealthyFleetPassesAndItsMetricsFilePassesPromtool) {
         EXPECT_EQ(node["readiness"]["runtime_answers"], true) << node.dump();
         EXPECT_EQ(node["readiness"]["kubelet_unit_state"], "known") << node.dump();
     }
-    const std::string text = read_file(metrics);
+    const std::string text = read_text(metrics);
     EXPECT_NE(text.find("breakglass_drill_success{cluster=\"" +
                         document["cluster"].get<std::string>() + "\"} 1\n"),
               std::string::npos)
@@ -288,8 +271,10 @@ TEST_F(DrillLabTest, AStaleOrUnsignedInventoryFailsNamingIt) {
 }
 
 TEST_F(DrillLabTest, APlaybookExpiringTomorrowWarnsAndAnExpiredOneFails) {
+    // Issued 90 minutes ago for a day: 22h30m left, "22h" whatever second the drill runs in
+    // (issued exactly an hour ago, a drill within the same second saw 23h: flaky).
     replace_flag("--playbooks",
-                 playbooks_with_thaw("tomorrow", rfc3339_ago(std::chrono::hours(1)), "1d"));
+                 playbooks_with_thaw("tomorrow", rfc3339_ago(std::chrono::minutes(90)), "1d"));
     ProcessResult warned = drill({"-w", "node0001", "--warn-expiry", "2d", "-q"});
     EXPECT_EQ(warned.exit_code, 0) << warned.out << warned.err;
     EXPECT_NE(warned.out.find("daemonset-thaw expires in 22h"), std::string::npos) << warned.out;
@@ -352,7 +337,7 @@ TEST_F(DrillLabTest, OneSessionPerNodeAndNothingChanges) {
     // The signed playbook it ran has no step that changes a node.
     const auto playbooks = std::find(m_flags.begin(), m_flags.end(), "--playbooks");
     const nlohmann::json playbook =
-        nlohmann::json::parse(read_file(*(playbooks + 1) + "/drill-readiness.json"));
+        nlohmann::json::parse(read_text(*(playbooks + 1) + "/drill-readiness.json"));
     ASSERT_FALSE(playbook["steps"].empty());
     for (const auto& step : playbook["steps"]) {
         EXPECT_EQ(step["mutates"], false) << step.dump();
