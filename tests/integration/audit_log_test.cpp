@@ -3,6 +3,7 @@
 // written, SIGKILL at random points, and two runs at once. One fleet for the whole suite.
 #include "tests/integration/support/files.hpp"
 #include "tests/integration/support/lab_fleet.hpp"
+#include "tests/integration/support/text_search.hpp"
 
 #include <csignal>
 #include <fcntl.h>
@@ -32,14 +33,7 @@ namespace {
 
 constexpr int k_nodes = 3;
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using breakglass::testing::lines_of;
 
 std::vector<nlohmann::json> records_of(const std::string& path) {
     std::vector<nlohmann::json> records;

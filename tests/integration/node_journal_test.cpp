@@ -3,6 +3,7 @@
 // the real ssh-keygen. One fleet of two nodes serves every case (SHARED_FLEET_SUITES): each case
 // leaves the target running and counts only the journal lines written after it started.
 #include "tests/integration/support/containment_fixture.hpp"
+#include "tests/integration/support/text_search.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -25,14 +26,7 @@ using namespace std::chrono_literals;
 
 const std::string k_target = "kube-system/telemetry-agent";
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using breakglass::testing::lines_of;
 
 class NodeJournalTest : public breakglass::testing::ContainmentFixture {
 protected:

@@ -2,6 +2,7 @@
 #include "audit/record.hpp"
 #include "audit/verifier.hpp"
 #include "audit_test_dir.hpp"
+#include "tests/integration/support/text_search.hpp"
 
 #include <sstream>
 #include <vector>
@@ -13,14 +14,7 @@ namespace {
 
 using testing::TempDir;
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using ::breakglass::testing::lines_of;
 
 std::string joined(const std::vector<std::string>& lines) {
     std::string text;

@@ -5,6 +5,7 @@
 // (node_journal_test) runs the signed playbooks on real nodes.
 #include "containment/node_journal.hpp"
 #include "tests/integration/support/process.hpp"
+#include "tests/integration/support/text_search.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -27,14 +28,7 @@ std::string read_text(const fs::path& path) {
     return {std::istreambuf_iterator<char>(stream), {}};
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using breakglass::testing::lines_of;
 
 class NodeJournalScript : public ::testing::Test {
 protected:

@@ -12,6 +12,15 @@ std::size_t count_of(const std::string& text, const std::string& part) {
     return count;
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
 std::size_t count_lines_with(const std::string& text, const std::string& needle) {
     std::size_t count = 0;
     std::istringstream lines(text);
