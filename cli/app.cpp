@@ -28,14 +28,7 @@ int fail(ExitCode code, const std::string& message) {
 
 } // namespace
 
-int run(int argc, char** argv) {
-    Context context;
-    context.out = &std::cout;
-    context.err = &std::cerr;
-    context.argv.assign(argv, argv + argc);
-
-    CLI::App app{"breakglass: reach Kubernetes nodes over SSH when the control plane is down",
-                 "breakglass"};
+void add_everything(CLI::App& app, Context& context) {
     app.require_subcommand(1);
     app.fallthrough();
     app.add_option("--config", context.config_file,
@@ -56,6 +49,17 @@ int run(int argc, char** argv) {
     for (Registration add : k_commands) {
         add(app, context);
     }
+}
+
+int run(int argc, char** argv) {
+    Context context;
+    context.out = &std::cout;
+    context.err = &std::cerr;
+    context.argv.assign(argv, argv + argc);
+
+    CLI::App app{"breakglass: reach Kubernetes nodes over SSH when the control plane is down",
+                 "breakglass"};
+    add_everything(app, context);
 
     try {
         // Logging is set up in a parse callback, so -v is known before any command runs.

@@ -86,11 +86,14 @@ std::string format_duration(std::chrono::milliseconds value) {
         out = "-";
         remaining = -remaining;
     }
-    for (auto unit = k_duration_units.rbegin(); unit != k_duration_units.rend(); ++unit) {
-        if (remaining >= unit->milliseconds) {
-            out += std::to_string(remaining / unit->milliseconds);
-            out += unit->suffix;
-            remaining %= unit->milliseconds;
+    // Largest unit first. By index: clang 14 (clang-tidy) cannot compile libstdc++ 12's
+    // std::views::reverse.
+    for (std::size_t at = k_duration_units.size(); at-- > 0;) {
+        const auto& unit = k_duration_units[at];
+        if (remaining >= unit.milliseconds) {
+            out += std::to_string(remaining / unit.milliseconds);
+            out += unit.suffix;
+            remaining %= unit.milliseconds;
         }
     }
     return out;

@@ -40,7 +40,7 @@ std::string node_address(const Json& item, bool& missing) {
         if (!entry.is_object() || entry.value("type", "") != "InternalIP") {
             continue;
         }
-        const std::string address = entry.value("address", "");
+        std::string address = entry.value("address", "");
         missing = false;
         if (address.find(':') == std::string::npos) {
             return address; // IPv4 (or junk, which the caller rejects by name)
@@ -65,7 +65,7 @@ tl::expected<void, std::string> add_labels(Inventory& inventory, Node& node, con
         if (!value.is_string()) {
             return tl::unexpected("node '" + node.name + "': label '" + key + "' is not a string");
         }
-        const std::string& text = value.get_ref<const std::string&>();
+        const auto& text = value.get_ref<const std::string&>();
         if (auto problem = label_key_problem(key)) {
             return tl::unexpected("node '" + node.name + "': " + *problem);
         }
@@ -120,7 +120,7 @@ tl::expected<ImportResult, std::string> convert(const Json& document,
         }
         auto metadata = item.find("metadata");
         if (metadata == item.end() || !metadata->is_object() ||
-            !metadata->value("name", "").size()) {
+            metadata->value("name", "").empty()) {
             return tl::unexpected(where + " has no metadata.name");
         }
         Node node;
