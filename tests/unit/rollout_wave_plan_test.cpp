@@ -158,7 +158,6 @@ TEST(RolloutWavePlan, TheOrderIsPinnedAcrossBuilds) {
     EXPECT_EQ(random.next(), 0xe220a8397b1dcdafULL);
     // A plan printed by one build must be the plan another build runs with the same seed:
     // this order changes only if the algorithm does (then say so in CHANGELOG.md).
-    EXPECT_EQ(rollout_order(fleet(10, {4, 3, 2}), 42), rollout_order(fleet(10, {4, 3, 2}), 42));
     const std::vector<std::size_t> pinned = rollout_order(fleet(10, {4, 3, 2}), 42);
     EXPECT_EQ(pinned, (std::vector<std::size_t>{9, 8, 5, 2, 0, 6, 7, 3, 4, 1}));
 }
