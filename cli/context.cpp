@@ -46,10 +46,10 @@ config::SettingsInputs Context::inputs(const nlohmann::json& rollout,
 namespace {
 
 Failure settings_failure(const config::SettingsError& error) {
-    return Failure(error.from_playbook ? ExitCode::playbook_refused
-                   : error.from_flag   ? ExitCode::usage
-                                       : ExitCode::config_or_state,
-                   error.message);
+    return {error.from_playbook ? ExitCode::playbook_refused
+            : error.from_flag   ? ExitCode::usage
+                                : ExitCode::config_or_state,
+            error.message};
 }
 
 } // namespace

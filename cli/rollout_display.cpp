@@ -203,9 +203,7 @@ nlohmann::json dry_run_json(const RunPlanView& view,
                             const transport::NodeJob& job) {
     nlohmann::json stages = nlohmann::json::array();
     if (view.mutating && view.plan != nullptr) {
-        std::size_t wave_number = 0;
         for (const rollout::Wave& wave : view.plan->waves) {
-            wave_number += wave.canary ? 0U : 1U;
             nlohmann::json names = nlohmann::json::array();
             for (std::string_view name : sorted_names(view, wave.nodes)) {
                 names.push_back(name);
