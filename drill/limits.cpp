@@ -72,7 +72,9 @@ const std::array<LimitOption, 7>& limit_options() {
 }
 
 tl::expected<DrillLimits, std::string> parse_limits(const LimitTexts& texts) {
-    for (const auto& [flag, text] : texts) {
+    // Not a structured binding: clang before 16 (clang-tidy here) cannot capture one.
+    for (const auto& given : texts) {
+        const auto& flag = given.first;
         if (std::none_of(k_options.begin(), k_options.end(),
                          [&](const LimitOption& option) { return option.flag == flag; })) {
             return tl::unexpected("'" + flag + "' is not a drill limit");

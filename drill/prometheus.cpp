@@ -22,7 +22,7 @@ double seconds(std::chrono::milliseconds value) {
 
 class Textfile {
 public:
-    explicit Textfile(std::string cluster_label)
+    explicit Textfile(const std::string& cluster_label)
         : m_cluster("cluster=\"" + escape_label_value(cluster_label) + "\"") {}
 
     void family(std::string_view name, std::string_view help, std::string_view type = "gauge") {
