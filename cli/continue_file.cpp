@@ -113,7 +113,7 @@ std::string continue_command(const std::vector<std::string>& argv, const std::st
 tl::expected<std::string, std::string> write_continue_file(const config::Settings& settings,
                                                            const std::vector<std::string>& names,
                                                            const std::string& why) {
-    const std::string dir = settings.text("state_dir");
+    const std::string& dir = settings.text("state_dir");
     if (auto writable = config::ensure_writable_dir(dir); !writable) {
         return tl::unexpected(writable.error());
     }

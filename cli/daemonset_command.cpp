@@ -65,7 +65,7 @@ std::vector<std::string> params_of(const DaemonSetRequest& request,
                                                     : request.accept_restart ? "accept-restart"
                                                                              : "refuse"));
         params.push_back("hold_seconds=" +
-                         whole_seconds("--hold-for", request.hold_for, 10, 7 * 24 * 3600));
+                         whole_seconds("--hold-for", request.hold_for, 10, 7L * 24 * 3600));
         params.push_back("grace_seconds=" + whole_seconds("--grace", request.grace, 0, 300));
     }
     check_runtime_settings(settings, touches_kubelet(action));

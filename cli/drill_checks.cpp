@@ -15,7 +15,7 @@ namespace breakglass::cli {
 
 namespace {
 
-constexpr std::uintmax_t k_allowed_signers_limit = 1024 * 1024;
+constexpr std::uintmax_t k_allowed_signers_limit = std::uintmax_t{1024} * 1024;
 
 std::optional<playbooks::AllowedSigners> allowed_signers(const config::Settings& settings) {
     auto text = base::read_bounded(settings.text("allowed_signers"), k_allowed_signers_limit);

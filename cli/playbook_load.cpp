@@ -5,10 +5,9 @@
 namespace breakglass::cli {
 
 Failure refusal_failure(const playbooks::PreflightRefusal& refusal) {
-    return Failure(refusal.kind == playbooks::PreflightRefusalKind::state
-                       ? ExitCode::config_or_state
-                       : ExitCode::playbook_refused,
-                   refusal.message);
+    return {refusal.kind == playbooks::PreflightRefusalKind::state ? ExitCode::config_or_state
+                                                                  : ExitCode::playbook_refused,
+            refusal.message};
 }
 
 std::filesystem::path locate_playbook(const config::Settings& settings, const std::string& file) {

@@ -10,7 +10,7 @@
 #include "playbooks/digest.hpp"
 #include "playbooks/public_key.hpp"
 
-#include <limits.h>
+#include <climits>
 #include <ostream>
 #include <pwd.h>
 #include <unistd.h>

@@ -26,7 +26,8 @@ std::string describe(const Caveat& caveat) {
     std::string sep = " ";
     for (const std::string& why : caveat.why) {
         const std::string_view meaning = consequence(why);
-        line += sep + (why.starts_with("CAP_") ? "holds " + why : why);
+        line += sep;
+        line += why.starts_with("CAP_") ? "holds " + why : why;
         if (!meaning.empty()) {
             line += " (" + std::string(meaning) + ")";
         }

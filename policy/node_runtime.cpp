@@ -21,7 +21,7 @@ plan_node_runtimes(const config::Settings& settings, const inventory::Inventory&
     const config::ResolvedSetting& socket_setting = settings.get("runtime_socket");
     const config::ResolvedSetting& unit_setting = settings.get("kubelet_unit");
     for (const config::ResolvedSetting* setting : {&socket_setting, &unit_setting}) {
-        const std::string& value = std::get<std::string>(setting->value);
+        const auto& value = std::get<std::string>(setting->value);
         auto checked = setting == &socket_setting ? containment::check_runtime_socket(value)
                                                   : containment::check_kubelet_unit(value);
         if (!checked) {
