@@ -6,7 +6,7 @@ namespace breakglass::cli {
 
 Failure refusal_failure(const playbooks::PreflightRefusal& refusal) {
     return {refusal.kind == playbooks::PreflightRefusalKind::state ? ExitCode::config_or_state
-                                                                  : ExitCode::playbook_refused,
+                                                                   : ExitCode::playbook_refused,
             refusal.message};
 }
 

@@ -155,7 +155,8 @@ private:
                 return fail(std::string(where).append("unknown field '").append(key).append("'"));
             }
             if (!seen.insert(*field)) {
-                return fail(std::string(where).append("field '").append(key).append("' appears twice"));
+                return fail(
+                    std::string(where).append("field '").append(key).append("' appears twice"));
             }
             if (!read_field(*field)) {
                 return false;

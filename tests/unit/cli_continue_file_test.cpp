@@ -1,6 +1,5 @@
-#include "cli/continue_file.hpp"
-
 #include "cli/app.hpp"
+#include "cli/continue_file.hpp"
 
 #include <functional>
 #include <map>
