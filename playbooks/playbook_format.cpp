@@ -107,7 +107,7 @@ void refuse_templates(const json& value, const std::string& where) {
                 fail(where,
                      "contains '{{': playbooks take parameters as shell variables, not templates");
             }
-            refuse_templates(child, where + "." + key);
+            refuse_templates(child, std::string(where).append(".").append(key));
         }
     }
 }
@@ -179,7 +179,7 @@ json parse_rollout(const json& value) {
             if (text == nullptr) {
                 fail("rollout." + key,
                      "must be a string such as " +
-                         std::string(key == "waves" ? "\"5%,25%,100%\"" : "\"10%\" or \"3\""));
+                         std::string(key == "waves" ? R"("5%,25%,100%")" : R"("10%" or "3")"));
             }
             auto parsed = key == "waves"
                               ? rollout::parse_waves(*text).map([](auto) { return 0; })

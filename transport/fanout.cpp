@@ -229,7 +229,9 @@ void FanOut::wait_and_step(Clock::time_point now) {
     };
     m_bastions.step(now);
     m_bastions.settle_dropped(now, end_nodes);
-    for (std::size_t i = 0; i < m_to_step.size(); ++i) { // grows while stepping: no iterators
+    // By index: stepping a slot may append to m_to_step, which would invalidate iterators.
+    // NOLINTNEXTLINE(modernize-loop-convert)
+    for (std::size_t i = 0; i < m_to_step.size(); ++i) {
         step_slot(m_to_step[i], now);
     }
     m_to_step.clear();
@@ -275,6 +277,7 @@ template <class F> void FanOut::for_each_slot_behind(const Bastion* ancestor, co
             continue;
         }
         // By index: f may end a session, and reaping (not f) edits the list.
+        // NOLINTNEXTLINE(modernize-loop-convert)
         for (std::size_t i = 0; i < found->second.size(); ++i) {
             f(found->second[i]);
         }

@@ -4,6 +4,7 @@
 // nsenter, systemd) is this machine's and only checked for a readable value here; the lab test
 // (drill_lab_test) runs the signed playbook on real nodes.
 #include "drill/readiness_report.hpp"
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/process.hpp"
 #include "tests/unit/support/unix_socket.hpp"
 
@@ -25,10 +26,7 @@ namespace {
 
 const fs::path k_source = BREAKGLASS_SOURCE_DIR;
 
-std::string read_text(const fs::path& path) {
-    std::ifstream stream(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(stream), {}};
-}
+using breakglass::testing::read_text;
 
 class DrillReadinessScript : public ::testing::Test {
 protected:

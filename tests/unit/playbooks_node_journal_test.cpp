@@ -4,6 +4,7 @@
 // containment/node_journal.hpp reads, and the journal keeps only its last lines. The lab test
 // (node_journal_test) runs the signed playbooks on real nodes.
 #include "containment/node_journal.hpp"
+#include "tests/integration/support/files.hpp"
 #include "tests/integration/support/process.hpp"
 #include "tests/integration/support/text_search.hpp"
 
@@ -23,10 +24,7 @@ namespace {
 const fs::path k_source = BREAKGLASS_SOURCE_DIR;
 const std::string k_run = "0123456789abcdef0123456789abcdef";
 
-std::string read_text(const fs::path& path) {
-    std::ifstream stream(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(stream), {}};
-}
+using breakglass::testing::read_text;
 
 using breakglass::testing::lines_of;
 
