@@ -232,45 +232,30 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     } else {
         budget.emplace(limits->max_failures.effective.value, names.size(),
                        run.flags.rollout.ignore_unreachable);
-        std::size_t wave_number = 0;
+        const auto between_stages = [&] {
+            return rollout::BetweenStages{draining(), audit.healthy(), budget->crossed(),
+                                          Clock::now() >= deadline};
+        };
         for (std::size_t s = 0; s < waves->waves.size(); ++s) {
             const rollout::Wave& wave = waves->waves[s];
-            wave_number += wave.canary ? 0U : 1U;
-            if (s > 0 && limits->pause.effective.value.count() > 0 && !budget->crossed() &&
-                !draining()) {
+            if (rollout::pause_before_stage(s, limits->pause.effective.value, between_stages())) {
                 pause_between_stages(limits->pause.effective.value);
             }
-            if (draining()) {
-                stop = Stop::interrupted;
+            stop = rollout::stop_before_stage(between_stages());
+            if (stop != Stop::none) {
                 break;
             }
-            // A record that could not be written (a node-result, say) stops the rollout: no
-            // later stage acts without its record, even if the disk has room again by then.
-            if (!audit.healthy()) {
-                stop = Stop::audit;
-                break;
-            }
-            if (budget->crossed()) {
-                stop = Stop::budget;
-                break;
-            }
-            if (Clock::now() >= deadline) {
-                stop = Stop::deadline;
-                break;
-            }
-            // Ask before the first stage, and once more after the canary.
-            if (ask && (s == 0 || waves->waves[s - 1].canary)) {
+            if (ask && rollout::ask_before_stage(*waves, s)) {
                 std::string question;
                 if (s > 0) {
                     question = "canary: " + staged.counts(waves->waves[s - 1].nodes) + ". ";
                 } else {
-                    for (std::size_t t = 0, n = 0; t < waves->waves.size(); ++t) {
-                        n += waves->waves[t].canary ? 0U : 1U;
-                        *context.err << "  " << stage_name(waves->waves[t], n) << ": "
-                                     << stage_nodes(view, waves->waves[t]) << '\n';
+                    for (const rollout::Wave& each : waves->waves) {
+                        *context.err << "  " << stage_name(each) << ": " << stage_nodes(view, each)
+                                     << '\n';
                     }
                 }
-                question += "Start " + stage_name(wave, wave_number) + " on " +
+                question += "Start " + stage_name(wave) + " on " +
                             std::to_string(wave.nodes.size()) +
                             (wave.nodes.size() == 1 ? " node" : " nodes") + " (" +
                             stage_nodes(view, wave) + ")?";
@@ -280,20 +265,17 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
                 }
             }
             if (context.verbosity >= 0) {
-                *context.err << "rollout: " << stage_name(wave, wave_number) << ": "
-                             << wave.nodes.size() << (wave.nodes.size() == 1 ? " node" : " nodes")
-                             << '\n';
+                *context.err << "rollout: " << stage_name(wave) << ": " << wave.nodes.size()
+                             << (wave.nodes.size() == 1 ? " node" : " nodes") << '\n';
             }
             if (!staged.run_stage(wave.nodes, &*budget, wave.canary, deadline)) {
                 stop = Stop::audit;
                 break;
             }
         }
-        if (stop == Stop::none && budget->crossed() && budget->not_started() > 0) {
-            stop = Stop::budget;
-        }
-        if (stop == Stop::none && draining()) {
-            stop = Stop::interrupted;
+        if (stop == Stop::none) {
+            stop = rollout::stop_after_last_stage(budget->crossed(), budget->not_started(),
+                                                  draining());
         }
     }
     staged.skip_the_rest(stop == Stop::none ? Stop::interrupted : stop);

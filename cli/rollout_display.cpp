@@ -114,10 +114,10 @@ nlohmann::json steps_json(const transport::NodeJob& job,
 
 } // namespace
 
-std::string stage_name(const rollout::Wave& wave, std::size_t index) {
+std::string stage_name(const rollout::Wave& wave) {
     return wave.canary
                ? std::string("canary")
-               : "wave " + std::to_string(index) + " (" + std::to_string(wave.percent) + "%)";
+               : "wave " + std::to_string(wave.number) + " (" + std::to_string(wave.percent) + "%)";
 }
 
 std::string stage_nodes(const RunPlanView& view, const rollout::Wave& wave) {
@@ -129,10 +129,8 @@ std::vector<std::string> header_lines(const RunPlanView& view) {
     if (view.mutating && view.plan != nullptr && view.limits != nullptr) {
         const rollout::RolloutLimits& limits = *view.limits;
         std::string stages;
-        std::size_t wave_number = 0;
         for (const rollout::Wave& wave : view.plan->waves) {
-            wave_number += wave.canary ? 0U : 1U;
-            stages += (stages.empty() ? "" : ", ") + stage_name(wave, wave_number) + " " +
+            stages += (stages.empty() ? "" : ", ") + stage_name(wave) + " " +
                       std::to_string(wave.nodes.size());
         }
         lines.push_back("rollout: " + nodes_word(view.names.size()) + " in " +
@@ -163,10 +161,8 @@ std::string dry_run_text(const RunPlanView& view, const std::vector<transport::N
         text += line + '\n';
     }
     if (view.mutating && view.plan != nullptr) {
-        std::size_t wave_number = 0;
         for (const rollout::Wave& wave : view.plan->waves) {
-            wave_number += wave.canary ? 0U : 1U;
-            text += stage_name(wave, wave_number) + ": " + nodes_word(wave.nodes.size()) + ": " +
+            text += stage_name(wave) + ": " + nodes_word(wave.nodes.size()) + ": " +
                     stage_nodes(view, wave) + '\n';
         }
     } else {

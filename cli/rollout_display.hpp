@@ -25,7 +25,7 @@ struct RunPlanView {
 };
 
 /// "canary", "wave 1 (25%)", ...
-std::string stage_name(const rollout::Wave& wave, std::size_t index);
+std::string stage_name(const rollout::Wave& wave);
 
 /// The run header of a mutating run (stderr): stages with sizes, budget, pause, seed, the flags
 /// that loosened a signed limit, and the load line. One line each.

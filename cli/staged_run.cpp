@@ -35,10 +35,7 @@ transport::NodeResult never_contacted(Stop stop) {
         result.message = "run deadline reached before start";
     } else {
         result.status = transport::NodeStatus::skipped;
-        result.message = stop == Stop::budget     ? "not started: failure budget exceeded"
-                         : stop == Stop::declined ? "not started: the responder declined"
-                         : stop == Stop::audit    ? "not started: the audit log cannot be written"
-                                                  : "not started: interrupted";
+        result.message = transport::not_started_message(result.reason);
     }
     return result;
 }

@@ -5,6 +5,7 @@
 #include "cli/run_audit.hpp"
 #include "policy/connection_plan.hpp"
 #include "rollout/failure_budget.hpp"
+#include "rollout/stage_gate.hpp"
 #include "transport/node_result.hpp"
 
 #include <chrono>
@@ -14,8 +15,7 @@
 
 namespace breakglass::cli {
 
-// Why a staged run ended before every node was done.
-enum class Stop { none, budget, interrupted, declined, deadline, audit };
+using Stop = rollout::Stop;
 
 /// One staged (or, read-only, single-stage) run: the stages one after another, each one fan-out
 /// whose `hold` asks the failure budget and the signal state before each node; the budget fed

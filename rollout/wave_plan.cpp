@@ -93,9 +93,11 @@ WavePlan plan_waves(const std::vector<PlanNode>& nodes, const WaveSettings& sett
     plan.seed = settings.seed;
     const std::vector<std::size_t> order = rollout_order(nodes, settings.seed);
     std::size_t next = 0;
+    std::size_t waves = 0;
     for (const StageSize& stage : stage_sizes(nodes.size(), settings)) {
         Wave wave;
         wave.canary = stage.canary;
+        wave.number = stage.canary ? 0 : ++waves;
         wave.percent = stage.percent;
         const auto from = order.begin() + static_cast<std::ptrdiff_t>(next);
         wave.nodes.assign(from, from + static_cast<std::ptrdiff_t>(stage.size));

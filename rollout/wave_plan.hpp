@@ -30,6 +30,7 @@ struct WaveSettings {
 /// One stage of the rollout: the canary, or one wave of the schedule.
 struct Wave {
     bool canary = false;
+    std::size_t number = 0;         // 0 for the canary; the waves after it count from 1
     unsigned percent = 0;           // the schedule's cumulative percentage (0 for the canary)
     std::vector<std::size_t> nodes; // indices into the planned nodes, in the order they start
     std::size_t cumulative = 0;     // nodes in this stage and every stage before it

@@ -412,10 +412,7 @@ void FanOut::stop_all(NodeStatus status, Reason reason, const std::string& messa
 
 // Nodes never contacted: `skipped`, with why the run did not start them.
 void FanOut::skip_unstarted(Reason reason) {
-    const std::string message =
-        "not started: " + std::string(reason == Reason::interrupted      ? "interrupted"
-                                      : reason == Reason::failure_budget ? "failure budget exceeded"
-                                                                         : to_string(reason));
+    const std::string message = not_started_message(reason);
     for (; m_next < m_targets.size(); ++m_next) {
         m_on_finished(m_next, never_started(NodeStatus::skipped, reason, message));
     }

@@ -92,4 +92,19 @@ std::string_view to_string(Reason reason) {
     return ""; // not a Reason (a cast from an unknown number)
 }
 
+std::string not_started_message(Reason reason) {
+    switch (reason) {
+    case Reason::interrupted:
+        return "not started: interrupted";
+    case Reason::failure_budget:
+        return "not started: failure budget exceeded";
+    case Reason::declined:
+        return "not started: the responder declined";
+    case Reason::audit_failed:
+        return "not started: the audit log cannot be written";
+    default:
+        return "not started: " + std::string(to_string(reason));
+    }
+}
+
 } // namespace breakglass::transport

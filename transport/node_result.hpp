@@ -65,6 +65,11 @@ enum class Reason : std::uint8_t {
 /// none is the empty string. The one table of these words.
 std::string_view to_string(Reason reason);
 
+/// The one-line message of a node never contacted because of `reason`, e.g. "not started:
+/// failure budget exceeded". The one place these texts are written (the fan-out and the
+/// rollout's stages both report such nodes).
+std::string not_started_message(Reason reason);
+
 /// Milliseconds spent in each phase (0 when the phase was not reached).
 struct NodeTimings {
     std::chrono::milliseconds connect{0};

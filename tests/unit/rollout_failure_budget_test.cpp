@@ -1,4 +1,5 @@
 #include "rollout/failure_budget.hpp"
+#include "rollout/stage_gate.hpp"
 #include "rollout/wave_plan.hpp"
 
 #include <deque>
@@ -25,9 +26,9 @@ void run_all(FailureBudget& budget, Stage stage, std::size_t n, Outcome outcome)
     }
 }
 
-// What a caller does: stages one after another, at most `parallel` nodes in flight, a new node
-// only while the budget allows, the oldest session finishing first. `outcome_of` gives each
-// node's result by its index.
+// What a caller does: stages one after another (the stage gate between them), at most `parallel`
+// nodes in flight, a new node only while the budget allows, the oldest session finishing first.
+// `outcome_of` gives each node's result by its index.
 struct RunSummary {
     std::size_t started = 0;
     std::size_t finished = 0;
@@ -37,6 +38,10 @@ RunSummary drive(FailureBudget& budget, const WavePlan& plan, std::size_t parall
                  OutcomeOf outcome_of) {
     RunSummary summary;
     for (const Wave& wave : plan.waves) {
+        // Between stages, the rollout's own gate (what cli/fleet_run.cpp asks).
+        if (stop_before_stage({.budget_crossed = budget.crossed()}) != Stop::none) {
+            break;
+        }
         const Stage stage = wave.canary ? Stage::canary : Stage::wave;
         std::deque<std::size_t> in_flight;
         std::size_t next = 0;
@@ -51,9 +56,6 @@ RunSummary drive(FailureBudget& budget, const WavePlan& plan, std::size_t parall
             EXPECT_TRUE(budget.record(outcome_of(in_flight.front()), stage));
             in_flight.pop_front();
             ++summary.finished;
-        }
-        if (!budget.may_start()) {
-            break;
         }
     }
     return summary;

@@ -133,6 +133,23 @@ TEST(RolloutWavePlan, RoundsUpDropsEmptyWavesAndHonoursTheCanary) {
     EXPECT_TRUE(plan_waves({}, WaveSettings{}).waves.empty());
 }
 
+// Stages are named by number ("wave 2 (25%)"): the canary has none, the waves count from 1.
+TEST(RolloutWavePlan, WavesAreNumberedFromOneAfterTheCanary) {
+    const auto numbers = [](std::size_t total, std::uint64_t canary) {
+        WaveSettings settings;
+        settings.canary = canary;
+        std::vector<std::size_t> out;
+        for (const Wave& wave : plan_waves(fleet(total), settings).waves) {
+            EXPECT_EQ(wave.number == 0, wave.canary);
+            out.push_back(wave.number);
+        }
+        return out;
+    };
+    EXPECT_EQ(numbers(100, 1), (std::vector<std::size_t>{0, 1, 2, 3}));
+    EXPECT_EQ(numbers(100, 0), (std::vector<std::size_t>{1, 2, 3}));
+    EXPECT_EQ(numbers(1, 1), (std::vector<std::size_t>{0}));
+}
+
 TEST(RolloutWavePlan, SameSeedSamePlanOtherSeedOtherPlan) {
     const std::vector<PlanNode> nodes = fleet(1000, {400, 350, 200});
     WaveSettings settings;

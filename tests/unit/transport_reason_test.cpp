@@ -84,3 +84,15 @@ TEST(TransportReason, TheListNamesEveryReason) {
 }
 
 } // namespace
+
+// The texts of nodes a run never contacted, whoever skips them (the fan-out, or the rollout
+// between stages): man/breakglass.1 quotes them, and runbooks grep for them.
+TEST(TransportReason, NotStartedMessagesNameWhy) {
+    using breakglass::transport::not_started_message;
+    EXPECT_EQ(not_started_message(Reason::interrupted), "not started: interrupted");
+    EXPECT_EQ(not_started_message(Reason::failure_budget), "not started: failure budget exceeded");
+    EXPECT_EQ(not_started_message(Reason::declined), "not started: the responder declined");
+    EXPECT_EQ(not_started_message(Reason::audit_failed),
+              "not started: the audit log cannot be written");
+    EXPECT_EQ(not_started_message(Reason::event_loop), "not started: event-loop");
+}
