@@ -24,6 +24,7 @@ constexpr std::uintmax_t k_max_text_bytes = 1U << 20U;
 struct AuditRequest {
     std::string file; // verify: the log (default: the audit_log setting)
     std::vector<std::string> checkpoints;
+    bool require_signed = false; // verify: an unsigned checkpoint fails
     std::string sign_with;
     std::string out;
     std::string run;
@@ -72,7 +73,7 @@ struct CheckpointVerdict {
 };
 
 CheckpointVerdict check_one(const config::Settings& settings, const std::string& file,
-                            const audit::VerifyReport& report) {
+                            const audit::VerifyReport& report, bool require_signed) {
     CheckpointVerdict verdict{file, false, "", std::nullopt};
     auto text = base::read_bounded(file, k_max_text_bytes);
     if (!text) {
@@ -104,6 +105,11 @@ CheckpointVerdict check_one(const config::Settings& settings, const std::string&
             return verdict;
         }
         signer = std::move(*verified);
+    } else if (require_signed) {
+        // Whoever can rewrite the log can often rewrite a checkpoint kept beside it, and delete
+        // its .sig: with --require-signed only a signature vouches for a checkpoint.
+        verdict.detail = "unsigned (no " + file + ".sig), and --require-signed was given";
+        return verdict;
     }
     if (auto why = audit::check_checkpoint(*parsed, report)) {
         verdict.detail = *why;
@@ -151,11 +157,15 @@ nlohmann::json report_json(const std::string& path, const audit::VerifyReport& r
 }
 
 void run_verify(Context& context, const AuditRequest& request) {
+    if (request.require_signed && request.checkpoints.empty()) {
+        // Else a runbook whose checkpoint list came out empty would pass without any.
+        throw Failure(ExitCode::usage, "--require-signed needs at least one --checkpoint");
+    }
     const config::Settings settings = context.settings();
     const auto [path, report] = verified_log(settings, request.file);
     std::vector<CheckpointVerdict> verdicts;
     for (const std::string& file : request.checkpoints) {
-        verdicts.push_back(check_one(settings, file, report));
+        verdicts.push_back(check_one(settings, file, report, request.require_signed));
     }
     bool ok = report.ok();
     for (const CheckpointVerdict& verdict : verdicts) {
@@ -278,6 +288,8 @@ void register_audit(CLI::App& app, Context& context) {
                      "checkpoint file (its signature: FILE.sig); repeatable")
         ->expected(1)
         ->take_all();
+    verify->add_flag("--require-signed", request->require_signed,
+                     "fail every checkpoint without a valid signature (CP.sig)");
     add_setting_flag(*verify, context, "allowed_signers");
     add_output_flag(*verify, request->output, {"human", "json"});
     verify->callback([&context, request] { run_verify(context, *request); });

@@ -225,6 +225,28 @@ TEST_F(AuditLogTest, VerifyNamesEveryKindOfTamperingAndASignedCheckpointCatchesA
         audit({"verify", m_log, "--checkpoint", checkpoint, "--allowed-signers", signers});
     EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
     EXPECT_NE(good.out.find("signed by auditor@example"), std::string::npos) << good.out;
+    // --require-signed: the signed checkpoint passes; the same checkpoint without its .sig (as
+    // whoever rewrote the log would leave it) passes only without the flag.
+    EXPECT_EQ(audit({"verify", m_log, "--checkpoint", checkpoint, "--allowed-signers", signers,
+                     "--require-signed"})
+                  .exit_code,
+              0);
+    const std::string bare = m_dir.path() + "/bare-checkpoint";
+    write_text(bare, read_text(checkpoint));
+    const ProcessResult unsigned_ok = audit({"verify", m_log, "--checkpoint", bare});
+    EXPECT_EQ(unsigned_ok.exit_code, 0) << unsigned_ok.out << unsigned_ok.err;
+    EXPECT_NE(unsigned_ok.out.find("ok, unsigned"), std::string::npos) << unsigned_ok.out;
+    const ProcessResult required =
+        audit({"verify", m_log, "--checkpoint", bare, "--require-signed"});
+    EXPECT_EQ(required.exit_code, 1) << required.out << required.err;
+    EXPECT_NE(required.out.find("FAILED: unsigned (no " + bare + ".sig), and --require-signed"),
+              std::string::npos)
+        << required.out;
+    const ProcessResult no_checkpoint = audit({"verify", m_log, "--require-signed"});
+    EXPECT_EQ(no_checkpoint.exit_code, 2) << no_checkpoint.out << no_checkpoint.err;
+    EXPECT_NE(no_checkpoint.err.find("--require-signed needs at least one --checkpoint"),
+              std::string::npos)
+        << no_checkpoint.err;
 
     const auto lines = lines_of(read_text(m_log));
     ASSERT_GE(lines.size(), 10U);
