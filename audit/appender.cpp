@@ -1,6 +1,7 @@
 #include "audit/appender.hpp"
 
 #include "audit/record.hpp"
+#include "base/private_dir.hpp"
 #include "base/system_error.hpp"
 #include "base/unique_fd.hpp"
 
@@ -230,12 +231,15 @@ bool sync_directory_of(const std::filesystem::path& path) {
 } // namespace
 
 tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& fields, bool sync) {
-    if (m_path.has_parent_path()) {
-        std::error_code ignored;
-        if (std::filesystem::create_directories(m_path.parent_path(), ignored)) {
-            std::filesystem::permissions(m_path.parent_path(), std::filesystem::perms::owner_all,
-                                         ignored);
-        }
+    // A directory others may write to lets them replace or remove the log between two runs,
+    // which no hash chain inside the file can show: refused, as the state directory is.
+    const std::filesystem::path directory =
+        m_path.has_parent_path() ? m_path.parent_path() : std::filesystem::path(".");
+    if (auto made = base::make_private_dirs(directory); !made) {
+        return tl::unexpected("audit log " + m_path.string() + ": " + made.error());
+    }
+    if (auto problem = base::private_dir_problem(directory)) {
+        return tl::unexpected("audit log " + m_path.string() + ": " + *problem);
     }
     bool new_name = false; // a file created or rotated into place by this append
     for (int attempt = 0; attempt < k_open_attempts; ++attempt) {

@@ -44,7 +44,9 @@ public:
     /// Seals `fields` (an object: type, run_id and the record's own fields) with v, seq, ts,
     /// prev and hash and appends it; `sync` fsyncs before returning. The error is one line
     /// naming the path and the cause (permission, read-only, full disk, not a log...). A short
-    /// write is cut back off under the lock, so a failed append leaves no partial line.
+    /// write is cut back off under the lock, so a failed append leaves no partial line. The
+    /// log's directory is made 0700 when missing, and refused when another user owns it or
+    /// its group or everyone may write to it (base::private_dir_problem).
     tl::expected<Appended, std::string> append(const nlohmann::json& fields, bool sync);
 
     const std::filesystem::path& path() const { return m_path; }

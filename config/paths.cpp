@@ -1,9 +1,9 @@
 #include "config/paths.hpp"
 
+#include "base/private_dir.hpp"
 #include "base/system_error.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -66,52 +66,12 @@ std::filesystem::path shipped_playbooks_dir() {
 
 namespace breakglass::config {
 
-namespace {
-
-// mkdir -p with mode 0700 for every directory it makes (create_directories would use the
-// umask's mode); existing components are left as they are.
-tl::expected<void, std::string> make_private_dirs(const std::filesystem::path& dir) {
-    std::filesystem::path prefix;
-    for (const std::filesystem::path& part : dir) {
-        prefix /= part;
-        if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
-            return tl::unexpected(dir.string() +
-                                  ": cannot create directory: " + base::errno_text(errno));
-        }
-    }
-    return {};
-}
-
-std::string octal_mode(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777U));
-    return text;
-}
-
-} // namespace
-
 tl::expected<void, std::string> ensure_writable_dir(const std::filesystem::path& dir) {
-    if (auto made = make_private_dirs(dir); !made) {
+    if (auto made = base::make_private_dirs(dir); !made) {
         return made;
     }
-    struct stat info {};
-    if (::stat(dir.c_str(), &info) != 0) {
-        return tl::unexpected(dir.string() + ": " + base::errno_text(errno));
-    }
-    if (!S_ISDIR(info.st_mode)) {
-        return tl::unexpected(dir.string() + ": not a directory");
-    }
-    if (info.st_uid != ::geteuid()) {
-        return tl::unexpected(dir.string() + ": owned by uid " + std::to_string(info.st_uid) +
-                              ", not by this user (uid " + std::to_string(::geteuid()) +
-                              "); use a directory of your own");
-    }
-    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return tl::unexpected(dir.string() + ": writable by " +
-                              ((info.st_mode & S_IWOTH) != 0 ? "everyone" : "its group") +
-                              " (mode " + octal_mode(info.st_mode) +
-                              "), so others could replace the state in it; chmod go-w " +
-                              dir.string());
+    if (auto problem = base::private_dir_problem(dir)) {
+        return tl::unexpected(*problem);
     }
     // access() alone would approve a read-only mount for root; create a file to be sure.
     const std::filesystem::path probe = dir / (".write-test." + std::to_string(getpid()));

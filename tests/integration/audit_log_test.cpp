@@ -315,11 +315,14 @@ TEST_F(AuditLogTest, ARunSignsACheckpointAtItsEndWhenAnAuditKeyIsSet) {
 TEST_F(AuditLogTest, ALogThatCannotBeWrittenRefusesTheRunBeforeAnyNodeIsContacted) {
     const std::string marker = m_dir.path() + "/contacted";
     // Read-only, then full: a 16 KiB tmpfs filled by the test.
-    for (const std::string& options : {std::string("ro,size=16k"), std::string("size=16k")}) {
+    // mode=0700: a tmpfs root is 1777 by default, which the audit log's directory check would
+    // refuse before the read-only mount or the full disk this test is about.
+    for (const std::string& options :
+         {std::string("ro,size=16k,mode=0700"), std::string("size=16k,mode=0700")}) {
         const std::string mount_point = m_dir.path() + "/tiny";
         TinyTmpfs tiny(mount_point, options);
         ASSERT_TRUE(tiny.mounted()) << "mount -t tmpfs -o " << options;
-        if (options == "size=16k") {
+        if (options == "size=16k,mode=0700") {
             const int fd = ::open((mount_point + "/filler").c_str(), O_WRONLY | O_CREAT, 0600);
             ASSERT_GE(fd, 0);
             const std::string block(4096, 'f');
@@ -333,6 +336,7 @@ TEST_F(AuditLogTest, ALogThatCannotBeWrittenRefusesTheRunBeforeAnyNodeIsContacte
         EXPECT_NE(run.err.find("audit log " + mount_point + "/audit.jsonl"), std::string::npos)
             << run.err;
         EXPECT_NE(run.err.find("refusing to run without an audit record"), std::string::npos);
+        EXPECT_EQ(run.err.find("writable by"), std::string::npos) << run.err;
         EXPECT_FALSE(std::filesystem::exists(marker)) << options << ": a node ran the command";
     }
 }

@@ -17,14 +17,52 @@ using testing::TempDir;
 
 TEST(AuditAppender, CreatesTheFileOwnerOnlyWithItsDirectory) {
     TempDir dir;
-    const auto path = dir.path() / "state" / "audit.jsonl";
+    const auto path = dir.path() / "state" / "breakglass" / "audit.jsonl";
+    const mode_t umask_before = ::umask(022); // what would give 0755 directories
     auto appended = AuditLog(path).append({{"type", "x"}, {"run_id", "r"}}, true);
+    ::umask(umask_before);
     ASSERT_TRUE(appended) << appended.error();
     struct stat info {};
     ASSERT_EQ(::stat(path.c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777U, 0600U);
+    // Every directory it had to make, not only the last.
+    for (const auto& made : {dir.path() / "state", dir.path() / "state" / "breakglass"}) {
+        ASSERT_EQ(::stat(made.c_str(), &info), 0);
+        EXPECT_EQ(info.st_mode & 0777U, 0700U) << made;
+    }
     EXPECT_EQ(appended->seq, 1U);
     EXPECT_EQ(appended->path, path);
+}
+
+// Others who may write to the log's directory could replace or remove the log between runs,
+// which the hash chain inside it cannot show: refused before anything is written.
+TEST(AuditAppender, RefusesADirectoryOthersMayWriteToOrAnotherUserOwns) {
+    TempDir dir;
+    const auto shared = dir.path() / "shared";
+    std::filesystem::create_directory(shared);
+    for (const auto& [mode, words] : {std::pair<mode_t, std::string>{0777, "writable by everyone"},
+                                      {0775, "writable by its group"},
+                                      {01777, "writable by everyone"}}) {
+        ASSERT_EQ(::chmod(shared.c_str(), mode), 0);
+        auto appended = AuditLog(shared / "audit.jsonl").append({{"type", "x"}}, false);
+        ASSERT_FALSE(appended) << std::oct << mode;
+        EXPECT_NE(appended.error().find(words), std::string::npos) << appended.error();
+        EXPECT_NE(appended.error().find("audit log " + (shared / "audit.jsonl").string()),
+                  std::string::npos)
+            << appended.error();
+        EXPECT_FALSE(std::filesystem::exists(shared / "audit.jsonl"));
+    }
+    ASSERT_EQ(::chmod(shared.c_str(), 0755), 0);
+    EXPECT_TRUE(AuditLog(shared / "audit.jsonl").append({{"type", "x"}}, false));
+    if (::geteuid() == 0) { // only root can give a directory away
+        const auto theirs = dir.path() / "theirs";
+        std::filesystem::create_directory(theirs);
+        ASSERT_EQ(::chown(theirs.c_str(), 65534, 65534), 0);
+        auto appended = AuditLog(theirs / "audit.jsonl").append({{"type", "x"}}, false);
+        ASSERT_FALSE(appended);
+        EXPECT_NE(appended.error().find("owned by uid 65534"), std::string::npos)
+            << appended.error();
+    }
 }
 
 TEST(AuditAppender, RefusesASymlinkedLog) {
