@@ -9,6 +9,7 @@
 #include "playbooks/base64.hpp"
 #include "playbooks/digest.hpp"
 #include "playbooks/public_key.hpp"
+#include "policy/job_digest.hpp"
 
 #include <climits>
 #include <ostream>
@@ -99,23 +100,6 @@ nlohmann::json node_names(const std::vector<transport::NodeTarget>& targets) {
     return names;
 }
 
-// What a node is sent, as one SHA-256: every step's name, become, timeout and command, each
-// length-prefixed so that no two different jobs can concatenate to the same bytes. A node with
-// its own job (its own runtime socket, say) shows another digest in its wave-start.
-std::string job_sha256(const transport::NodeJob& job) {
-    std::string bytes;
-    const auto add = [&bytes](const std::string& field) {
-        bytes += std::to_string(field.size()) + ":" + field + ",";
-    };
-    for (const transport::JobStep& step : job.steps) {
-        add(step.name);
-        add(step.become ? "become" : "");
-        add(std::to_string(step.timeout.count()));
-        add(step.command);
-    }
-    return playbooks::sha256_hex(bytes);
-}
-
 nlohmann::json timing_fields(const transport::NodeTimings& timings) {
     return {{"connect", timings.connect.count()},
             {"handshake", timings.handshake.count()},
@@ -172,7 +156,7 @@ void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
     for (const transport::JobStep& step : job.steps) {
         steps.push_back({{"name", step.name}, {"become", step.become}});
     }
-    m_job_sha256 = job_sha256(job);
+    m_job_sha256 = policy::job_sha256(job);
     nlohmann::json start{{"type", "run-start"},
                          {"run_id", m_run_id},
                          {"user", local_user()},
@@ -192,6 +176,16 @@ void RunAudit::start(const std::vector<transport::NodeTarget>& targets,
     }
 }
 
+// Nodes with a job of their own share it by runtime (one job per distinct socket and unit):
+// each job is hashed once per run, not once per node and wave.
+const std::string& RunAudit::node_job_sha256(const transport::NodeJob& job) {
+    auto [found, inserted] = m_node_job_sha256.try_emplace(&job);
+    if (inserted) {
+        found->second = policy::job_sha256(job);
+    }
+    return found->second;
+}
+
 bool RunAudit::wave_start(const std::vector<transport::NodeTarget>& targets) {
     const std::size_t wave = ++m_waves;
     nlohmann::json nodes = nlohmann::json::array();
@@ -200,7 +194,7 @@ bool RunAudit::wave_start(const std::vector<transport::NodeTarget>& targets) {
                          {"address", target.address},
                          {"port", target.port},
                          {"user", target.user},
-                         {"job_sha256", target.job ? job_sha256(*target.job) : m_job_sha256}});
+                         {"job_sha256", target.job ? node_job_sha256(*target.job) : m_job_sha256}});
     }
     auto appended = m_log.append(
         {{"type", "wave-start"}, {"run_id", m_run_id}, {"wave", wave}, {"nodes", std::move(nodes)}},

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -84,7 +85,11 @@ private:
     std::uint64_t m_lost = 0;
     bool m_deadline_reached = false;
     std::size_t m_waves = 0;
+    const std::string& node_job_sha256(const transport::NodeJob& job);
+
     std::string m_job_sha256; // the run's job; a node with a job of its own has its own digest
+    // The digests of the nodes' own jobs, by job: they live as long as the run's targets.
+    std::unordered_map<const transport::NodeJob*, std::string> m_node_job_sha256;
 };
 
 } // namespace breakglass::cli

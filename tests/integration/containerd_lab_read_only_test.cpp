@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -295,6 +296,24 @@ std::vector<std::string> fleet_processes(const nlohmann::json& description,
     return found;
 }
 
+// The last run's job_sha256 in the audit log at PATH: "run" for its run-start, and each node's
+// from its wave-start.
+std::map<std::string, std::string> last_run_digests(const std::string& path) {
+    std::map<std::string, std::string> digests;
+    std::istringstream lines(read_text(path));
+    for (std::string line; std::getline(lines, line);) {
+        const nlohmann::json record = nlohmann::json::parse(line);
+        if (record["type"] == "run-start") {
+            digests = {{"run", record["job_sha256"].get<std::string>()}};
+        } else if (record["type"] == "wave-start") {
+            for (const auto& node : record["nodes"]) {
+                digests[node["node"].get<std::string>()] = node["job_sha256"].get<std::string>();
+            }
+        }
+    }
+    return digests;
+}
+
 // Issue 16: where the runtime and the kubelet are comes node by node from the inventory (a
 // node's own field, else the inventory's default), and a setting given for the run beats both.
 TEST_F(ContainerdLabReadOnlyTest, RuntimeSocketAndKubeletUnitComeFromTheInventoryNodeByNode) {
@@ -332,6 +351,16 @@ TEST_F(ContainerdLabReadOnlyTest, RuntimeSocketAndKubeletUnitComeFromTheInventor
     EXPECT_EQ(nodes["node0003"]["outcome"], "running") << nodes["node0003"];
     EXPECT_EQ(nodes["node0003"]["facts"]["kubelet_unit"], "rke2-agent") << "the default";
     EXPECT_NE(nodes["node0003"]["facts"]["kubelet_state"], "active") << nodes["node0003"];
+    // The audit log names what each node was sent: node0001's runtime is the run's, so it got
+    // the run's job; node0002 and node0003 each got a job of their own (another socket, another
+    // unit), so each has its own digest.
+    const std::string audit_log = m_lab->description()["dir"].get<std::string>() + "/audit.jsonl";
+    auto digests = last_run_digests(audit_log);
+    ASSERT_EQ(digests.size(), 4U) << "run-start and three nodes";
+    EXPECT_EQ(digests["node0001"], digests["run"]);
+    EXPECT_NE(digests["node0002"], digests["run"]);
+    EXPECT_NE(digests["node0003"], digests["run"]);
+    EXPECT_NE(digests["node0002"], digests["node0003"]);
 
     // The responder's flags beat the inventory on every node.
     auto [flagged, flagged_nodes] = status(
@@ -342,6 +371,10 @@ TEST_F(ContainerdLabReadOnlyTest, RuntimeSocketAndKubeletUnitComeFromTheInventor
         EXPECT_EQ(flagged_nodes[node]["facts"]["kubelet_unit"], "kubelet");
         EXPECT_EQ(flagged_nodes[node]["facts"]["runtime_socket"],
                   "/run/containerd/containerd.sock");
+    }
+    digests = last_run_digests(audit_log);
+    for (const char* node : {"node0001", "node0002", "node0003"}) {
+        EXPECT_EQ(digests[node], digests["run"]) << node << ": the flags gave every node one job";
     }
 }
 
