@@ -5,30 +5,15 @@
 #include "cli/run_audit.hpp"
 #include "cli/setting_flags.hpp"
 #include "config/units.hpp"
-#include "containment/runtime_settings.hpp"
-#include "playbooks/parameters.hpp"
 #include "playbooks/preflight.hpp"
 #include "playbooks/render.hpp"
+#include "policy/node_jobs.hpp"
 #include "policy/node_runtime.hpp"
 
-#include <algorithm>
 #include <optional>
 #include <ostream>
 
 namespace breakglass::cli {
-
-namespace {
-
-transport::NodeJob job_of(const std::vector<playbooks::RenderedStep>& steps) {
-    transport::NodeJob job;
-    for (const playbooks::RenderedStep& step : steps) {
-        job.steps.push_back({step.name, step.command,
-                             step.timeout.value_or(std::chrono::milliseconds(0)), step.become});
-    }
-    return job;
-}
-
-} // namespace
 
 void add_playbook_run_flags(CLI::App& command, Context& context, SelectionFlags& selection,
                             ConnectionFlags& connection, std::string& output) {
@@ -127,7 +112,7 @@ prepare_playbook_run(Context& context, const std::string& file, const std::strin
                  << playbook.version << ", signed by "
                  << base::escape_terminal_line(loaded.signer.principal) << " ("
                  << loaded.signer.fingerprint << ")\n";
-    transport::NodeJob job = job_of(playbooks::render_steps(playbook, cleared->params));
+    transport::NodeJob job = policy::job_of(playbooks::render_steps(playbook, cleared->params));
     return {std::move(loaded), std::move(*settings), std::move(*selected), std::move(job), {}};
 }
 
@@ -148,16 +133,6 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                                 optional_params);
 }
 
-namespace {
-
-std::vector<std::string> runtime_assignments(const policy::NodeRuntime& runtime,
-                                             RuntimeParams which) {
-    return containment::runtime_params(which.socket ? runtime.socket : std::string(), runtime.unit,
-                                       which.unit);
-}
-
-} // namespace
-
 PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::string& name,
                                                  const std::vector<std::string>& params,
                                                  const SelectionFlags& selection,
@@ -168,7 +143,7 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
     const policy::NodeRuntime from_settings{settings.text("runtime_socket"),
                                             settings.text("kubelet_unit")};
     std::vector<std::string> base = params;
-    for (std::string& param : runtime_assignments(from_settings, runtime)) {
+    for (std::string& param : policy::runtime_assignments(from_settings, runtime)) {
         base.push_back(std::move(param));
     }
     PreparedPlaybookRun prepared =
@@ -183,45 +158,22 @@ PreparedPlaybookRun prepare_shipped_playbook_run(Context& context, const std::st
                                                          : ExitCode::config_or_state,
                       runtimes.error().message);
     }
-    const auto same = [&](const policy::NodeRuntime& node) {
-        return (!runtime.socket || node.socket == from_settings.socket) &&
-               (!runtime.unit || node.unit == from_settings.unit);
-    };
-    std::vector<std::pair<policy::NodeRuntime, std::shared_ptr<const transport::NodeJob>>> made;
-    for (std::size_t i = 0; i < runtimes->size(); ++i) {
-        const policy::NodeRuntime& node = (*runtimes)[i];
-        if (same(node)) {
-            continue;
-        }
-        if (prepared.node_jobs.empty()) {
-            prepared.node_jobs.resize(runtimes->size());
-        }
-        auto found = std::find_if(made.begin(), made.end(),
-                                  [&](const auto& entry) { return entry.first == node; });
-        if (found == made.end()) {
-            std::vector<std::string> assignments = params;
-            for (std::string& param :
-                 playbooks::declared_assignments(prepared.loaded.playbook, optional_params)) {
-                assignments.push_back(std::move(param));
-            }
-            for (std::string& param : runtime_assignments(node, runtime)) {
-                assignments.push_back(std::move(param));
-            }
-            auto bound = playbooks::bind_parameters(prepared.loaded.playbook, assignments);
-            if (!bound) {
-                throw Failure(
-                    ExitCode::inventory,
-                    "inventory: node '" +
-                        prepared.selected.inventory.nodes[prepared.selected.indices[i]].name +
-                        "': " + base::escape_terminal_line(bound.error()));
-            }
-            made.emplace_back(
-                node, std::make_shared<const transport::NodeJob>(
-                          job_of(playbooks::render_steps(prepared.loaded.playbook, *bound))));
-            found = made.end() - 1;
-        }
-        prepared.node_jobs[i] = found->second;
+    std::vector<std::string> assignments = params;
+    for (std::string& param :
+         playbooks::declared_assignments(prepared.loaded.playbook, optional_params)) {
+        assignments.push_back(std::move(param));
     }
+    auto jobs =
+        policy::node_jobs(prepared.loaded.playbook, assignments, *runtimes, from_settings, runtime);
+    if (!jobs) {
+        throw Failure(
+            ExitCode::inventory,
+            "inventory: node '" +
+                prepared.selected.inventory.nodes[prepared.selected.indices[jobs.error().node]]
+                    .name +
+                "': " + base::escape_terminal_line(jobs.error().message));
+    }
+    prepared.node_jobs = std::move(*jobs);
     return prepared;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/selection_flags.hpp"
 #include "config/settings.hpp"
 #include "policy/mutation.hpp"
+#include "policy/node_jobs.hpp"
 #include "transport/node_session.hpp"
 
 #include <memory>
@@ -45,11 +46,7 @@ struct PreparedPlaybookRun {
     std::vector<std::shared_ptr<const transport::NodeJob>> node_jobs;
 };
 
-/// Which runtime parameters a shipped DaemonSet playbook takes.
-struct RuntimeParams {
-    bool socket = true; // runtime_socket
-    bool unit = false;  // kubelet_unit (the playbooks that touch the kubelet)
-};
+using RuntimeParams = policy::RuntimeParams;
 
 /// Everything `run` checks before the first connection: playbooks::preflight (signature, schema
 /// and validity, the name the command is bound to (`bound_name`, when not empty), parameters,
