@@ -5,6 +5,7 @@
 #include "cli/failure.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/rollout_display.hpp"
+#include "cli/run_end.hpp"
 #include "cli/setting_flags.hpp"
 #include "cli/staged_run.hpp"
 #include "policy/connection_plan.hpp"
@@ -281,29 +282,24 @@ void run_on_fleet(Context& context, const FleetRun& run, FleetOutput& output) {
     staged.skip_the_rest(stop == Stop::none ? Stop::interrupted : stop);
     output.finish(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start));
 
-    if (signals_received() > 0) {
-        context.result = ExitCode::interrupted;
-    } else if (budget && budget->crossed()) {
+    context.result =
+        run_exit_code({signals_received() > 0, budget && budget->crossed(), stop, output.all_ok()});
+    switch (context.result) {
+    case ExitCode::failure_budget_exceeded:
         *context.err << "breakglass: " << rollout::budget_message(*budget) << '\n';
-        context.result = ExitCode::failure_budget_exceeded;
-    } else if (stop == Stop::audit) {
+        break;
+    case ExitCode::config_or_state:
         *context.err << "breakglass: the audit log cannot be written: the stages not started "
                         "were skipped\n";
-        context.result = ExitCode::config_or_state;
-    } else if (stop == Stop::declined) {
+        break;
+    case ExitCode::confirmation_refused:
         *context.err << "breakglass: not confirmed: the nodes not started were skipped\n";
-        context.result = ExitCode::confirmation_refused;
-    } else {
-        context.result = output.all_ok() ? ExitCode::ok : ExitCode::nodes_failed;
+        break;
+    default:
+        break;
     }
     const std::vector<std::string> left = staged.names_not_done(selected);
-    if (!left.empty() && context.result != ExitCode::ok &&
-        context.result != ExitCode::nodes_failed) {
-        const std::string why = context.result == ExitCode::interrupted ? "interrupted"
-                                : context.result == ExitCode::failure_budget_exceeded
-                                    ? "failure budget exceeded"
-                                : stop == Stop::audit ? "the audit log cannot be written"
-                                                      : "not confirmed";
+    if (const std::string why = continue_reason(context.result); !left.empty() && !why.empty()) {
         auto file = write_continue_file(run.settings, left, why);
         if (!file) {
             *context.err << "breakglass: warning: cannot write the nodes not done: "
