@@ -104,28 +104,29 @@ protected:
         return word;
     }
 
+    // A node without a result is "<missing>", unless the action was not run on it (`absent`
+    // says why, e.g. a case only a systemd node can have).
     static void record(const std::string& action, const std::map<std::string, nlohmann::json>& by,
-                       const std::string& note = "") {
+                       const std::string& note = "", const std::string& absent = "<missing>") {
         if (std::find(s_actions.begin(), s_actions.end(), action) == s_actions.end()) {
             s_actions.push_back(action);
         }
         for (const auto& node : k_nodes) {
             const auto found = by.find(node);
-            s_matrix[action][node] =
-                (found == by.end() ? std::string("<missing>") : outcome(found->second)) + note;
+            s_matrix[action][node] = found == by.end() ? absent : outcome(found->second) + note;
         }
     }
 
     static void print_matrix() {
         std::ostringstream table;
         table << "\ncontainment matrix (action x node flavour: outcome)\n";
-        table << std::left << std::setw(22) << "action";
+        table << std::left << std::setw(24) << "action";
         for (const auto& node : k_nodes) {
             table << " | " << std::setw(30) << flavour(node);
         }
         table << "\n";
         for (const auto& action : s_actions) {
-            table << std::setw(22) << action;
+            table << std::setw(24) << action;
             for (const auto& node : k_nodes) {
                 table << " | " << std::setw(30) << s_matrix[action][node];
             }
@@ -542,7 +543,7 @@ TEST_F(MatrixTest, AFailingSystemdRunRollsTheHoldBack) {
     const auto refused = daemonset({"stop", k_target, "--hold-kubelet", "--hold-for", "10m", "-w",
                                     "node[0003-0004]", "--canary", "0", "--max-failures", "100%"},
                                    &exit_code);
-    record("stop, systemd-run fails", refused);
+    record("stop, systemd-run fails", refused, "", "not run (no systemd)");
     EXPECT_EQ(exit_code, 1);
     for (const auto& node : systemd_nodes) {
         ASSERT_EQ(refused.count(node), 1U) << node;
