@@ -232,14 +232,18 @@ bool sync_directory_of(const std::filesystem::path& path) {
 
 tl::expected<Appended, std::string> AuditLog::append(const nlohmann::json& fields, bool sync) {
     // A directory others may write to lets them replace or remove the log between two runs,
-    // which no hash chain inside the file can show: refused, as the state directory is.
-    const std::filesystem::path directory =
-        m_path.has_parent_path() ? m_path.parent_path() : std::filesystem::path(".");
-    if (auto made = base::make_private_dirs(directory); !made) {
-        return tl::unexpected("audit log " + m_path.string() + ": " + made.error());
-    }
-    if (auto problem = base::private_dir_problem(directory)) {
-        return tl::unexpected("audit log " + m_path.string() + ": " + *problem);
+    // which no hash chain inside the file can show: refused, as the state directory is. Once
+    // per log object: a run appends a record per node, and the answer does not change.
+    if (!m_directory_checked) {
+        const std::filesystem::path directory =
+            m_path.has_parent_path() ? m_path.parent_path() : std::filesystem::path(".");
+        if (auto made = base::make_private_dirs(directory); !made) {
+            return tl::unexpected("audit log " + m_path.string() + ": " + made.error());
+        }
+        if (auto problem = base::private_dir_problem(directory)) {
+            return tl::unexpected("audit log " + m_path.string() + ": " + *problem);
+        }
+        m_directory_checked = true;
     }
     bool new_name = false; // a file created or rotated into place by this append
     for (int attempt = 0; attempt < k_open_attempts; ++attempt) {

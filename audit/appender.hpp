@@ -46,7 +46,8 @@ public:
     /// naming the path and the cause (permission, read-only, full disk, not a log...). A short
     /// write is cut back off under the lock, so a failed append leaves no partial line. The
     /// log's directory is made 0700 when missing, and refused when another user owns it or
-    /// its group or everyone may write to it (base::private_dir_problem).
+    /// its group or everyone may write to it (base::private_dir_problem); checked by the first
+    /// append that gets that far.
     tl::expected<Appended, std::string> append(const nlohmann::json& fields, bool sync);
 
     const std::filesystem::path& path() const { return m_path; }
@@ -54,6 +55,7 @@ public:
 private:
     std::filesystem::path m_path;
     std::uint64_t m_rotate_bytes;
+    bool m_directory_checked = false; // made and found private by an earlier append
 };
 
 } // namespace breakglass::audit
