@@ -22,9 +22,9 @@ std::filesystem::path locate_playbook(const config::Settings& settings, const st
 }
 
 tl::expected<std::filesystem::path, std::string>
-find_shipped_playbook(const config::Settings& settings, const std::string& file) {
-    if (file.find('/') != std::string::npos || file.empty() || file[0] == '.') {
-        return tl::unexpected("playbook name '" + file + "' is not a name");
+find_shipped_playbook(const config::Settings& settings, const std::string& name) {
+    if (name.find('/') != std::string::npos || name.empty() || name[0] == '.') {
+        return tl::unexpected("playbook name '" + name + "' is not a name");
     }
     std::vector<std::filesystem::path> dirs;
     if (!settings.text("playbooks").empty()) {
@@ -33,13 +33,13 @@ find_shipped_playbook(const config::Settings& settings, const std::string& file)
     dirs.push_back(config::system_playbooks_dir());
     dirs.push_back(config::shipped_playbooks_dir());
     for (const auto& dir : dirs) {
-        for (const std::string& candidate : {file, file + ".json"}) {
+        for (const std::string& candidate : {name, name + ".json"}) {
             if (std::filesystem::is_regular_file(dir / candidate)) {
                 return dir / candidate;
             }
         }
     }
-    return tl::unexpected("playbook " + file +
+    return tl::unexpected("playbook " + name +
                           " not found (no such file, and not in --playbooks, " +
                           config::system_playbooks_dir().string() + " or " +
                           config::shipped_playbooks_dir().string() + ")");

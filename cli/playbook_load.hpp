@@ -29,7 +29,7 @@ std::filesystem::path locate_playbook(const config::Settings& settings, const st
 /// shipped directory; never the current directory, never a path. The error (exit 5) says why
 /// not: not a name, or where it was looked for.
 tl::expected<std::filesystem::path, std::string>
-find_shipped_playbook(const config::Settings& settings, const std::string& file);
+find_shipped_playbook(const config::Settings& settings, const std::string& name);
 
 /// A playbook whose signature, schema and validity window were checked.
 struct LoadedPlaybook {
