@@ -453,11 +453,9 @@ private:
     }
 
     bool finish_labels() {
-        auto labels = m_labels.finish();
-        if (!labels) {
-            return fail(node_label() + labels.error());
+        if (auto finished = m_labels.finish(m_node.labels); !finished) {
+            return fail(node_label() + finished.error());
         }
-        m_node.labels = std::move(*labels);
         m_at = At::node;
         return true;
     }

@@ -2,15 +2,27 @@
 
 #include "base/terminal_escape.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <array>
+#include <string_view>
 
 namespace breakglass::inventory {
 
 namespace {
 
+// A table, not a chain of comparisons: every node's host keys pass through here on each load.
+constexpr auto k_base64 = [] {
+    std::array<bool, 256> table{};
+    for (const char c : std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789+/=")) {
+        table[static_cast<unsigned char>(c)] = true;
+    }
+    return table;
+}();
+
 bool is_base64_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/' || c == '=';
+    return k_base64[static_cast<unsigned char>(c)];
 }
 
 } // namespace
@@ -59,6 +71,14 @@ tl::expected<std::string, std::string> check_host_key(std::string_view text) {
 }
 
 std::optional<std::string> node_name_problem(std::string_view name) {
+    // Nearly every name is plain printable ASCII outside the reserved set: no escaping needed
+    // to know it is fine (this runs once per node on every load).
+    if (std::all_of(name.begin(), name.end(), [](char c) {
+            return c > ' ' && c < 0x7F &&
+                   std::string_view(",[]*?!").find(c) == std::string_view::npos;
+        })) {
+        return std::nullopt;
+    }
     const std::string shown = base::escape_terminal_line(name);
     if (shown != name) {
         return "name '" + shown + "' contains a control character or invalid UTF-8";

@@ -3,6 +3,7 @@
 // function that pulls its own events, so where a value sits is where the code is, not a state.
 #include "inventory/cache_reader.hpp"
 
+#include "base/huge_pages.hpp"
 #include "base/rfc3339.hpp"
 #include "base/terminal_escape.hpp"
 #include "inventory/cache_format.hpp"
@@ -95,6 +96,9 @@ class CacheReader {
 public:
     CacheReader(JsonPullReader& reader, std::size_t expected_nodes) : m_reader(reader) {
         m_inventory.nodes.reserve(expected_nodes);
+        base::advise_huge_pages(m_inventory.nodes.data(),
+                                m_inventory.nodes.capacity() * sizeof(Node));
+        m_inventory.label_memory = make_label_memory(expected_nodes);
     }
 
     tl::expected<Inventory, std::string> read() {
@@ -149,7 +153,7 @@ private:
             if (event != Event::key) {
                 return fail("malformed object"); // the reader reported why
             }
-            const std::string& key = m_reader.text();
+            const std::string_view key = m_reader.view();
             const std::optional<Field> field = table.find(key);
             if (!field) {
                 return fail(std::string(where).append("unknown field '").append(key).append("'"));
@@ -257,8 +261,8 @@ private:
             return read_port(event, k_defaults_where, defaults.port);
         case DefaultsField::identities:
             return read_strings(event, k_defaults_where, name, "an array of paths",
-                                [&defaults](std::string& path) {
-                                    defaults.identities.push_back(std::move(path));
+                                [&defaults](std::string_view path) {
+                                    defaults.identities.emplace_back(path);
                                     return true;
                                 });
         case DefaultsField::become:
@@ -295,7 +299,7 @@ private:
     // allocations were a visible share of the load (bench/inventory_bench).
     bool read_node() {
         const std::size_t index = m_inventory.nodes.size();
-        Node& node = m_inventory.nodes.emplace_back();
+        Node& node = m_inventory.nodes.emplace_back(m_inventory.label_memory.get());
         m_where.assign("nodes[").append(std::to_string(index)).append("]: ");
         m_labels.start_node();
         SeenFields<NodeField> seen;
@@ -316,7 +320,7 @@ private:
     bool read_node_field(NodeField field, Node& node) {
         const Event event = next();
         const std::string_view name = k_node_fields.name(field);
-        std::string& text = m_reader.text();
+        const std::string_view text = m_reader.view();
         switch (field) {
         case NodeField::name:
             if (event != Event::string || text.empty()) {
@@ -325,15 +329,15 @@ private:
             if (auto problem = node_name_problem(text)) {
                 return fail(m_where + *problem);
             }
-            // Copied, not moved: the reader keeps its buffer for the next string, and a short
-            // name fits the string's own storage, so most strings cost no allocation.
+            // A short name fits the string's own storage, so most names cost no allocation.
             node.name = text;
             m_where.assign("node '").append(node.name).append("': ");
             return true;
         case NodeField::address:
             if (event != Event::string || !is_ip_literal(text)) {
                 return fail(m_where + "address " +
-                            (event == Event::string ? "'" + text + "'" : std::string("value")) +
+                            (event == Event::string ? "'" + std::string(text) + "'"
+                                                    : std::string("value")) +
                             " is not an IP address (names are resolved at import, never during "
                             "a run)");
             }
@@ -356,7 +360,7 @@ private:
             return read_labels(node);
         case NodeField::host_keys:
             return read_strings(event, m_where, name, "an array of OpenSSH public keys",
-                                [this, &node](const std::string& written) {
+                                [this, &node](std::string_view written) {
                                     auto key = check_host_key(written);
                                     if (!key) {
                                         return fail(m_where + key.error());
@@ -390,19 +394,17 @@ private:
             if (event != Event::key) {
                 return fail("malformed object"); // the reader reported why
             }
-            m_label_key = m_reader.text(); // the value's event overwrites the reader's text
+            m_label_key = m_reader.view(); // the value's event may overwrite the key's text
             if (next() != Event::string) {
                 return fail(m_where + "label '" + m_label_key + "' must have a string value");
             }
-            if (auto added = m_labels.add(m_label_key, m_reader.text()); !added) {
+            if (auto added = m_labels.add(m_label_key, m_reader.view()); !added) {
                 return fail(m_where + added.error());
             }
         }
-        auto labels = m_labels.finish();
-        if (!labels) {
-            return fail(m_where + labels.error());
+        if (auto finished = m_labels.finish(node.labels); !finished) {
+            return fail(m_where + finished.error());
         }
-        node.labels = std::move(*labels);
         return true;
     }
 
@@ -421,7 +423,7 @@ private:
             if (item != Event::string) {
                 return wrong_type(where, name, wanted);
             }
-            if (!take(m_reader.text())) {
+            if (!take(m_reader.view())) {
                 return false;
             }
         }
@@ -441,7 +443,7 @@ private:
         if (event != Event::string) {
             return wrong_type(where, name, "an RFC 3339 time");
         }
-        auto parsed = base::parse_rfc3339(m_reader.text());
+        auto parsed = base::parse_rfc3339(m_reader.view());
         if (!parsed) {
             return fail(where + std::string(name) + ": " + parsed.error());
         }
@@ -459,7 +461,7 @@ private:
         if (event != Event::string) {
             return wrong_type(where, name, "a string or null");
         }
-        out = m_reader.text(); // a copy: see read_node_field
+        out = m_reader.view(); // a copy: see read_node_field
         return true;
     }
 

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,13 +35,23 @@ struct Defaults {
     std::string kubelet_unit;
 };
 
+/// A node's labels. A loaded cache keeps every node's list in memory its Inventory owns
+/// (label_memory): 50,000 separate allocations were a tenth of the load. A node built on its own
+/// uses the heap. Copies of a node are independent of any inventory; a node *moved* out of a
+/// loaded inventory must not outlive it.
+using LabelList = std::pmr::vector<Label>;
+
 /// One node of the cache. Optional SSH settings are empty/unset when the defaults apply.
 struct Node {
+    Node() = default;
+    /// A node whose label list lives in `memory` (a loaded inventory's label_memory).
+    explicit Node(std::pmr::memory_resource* memory) : labels(memory) {}
+
     std::string name;
     std::string address; // an IP literal, never a name: no DNS during an incident
     std::optional<std::uint16_t> port;
     std::string user;
-    std::vector<Label> labels;          // sorted by key id, one per key (see Inventory::set_label)
+    LabelList labels;                   // sorted by key id, one per key (see Inventory::set_label)
     std::vector<std::string> host_keys; // OpenSSH public keys "TYPE BASE64", no comment
     std::optional<TimePoint> host_keys_scanned_at;
     std::string jump;
@@ -58,6 +70,8 @@ struct Inventory {
     // Keys and values are pooled apart so each text is validated once for its own rules.
     StringPool label_keys;
     StringPool label_values;
+    // The label lists of a loaded cache's nodes (make_label_memory); null for one built in code.
+    std::shared_ptr<std::pmr::memory_resource> label_memory;
 
     /// Sets `key` to `value` on `node`, replacing an existing value; keeps labels sorted.
     void set_label(Node& node, std::string_view key, std::string_view value);
@@ -72,6 +86,10 @@ struct Inventory {
     /// The port to connect to: the node's own, else the default.
     std::uint16_t port_of(const Node& node) const { return node.port.value_or(defaults.port); }
 };
+
+/// Memory for the label lists of a cache being loaded: one block sized for `expected_nodes` nodes
+/// of about 16 labels (only the pages used cost memory), more blocks if that was low.
+std::shared_ptr<std::pmr::memory_resource> make_label_memory(std::size_t expected_nodes);
 
 /// The value id of `key_id` on `node`, found by binary search, or nullopt.
 std::optional<std::uint32_t> find_label(const Node& node, std::uint32_t key_id);

@@ -15,6 +15,14 @@ namespace breakglass::inventory {
 namespace {
 
 tl::expected<void, std::string> check_unique_names(const Inventory& inventory) {
+    // Caches are usually written in name order (kubectl lists nodes so): strictly ascending
+    // names are unique without the sort, which showed in the profile of loading 50,000 nodes.
+    const auto& nodes = inventory.nodes;
+    if (std::adjacent_find(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) {
+            return a.name >= b.name;
+        }) == nodes.end()) {
+        return {};
+    }
     std::vector<const std::string*> names;
     names.reserve(inventory.nodes.size());
     for (const Node& node : inventory.nodes) {

@@ -39,8 +39,12 @@ public:
     /// The next event; structure (commas, colons, nesting) is checked as it goes.
     Event next();
 
-    /// The unescaped text of the last key or string; callers may move from it.
-    std::string& text() { return m_text; }
+    /// The unescaped text of the last key or string, valid until the next call of next(). It
+    /// points into the input when the string had no escape and did not cross a chunk's end
+    /// (nearly every string of a cache file), so reading it costs no copy.
+    std::string_view view() const { return m_view; }
+    /// The same text as a string callers may move from (copied out of the input if needed).
+    std::string& text();
     std::int64_t integer() const { return m_integer; }
     bool boolean() const { return m_boolean; }
     /// "parse error at line L, column C: WHAT", or a read error with the system's reason.
@@ -54,6 +58,7 @@ private:
     Event fail(const std::string& what);
     Event value(int c);
     Event read_string(Event kind);
+    Event read_string_slowly(Event kind);
     bool read_escape();
     bool read_utf8(int lead);
     Event read_number(int first);
@@ -73,7 +78,8 @@ private:
     enum class Expect { value, key, colon, comma_or_end, value_or_end, key_or_end, done };
     Expect m_expect = Expect::value;
     std::vector<char> m_stack; // '{' or '['
-    std::string m_text;
+    std::string m_text;        // the text when it had to be assembled
+    std::string_view m_view;   // the last key or string: into the input, or m_text
     std::int64_t m_integer = 0;
     bool m_boolean = false;
     std::string m_error;

@@ -28,11 +28,18 @@ tl::expected<void, std::string> LabelInterner::add(std::string_view key, std::st
         }
         key_id = m_inventory.label_keys.intern(key);
     }
-    if (key_id >= m_last_value.size()) {
-        m_last_value.resize(key_id + 1, k_none);
+    if (key_id >= m_recent_values.size()) {
+        m_recent_values.resize(key_id + 1, k_no_values);
     }
-    std::uint32_t value_id = m_last_value[key_id];
-    if (value_id == k_none || m_inventory.label_values.view(value_id) != value) {
+    RecentValues& recent = m_recent_values[key_id];
+    std::uint32_t value_id = k_none;
+    for (const std::uint32_t id : recent) {
+        if (id != k_none && m_inventory.label_values.view(id) == value) {
+            value_id = id;
+            break;
+        }
+    }
+    if (value_id == k_none) {
         if (auto known = m_inventory.label_values.find(value)) {
             value_id = *known;
         } else {
@@ -41,23 +48,30 @@ tl::expected<void, std::string> LabelInterner::add(std::string_view key, std::st
             }
             value_id = m_inventory.label_values.intern(value);
         }
-        m_last_value[key_id] = value_id;
+        std::copy_backward(recent.begin(), recent.end() - 1, recent.end());
+        recent.front() = value_id;
     }
     m_labels.push_back(Label{key_id, value_id});
     return {};
 }
 
-tl::expected<std::vector<Label>, std::string> LabelInterner::finish() {
-    std::vector<Label> sorted = m_labels;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Label& a, const Label& b) { return a.key < b.key; });
-    auto twice = std::adjacent_find(sorted.begin(), sorted.end(),
+tl::expected<void, std::string> LabelInterner::finish(LabelList& labels) {
+    // Nodes list their keys in the same order, so after the first node this is usually sorted.
+    const auto by_key = [](const Label& a, const Label& b) { return a.key < b.key; };
+    if (!std::is_sorted(m_labels.begin(), m_labels.end(), by_key)) {
+        std::vector<Label> sorted = m_labels;
+        std::sort(sorted.begin(), sorted.end(), by_key);
+        labels.assign(sorted.begin(), sorted.end());
+    } else {
+        labels.assign(m_labels.begin(), m_labels.end());
+    }
+    auto twice = std::adjacent_find(labels.begin(), labels.end(),
                                     [](const Label& a, const Label& b) { return a.key == b.key; });
-    if (twice != sorted.end()) {
+    if (twice != labels.end()) {
         return tl::unexpected("label '" + std::string(m_inventory.label_keys.view(twice->key)) +
                               "' appears twice");
     }
-    return sorted;
+    return {};
 }
 
 } // namespace breakglass::inventory

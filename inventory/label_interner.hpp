@@ -2,6 +2,7 @@
 
 #include "inventory/inventory.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,9 +14,10 @@ namespace breakglass::inventory {
 
 /// Turns one node's labels, as a streamed load meets them, into interned ids in an inventory's
 /// pools. Nodes repeat the same keys in the same order with few distinct values, so each label
-/// is first compared with the key at its position in the previous node and with the last value
-/// seen for its key; the pools are hashed only on a miss. Each distinct text is checked against
-/// the Kubernetes label rules once, when first interned.
+/// is first compared with the key at its position in the previous node and with the last few
+/// values seen for its key (a zone, an instance type, an architecture take turns); the pools
+/// are hashed only on a miss. Each distinct text is checked against the Kubernetes label rules
+/// once, when first interned.
 class LabelInterner {
 public:
     /// The pools live in `inventory`, which must outlive the interner.
@@ -27,17 +29,21 @@ public:
     /// Adds key=value to the node in hand; the error is the label rule broken.
     tl::expected<void, std::string> add(std::string_view key, std::string_view value);
 
-    /// The node's labels sorted by key id in an exact-size vector (50,000 vectors grown by
-    /// doubling would waste a third of their room); the error names a key given twice.
-    tl::expected<std::vector<Label>, std::string> finish();
+    /// Puts the node's labels into `labels` (empty), sorted by key id and exactly sized (50,000
+    /// lists grown by doubling would waste a third of their room); the error names a key given
+    /// twice.
+    tl::expected<void, std::string> finish(LabelList& labels);
 
 private:
     static constexpr std::uint32_t k_none = 0xFFFFFFFF;
+    // Values remembered per key, newest first.
+    using RecentValues = std::array<std::uint32_t, 4>;
+    static constexpr RecentValues k_no_values{k_none, k_none, k_none, k_none};
 
     Inventory& m_inventory;
     std::vector<Label> m_labels;                // the node in hand, in file order
     std::vector<std::uint32_t> m_previous_keys; // key ids by position in the previous node
-    std::vector<std::uint32_t> m_last_value;    // value id last seen, by key id
+    std::vector<RecentValues> m_recent_values;  // by key id
 };
 
 } // namespace breakglass::inventory

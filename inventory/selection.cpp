@@ -154,8 +154,9 @@ tl::expected<Selection, SelectionError> select_nodes(const Inventory& inventory,
     }
     NameIndex index;
     if (!request.nodes.empty() || !request.exclude.empty()) {
+        index.reserve(inventory.nodes.size());
         for (const Node& node : inventory.nodes) {
-            index.intern(node.name);
+            index.intern_borrowed(node.name); // the inventory outlives the index
         }
     }
     Selection selection;

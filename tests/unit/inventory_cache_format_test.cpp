@@ -1,4 +1,5 @@
 #include "base/rfc3339.hpp"
+#include "base/terminal_escape.hpp"
 #include "inventory/cache_format.hpp"
 #include "inventory/inventory_loader.hpp"
 #include "inventory/inventory_writer.hpp"
@@ -98,6 +99,11 @@ TEST(InventoryCacheFormat, StrictErrorsNameTheNode) {
                                 {"name": "b", "address": "10.0.0.4"},
                                 {"name": "a", "address": "10.0.0.5"})")),
               "duplicate node names: a, b");
+    // In name order (the common case, checked without sorting) a repeat is still found.
+    EXPECT_EQ(error_of(cache(R"({"name": "a", "address": "10.0.0.1"},
+                                {"name": "b", "address": "10.0.0.2"},
+                                {"name": "b", "address": "10.0.0.3"})")),
+              "duplicate node names: b");
     EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "port": 70000})")),
               "node 'n1': field 'port' must be an integer from 1 to 65535");
     EXPECT_EQ(
@@ -211,4 +217,17 @@ TEST(InventoryCacheFormat, SavesAtomicallyAndLoadsFromDisk) {
     EXPECT_NE(bad.error().find("bad.json: node 'n1': address 'nope'"), std::string::npos)
         << bad.error();
     std::filesystem::remove_all(dir);
+}
+
+// The name check's fast path (plain printable ASCII) must agree with the full rule for every
+// byte: escaping changes nothing and no character node sets reserve.
+TEST(InventoryCacheFormat, NameCheckFastPathAgreesWithTheFullRule) {
+    for (int byte = 1; byte < 256; ++byte) {
+        const std::string name = std::string("a") + static_cast<char>(byte) + "z";
+        const bool clean = breakglass::base::escape_terminal_line(name) == name &&
+                           name.find_first_of(",[]*?! \t") == std::string::npos;
+        EXPECT_EQ(!node_name_problem(name).has_value(), clean) << "byte " << byte;
+    }
+    EXPECT_FALSE(node_name_problem("node-1.example_a").has_value());
+    EXPECT_FALSE(node_name_problem("caf\xc3\xa9").has_value()); // valid UTF-8 passes
 }

@@ -129,3 +129,47 @@ TEST(InventoryJsonPull, LargeFilesCrossChunkBoundariesIntact) {
     write_inventory(*loaded, reread);
     EXPECT_EQ(written.str(), reread.str());
 }
+
+// Strings are scanned eight bytes at a time; a byte that ends the plain run (a quote, a
+// backslash, a control character, a non-ASCII byte) must be found at every position of a word
+// and of a string of any length, with the bytes either side intact.
+TEST(InventoryJsonPull, FindsEveryStopByteAtEveryPosition) {
+    for (std::size_t length = 0; length < 40; ++length) {
+        for (std::size_t at = 0; at <= length; ++at) {
+            const std::string before(at, 'a');
+            const std::string after(length - at, 'b');
+            const std::string where =
+                "length " + std::to_string(length) + ", at " + std::to_string(at);
+            EXPECT_EQ(events("[\"" + before + after + "\"]"), "[ s:" + before + after + " ] ")
+                << where;
+            EXPECT_EQ(events("[\"" + before + "\\n" + after + "\"]"),
+                      "[ s:" + before + "\n" + after + " ] ")
+                << where;
+            EXPECT_EQ(events("[\"" + before + "\xc3\xa9" + after + "\"]"),
+                      "[ s:" + before + "\xc3\xa9" + after + " ] ")
+                << where;
+            // DEL and the printable bytes next to the stops are plain.
+            EXPECT_EQ(events("[\"" + before + "\x7f !#[]~" + after + "\"]"),
+                      "[ s:" + before + "\x7f !#[]~" + after + " ] ")
+                << where;
+            for (const char control : {'\x01', '\x1f', '\t'}) {
+                EXPECT_EQ(events("[\"" + before + control + after + "\"]"),
+                          "[ ! parse error at line 1, column " + std::to_string(at + 3) +
+                              ": control character in a string")
+                    << where << ", byte " << int(control);
+            }
+        }
+    }
+}
+
+TEST(InventoryJsonPull, ViewAndTextAgreeWhetherOrNotTheStringWasCopied) {
+    JsonPullReader reader(R"(["plain", "esc\"aped", "\u00e9t\u00e9"])");
+    ASSERT_EQ(reader.next(), Event::begin_array);
+    for (const char* expected : {"plain", "esc\"aped", "\xc3\xa9t\xc3\xa9"}) {
+        ASSERT_EQ(reader.next(), Event::string);
+        EXPECT_EQ(reader.view(), expected);
+        EXPECT_EQ(reader.text(), expected);
+        EXPECT_EQ(reader.view(), expected); // text() leaves the view on its own copy
+    }
+    EXPECT_EQ(reader.next(), Event::end_array);
+}
