@@ -394,11 +394,21 @@ private:
             if (event != Event::key) {
                 return fail("malformed object"); // the reader reported why
             }
-            m_label_key = m_reader.view(); // the value's event may overwrite the key's text
-            if (next() != Event::string) {
-                return fail(m_where + "label '" + m_label_key + "' must have a string value");
+            // The key is looked up before the value's event, which may overwrite its text; a
+            // valid key's text is then in the pool, a refused one is copied for the message.
+            const auto key_id = m_labels.key_id(m_reader.view());
+            if (!key_id) {
+                m_label_key = m_reader.view();
             }
-            if (auto added = m_labels.add(m_label_key, m_reader.view()); !added) {
+            const std::string_view key =
+                key_id ? m_inventory.label_keys.view(*key_id) : std::string_view(m_label_key);
+            if (next() != Event::string) {
+                return fail(m_where + "label '" + std::string(key) + "' must have a string value");
+            }
+            if (!key_id) {
+                return fail(m_where + key_id.error());
+            }
+            if (auto added = m_labels.add_value(*key_id, m_reader.view()); !added) {
                 return fail(m_where + added.error());
             }
         }
@@ -443,11 +453,18 @@ private:
         if (event != Event::string) {
             return wrong_type(where, name, "an RFC 3339 time");
         }
+        // Every node of a scan carries the same time: parsed once, then compared.
+        if (m_last_time && m_reader.view() == m_last_time_text) {
+            time = m_last_time;
+            return true;
+        }
         auto parsed = base::parse_rfc3339(m_reader.view());
         if (!parsed) {
             return fail(where + std::string(name) + ": " + parsed.error());
         }
         time = *parsed;
+        m_last_time = *parsed;
+        m_last_time_text = m_reader.view();
         return true;
     }
 
@@ -468,8 +485,10 @@ private:
     JsonPullReader& m_reader;
     Inventory m_inventory;
     LabelInterner m_labels{m_inventory};
-    std::string m_where;     // how errors name the node in hand
-    std::string m_label_key; // reused: most keys fit its capacity after the first node
+    std::string m_where;                  // how errors name the node in hand
+    std::string m_label_key;              // a refused label key, kept for its message
+    std::optional<TimePoint> m_last_time; // the last time read, and its text
+    std::string m_last_time_text;
     std::string m_error;
 };
 

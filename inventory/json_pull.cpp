@@ -11,6 +11,10 @@
 #include <cstring>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace breakglass::inventory {
 
 namespace {
@@ -32,15 +36,34 @@ constexpr auto k_plain = [] {
 }();
 
 // Where the plain run starting at `from` ends: the first quote, backslash, control character or
-// non-ASCII byte, or `size`. Eight bytes at a time while no byte in the word stops the run (the
-// classic "has a zero byte" bit trick, applied to the word xor'd with '"' and with '\\', plus
-// "has a byte below 0x20" and "has a high bit"). The trick can flag bytes above a true stop but
-// never below one, so the lowest flagged byte is the run's end. Most strings of a cache file
-// are 10 to 80 plain bytes, and a byte loop was the largest single cost of loading 50,000 nodes.
+// non-ASCII byte, or `size`. Where SSE2 is missing (or for the tail), eight bytes at a time
+// while no byte in the word stops the run (the classic "has a zero byte" bit trick, applied to the
+// word xor'd with '"' and with '\\', plus "has a byte below 0x20" and "has a high bit"). The trick
+// can flag bytes above a true stop but never below one, so the lowest flagged byte is the run's
+// end. Most strings of a cache file are 10 to 80 plain bytes, and a byte loop was the largest
+// single cost of loading 50,000 nodes.
 std::size_t plain_run_end(const char* data, std::size_t from, std::size_t size) {
+    std::size_t at = from;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where every x86-64 processor can: a signed compare below 0x20
+    // catches the control characters and every byte from 0x80 (negative as signed) at once.
+    const __m128i quotes = _mm_set1_epi8('"');
+    const __m128i backslashes = _mm_set1_epi8('\\');
+    const __m128i spaces = _mm_set1_epi8(0x20);
+    while (size - at >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+        const __m128i stops = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quotes), _mm_cmpeq_epi8(bytes, backslashes)),
+            _mm_cmplt_epi8(bytes, spaces));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops));
+        if (mask != 0) {
+            return at + static_cast<std::size_t>(std::countr_zero(mask));
+        }
+        at += 16;
+    }
+#endif
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t highs = 0x8080808080808080ULL;
-    std::size_t at = from;
     while (size - at >= 8) {
         std::uint64_t word = 0;
         std::memcpy(&word, data + at, sizeof word);
@@ -138,10 +161,6 @@ int JsonPullReader::get() {
 
 void JsonPullReader::skip_space() {
     while (true) {
-        // Inside a node of a cache file nothing is spaced: one test and out.
-        if (m_pos<m_size&& static_cast<unsigned char>(m_data[m_pos])> ' ') {
-            return;
-        }
         const int c = peek();
         if (c == '\n') {
             ++m_pos;
@@ -172,7 +191,10 @@ JsonPullReader::Event JsonPullReader::next() {
         if (!m_error.empty()) {
             return Event::error;
         }
-        skip_space();
+        // Inside a node of a cache file nothing is spaced: one test, no call.
+        if (m_pos == m_size || static_cast<unsigned char>(m_data[m_pos]) <= ' ') {
+            skip_space();
+        }
         const int c = get();
         if (c < 0 && !m_error.empty()) {
             return Event::error;

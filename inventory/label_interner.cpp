@@ -15,19 +15,30 @@ void LabelInterner::start_node() {
 }
 
 tl::expected<void, std::string> LabelInterner::add(std::string_view key, std::string_view value) {
+    auto id = key_id(key);
+    if (!id) {
+        return tl::unexpected(std::move(id.error()));
+    }
+    return add_value(*id, value);
+}
+
+tl::expected<std::uint32_t, std::string> LabelInterner::key_id(std::string_view key) {
     const std::size_t position = m_labels.size();
-    std::uint32_t key_id = k_none;
     if (position < m_previous_keys.size() &&
         m_inventory.label_keys.view(m_previous_keys[position]) == key) {
-        key_id = m_previous_keys[position];
-    } else if (auto known = m_inventory.label_keys.find(key)) {
-        key_id = *known;
-    } else {
-        if (auto problem = label_key_problem(key)) {
-            return tl::unexpected(std::move(*problem));
-        }
-        key_id = m_inventory.label_keys.intern(key);
+        return m_previous_keys[position];
     }
+    if (auto known = m_inventory.label_keys.find(key)) {
+        return *known;
+    }
+    if (auto problem = label_key_problem(key)) {
+        return tl::unexpected(std::move(*problem));
+    }
+    return m_inventory.label_keys.intern(key);
+}
+
+tl::expected<void, std::string> LabelInterner::add_value(std::uint32_t key_id,
+                                                         std::string_view value) {
     if (key_id >= m_recent_values.size()) {
         m_recent_values.resize(key_id + 1, k_no_values);
     }
@@ -44,7 +55,8 @@ tl::expected<void, std::string> LabelInterner::add(std::string_view key, std::st
             value_id = *known;
         } else {
             if (auto problem = label_value_problem(value)) {
-                return tl::unexpected("label '" + std::string(key) + "': " + *problem);
+                return tl::unexpected("label '" + std::string(m_inventory.label_keys.view(key_id)) +
+                                      "': " + *problem);
             }
             value_id = m_inventory.label_values.intern(value);
         }

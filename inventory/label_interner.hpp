@@ -29,6 +29,11 @@ public:
     /// Adds key=value to the node in hand; the error is the label rule broken.
     tl::expected<void, std::string> add(std::string_view key, std::string_view value);
 
+    /// add() in two steps, for a reader whose key text does not outlive the value's event: the
+    /// key's id (the key checked and interned on first sight), then the value under that id.
+    tl::expected<std::uint32_t, std::string> key_id(std::string_view key);
+    tl::expected<void, std::string> add_value(std::uint32_t key_id, std::string_view value);
+
     /// Puts the node's labels into `labels` (empty), sorted by key id and exactly sized (50,000
     /// lists grown by doubling would waste a third of their room); the error names a key given
     /// twice.

@@ -231,3 +231,37 @@ TEST(InventoryCacheFormat, NameCheckFastPathAgreesWithTheFullRule) {
     EXPECT_FALSE(node_name_problem("node-1.example_a").has_value());
     EXPECT_FALSE(node_name_problem("caf\xc3\xa9").has_value()); // valid UTF-8 passes
 }
+
+// The reader looks a label key up before it reads the value (whose event may overwrite the
+// key's text) and reuses the last scan time it parsed: neither may change what is refused or
+// how a refusal names the label.
+TEST(InventoryCacheFormat, LabelAndTimeShortcutsKeepEveryRefusal) {
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"-a": 1}})")),
+              "node 'n1': label '-a' must have a string value");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"ok": 1}})")),
+              "node 'n1': label 'ok' must have a string value");
+    EXPECT_EQ(error_of(cache(R"({"name": "n1", "address": "10.0.0.1",
+                                 "labels": {"a": "1", "b": "2"}},
+                                {"name": "n2", "address": "10.0.0.2",
+                                 "labels": {"a": "1", "b": {}}})")),
+              "node 'n2': label 'b' must have a string value");
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"-a": "b"}})"))
+                  .find("node 'n1': label key '-a'"),
+              std::string::npos);
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", "labels": {"a": "b c"}})"))
+                  .find("node 'n1': label 'a': label value 'b c'"),
+              std::string::npos);
+
+    const std::string first = R"("host_keys_scanned_at": "2026-11-24T08:00:00Z")";
+    auto loaded = parse_inventory(cache(R"({"name": "n1", "address": "10.0.0.1", )" + first + R"(},
+                 {"name": "n2", "address": "10.0.0.2", )" +
+                                        first + R"(},
+                 {"name": "n3", "address": "10.0.0.3", "host_keys_scanned_at": "2026-11-25T09:30:00+01:00"})"));
+    ASSERT_TRUE(loaded.has_value()) << loaded.error();
+    EXPECT_EQ(format_rfc3339(*loaded->nodes[1].host_keys_scanned_at), "2026-11-24T08:00:00Z");
+    EXPECT_EQ(format_rfc3339(*loaded->nodes[2].host_keys_scanned_at), "2026-11-25T08:30:00Z");
+    EXPECT_NE(error_of(cache(R"({"name": "n1", "address": "10.0.0.1", )" + first + R"(},
+                               {"name": "n2", "address": "10.0.0.2", "host_keys_scanned_at": "2026-11-24 08:00:00Z"})"))
+                  .find("node 'n2': host_keys_scanned_at"),
+              std::string::npos);
+}
