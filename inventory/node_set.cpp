@@ -74,6 +74,7 @@ public:
         if (depth != 0) {
             return fail(m_text.rfind('['), "'[' is never closed");
         }
+        m_result.name_ids = std::move(m_seen_names);
         return std::move(m_result);
     }
 
@@ -227,6 +228,11 @@ private:
         std::vector<std::string>& kept = glob ? m_result.globs : m_result.names;
         std::vector<std::size_t>& indices = glob ? term.globs : term.names;
         indices.reserve(names.size());
+        // Room up front: a 30,000-name range grown by doubling allocated twice what it kept.
+        if (kept.capacity() < kept.size() + names.size()) { // still doubling: many small terms
+            kept.reserve(std::max(kept.size() + names.size(), kept.capacity() * 2));
+        }
+        seen.reserve(seen.size() + names.size());
         for (std::string& name : names) {
             const std::size_t before = seen.size();
             // Interned in order, so a name's id is its index in `kept`.

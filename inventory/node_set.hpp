@@ -1,5 +1,7 @@
 #pragma once
 
+#include "inventory/string_pool.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -30,6 +32,7 @@ struct NodeSet {
     std::vector<std::string> names; // in the order written, duplicates removed
     std::vector<std::string> globs;
     std::vector<NodeSetTerm> terms; // in the order written
+    StringPool name_ids;            // `names` interned in order: a name's id is its index
 };
 
 /// A node-set syntax error with the 1-based column of the offending character.

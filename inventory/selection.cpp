@@ -11,8 +11,24 @@ namespace breakglass::inventory {
 
 namespace {
 
-// Node names interned in inventory order: names are unique, so a name's id is its index.
-using NameIndex = StringPool;
+// A name of a node set that no node of the inventory has.
+constexpr std::size_t k_absent = static_cast<std::size_t>(-1);
+
+// Which node has each name of `set` (k_absent: none). One pass over the nodes, each looked up in
+// the set's own index of names: cheaper than indexing 50,000 node names to look up a few.
+// Names are unique in an inventory; were one repeated, its first node counts.
+std::vector<std::size_t> nodes_of_names(const Inventory& inventory, const NodeSet& set) {
+    std::vector<std::size_t> nodes(set.names.size(), k_absent);
+    if (set.names.empty()) {
+        return nodes;
+    }
+    for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
+        if (auto id = set.name_ids.find(inventory.nodes[i].name); id && nodes[*id] == k_absent) {
+            nodes[*id] = i;
+        }
+    }
+    return nodes;
+}
 
 // A warning names at most this many missing nodes: a 100,000-name range over a sparse fleet
 // must not print a page.
@@ -35,15 +51,15 @@ std::string describe_missing(std::vector<std::string_view> missing) {
 // select_nodes(). `marks` collects the union over every argument of the flag.
 class TermMarker {
 public:
-    TermMarker(const Inventory& inventory, const NameIndex& index, const char* flag, bool strict,
+    TermMarker(const Inventory& inventory, const char* flag, bool strict,
                std::vector<std::string>& warnings)
-        : m_inventory(inventory), m_index(index), m_flag(flag), m_strict(strict),
-          m_warnings(warnings) {}
+        : m_inventory(inventory), m_flag(flag), m_strict(strict), m_warnings(warnings) {}
 
     // Marks every node `set` covers in `marks`; each term's own nodes go to `term_marks`.
     tl::expected<void, SelectionError> mark(const NodeSet& set, std::vector<bool>& marks,
                                             std::vector<std::vector<std::size_t>>& term_nodes) {
         std::vector<std::string_view> unknown;
+        const std::vector<std::size_t> node_of_name = nodes_of_names(m_inventory, set);
         for (const NodeSetTerm& term : set.terms) {
             std::vector<std::size_t> covered;
             std::vector<std::string_view> missing;
@@ -58,8 +74,8 @@ public:
                 }
             } else {
                 for (std::size_t name : term.names) {
-                    if (auto found = m_index.find(set.names[name])) {
-                        covered.push_back(*found);
+                    if (node_of_name[name] != k_absent) {
+                        covered.push_back(node_of_name[name]);
                     } else {
                         missing.push_back(set.names[name]);
                     }
@@ -96,7 +112,6 @@ public:
 
 private:
     const Inventory& m_inventory;
-    const NameIndex& m_index;
     const char* m_flag;
     bool m_strict;
     std::vector<std::string>& m_warnings;
@@ -111,7 +126,7 @@ struct Marked {
     std::vector<NodeSet> sets; // owns what `terms` points into
 };
 
-tl::expected<Marked, SelectionError> mark(const Inventory& inventory, const NameIndex& index,
+tl::expected<Marked, SelectionError> mark(const Inventory& inventory,
                                           const std::vector<std::string>& texts, const char* flag,
                                           bool strict, std::vector<std::string>& warnings) {
     Marked marked;
@@ -129,7 +144,7 @@ tl::expected<Marked, SelectionError> mark(const Inventory& inventory, const Name
         marked.sets.push_back(std::move(*set));
     }
     marked.nodes.assign(inventory.nodes.size(), false);
-    TermMarker marker(inventory, index, flag, strict, warnings);
+    TermMarker marker(inventory, flag, strict, warnings);
     for (const NodeSet& set : marked.sets) {
         if (auto done = marker.mark(set, marked.nodes, marked.term_nodes); !done) {
             return tl::unexpected(done.error());
@@ -152,21 +167,13 @@ tl::expected<Selection, SelectionError> select_nodes(const Inventory& inventory,
                                                  std::to_string(selector.error().column) + ": " +
                                                  selector.error().message});
     }
-    NameIndex index;
-    if (!request.nodes.empty() || !request.exclude.empty()) {
-        index.reserve(inventory.nodes.size());
-        for (const Node& node : inventory.nodes) {
-            index.intern_borrowed(node.name); // the inventory outlives the index
-        }
-    }
     Selection selection;
-    const auto wanted =
-        mark(inventory, index, request.nodes, "-w", request.strict, selection.warnings);
+    const auto wanted = mark(inventory, request.nodes, "-w", request.strict, selection.warnings);
     if (!wanted) {
         return tl::unexpected(wanted.error());
     }
     const auto excluded =
-        mark(inventory, index, request.exclude, "-x", request.strict, selection.warnings);
+        mark(inventory, request.exclude, "-x", request.strict, selection.warnings);
     if (!excluded) {
         return tl::unexpected(excluded.error());
     }

@@ -109,7 +109,9 @@ std::size_t StringPool::slot_of(std::string_view text, std::uint32_t hash) const
 }
 
 void StringPool::reserve(std::size_t count) {
-    m_views.reserve(count);
+    if (count > m_views.capacity()) { // geometric, so reserving a little at a time stays linear
+        m_views.reserve(std::max(count, m_views.capacity() * 2));
+    }
     std::size_t slots = m_slots.empty() ? 64 : m_slots.size();
     while (slots < count * 2) {
         slots *= 2;
@@ -139,7 +141,7 @@ void StringPool::rehash(std::size_t slots) {
     }
 }
 
-template <typename Keep> std::uint32_t StringPool::intern_with(std::string_view text, Keep keep) {
+std::uint32_t StringPool::intern(std::string_view text) {
     // Kept at most half full so probes stay short.
     if ((m_views.size() + 1) * 2 > m_slots.size()) {
         grow();
@@ -147,18 +149,10 @@ template <typename Keep> std::uint32_t StringPool::intern_with(std::string_view 
     const std::uint32_t hash = hash_text(text);
     Slot& slot = m_slots[slot_of(text, hash)];
     if (slot.id_plus_one == 0) {
-        m_views.push_back(keep(text));
+        m_views.push_back(store(text));
         slot = {static_cast<std::uint32_t>(m_views.size()), hash};
     }
     return slot.id_plus_one - 1;
-}
-
-std::uint32_t StringPool::intern(std::string_view text) {
-    return intern_with(text, [this](std::string_view fresh) { return store(fresh); });
-}
-
-std::uint32_t StringPool::intern_borrowed(std::string_view text) {
-    return intern_with(text, [](std::string_view fresh) { return fresh; });
 }
 
 std::optional<std::uint32_t> StringPool::find(std::string_view text) const {

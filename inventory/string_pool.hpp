@@ -23,11 +23,6 @@ public:
     /// The id of `text`, adding it on first sight. Ids are dense, starting at 0.
     std::uint32_t intern(std::string_view text);
 
-    /// As intern(), but a new text is not copied: the pool keeps `text` itself, which must
-    /// outlive the pool and never move (an index over strings something else owns, such as an
-    /// inventory's node names).
-    std::uint32_t intern_borrowed(std::string_view text);
-
     /// Room for `count` texts without growing the table (for a pool filled from a known list).
     void reserve(std::size_t count);
 
@@ -50,7 +45,6 @@ private:
     void grow();
     void rehash(std::size_t slots);
     std::string_view store(std::string_view text);
-    template <typename Keep> std::uint32_t intern_with(std::string_view text, Keep keep);
 
     // The texts live in blocks that never move (a vector of views can grow freely), packed
     // together rather than one allocation each: 50,000 node names as label values were 50,000

@@ -113,3 +113,16 @@ TEST(InventoryNodeSet, FoldingThenParsingGivesTheSameNames) {
     std::sort(round_trip.begin(), round_trip.end());
     EXPECT_EQ(round_trip, sorted);
 }
+
+// Selection finds each name's node through the set's own index: every name's id there is its
+// position in `names`, repeats included once.
+TEST(InventoryNodeSet, NameIdsArePositionsInNames) {
+    auto set = parse_node_set("b,a[1-3],b,x*,a2,c");
+    ASSERT_TRUE(set.has_value());
+    ASSERT_EQ(set->names, (std::vector<std::string>{"b", "a1", "a2", "a3", "c"}));
+    EXPECT_EQ(set->name_ids.size(), set->names.size());
+    for (std::size_t i = 0; i < set->names.size(); ++i) {
+        EXPECT_EQ(set->name_ids.find(set->names[i]), static_cast<std::uint32_t>(i));
+    }
+    EXPECT_EQ(set->name_ids.find("x*"), std::nullopt); // globs are not names
+}
