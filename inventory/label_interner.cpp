@@ -39,29 +39,26 @@ tl::expected<std::uint32_t, std::string> LabelInterner::key_id(std::string_view 
 
 tl::expected<void, std::string> LabelInterner::add_value(std::uint32_t key_id,
                                                          std::string_view value) {
-    if (key_id >= m_recent_values.size()) {
-        m_recent_values.resize(key_id + 1, k_no_values);
+    if (key_id >= m_key_values.size()) {
+        m_key_values.resize(key_id + 1);
     }
-    RecentValues& recent = m_recent_values[key_id];
-    std::uint32_t value_id = k_none;
-    for (const std::uint32_t id : recent) {
-        if (id != k_none && m_inventory.label_values.view(id) == value) {
-            value_id = id;
-            break;
-        }
-    }
-    if (value_id == k_none) {
-        if (auto known = m_inventory.label_values.find(value)) {
-            value_id = *known;
+    StringPool& pool = m_inventory.label_values;
+    KeyValues& known = m_key_values[key_id];
+    std::uint32_t value_id = known.last;
+    if (value_id == k_none || pool.view(value_id) != value) {
+        const std::uint32_t hash = StringPool::hash(value);
+        KeyValues::Entry& entry = known.by_hash[hash % known.by_hash.size()];
+        if (entry.id != k_none && entry.hash == hash && pool.view(entry.id) == value) {
+            value_id = entry.id;
         } else {
             if (auto problem = label_value_problem(value)) {
                 return tl::unexpected("label '" + std::string(m_inventory.label_keys.view(key_id)) +
                                       "': " + *problem);
             }
-            value_id = m_inventory.label_values.intern(value);
+            value_id = pool.intern(value, hash);
+            entry = {hash, value_id};
         }
-        std::copy_backward(recent.begin(), recent.end() - 1, recent.end());
-        recent.front() = value_id;
+        known.last = value_id;
     }
     m_labels.push_back(Label{key_id, value_id});
     return {};

@@ -13,11 +13,11 @@
 namespace breakglass::inventory {
 
 /// Turns one node's labels, as a streamed load meets them, into interned ids in an inventory's
-/// pools. Nodes repeat the same keys in the same order with few distinct values, so each label
-/// is first compared with the key at its position in the previous node and with the last few
-/// values seen for its key (a zone, an instance type, an architecture take turns); the pools
-/// are hashed only on a miss. Each distinct text is checked against the Kubernetes label rules
-/// once, when first interned.
+/// pools. Nodes repeat the same keys in the same order with few distinct values, so each key is
+/// first compared with the key at its position in the previous node, and each value with the
+/// last value of its key, then looked up in a small cache of that key's values; the pools are
+/// searched only on a miss. A value is checked against the Kubernetes label rules whenever it
+/// misses the caches (every text in the pool passed those rules, so a repeat check agrees).
 class LabelInterner {
 public:
     /// The pools live in `inventory`, which must outlive the interner.
@@ -41,14 +41,22 @@ public:
 
 private:
     static constexpr std::uint32_t k_none = 0xFFFFFFFF;
-    // Values remembered per key, newest first.
-    using RecentValues = std::array<std::uint32_t, 4>;
-    static constexpr RecentValues k_no_values{k_none, k_none, k_none, k_none};
+    // What one key's values looked up to: the last one, and a small direct-mapped cache by
+    // hash, which holds the few dozen values a key like a zone or a node group takes in L1
+    // instead of a trip into a pool that also holds 50,000 host names.
+    struct KeyValues {
+        struct Entry {
+            std::uint32_t hash = 0;
+            std::uint32_t id = k_none;
+        };
+        std::uint32_t last = k_none;
+        std::array<Entry, 64> by_hash{};
+    };
 
     Inventory& m_inventory;
     std::vector<Label> m_labels;                // the node in hand, in file order
     std::vector<std::uint32_t> m_previous_keys; // key ids by position in the previous node
-    std::vector<RecentValues> m_recent_values;  // by key id
+    std::vector<KeyValues> m_key_values;        // by key id
 };
 
 } // namespace breakglass::inventory

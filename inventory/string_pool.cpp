@@ -10,9 +10,11 @@ namespace {
 
 constexpr std::size_t k_block_size = 64 * 1024;
 
+} // namespace
+
 // Eight bytes at a time with a multiply-xorshift mix: label texts are 2 to 60 bytes, and a
 // byte-at-a-time hash (FNV-1a, before) was a visible share of loading 50,000 nodes.
-std::uint32_t hash_text(std::string_view text) {
+std::uint32_t StringPool::hash(std::string_view text) {
     constexpr std::uint64_t k_multiplier = 0x9E3779B97F4A7C15ULL;
     std::uint64_t hash = text.size() * k_multiplier;
     const char* at = text.data();
@@ -34,8 +36,6 @@ std::uint32_t hash_text(std::string_view text) {
     hash *= k_multiplier;
     return static_cast<std::uint32_t>(hash >> 32U);
 }
-
-} // namespace
 
 StringPool::StringPool(const StringPool& other) : m_slots(other.m_slots) {
     m_views.reserve(other.m_views.size());
@@ -141,16 +141,15 @@ void StringPool::rehash(std::size_t slots) {
     }
 }
 
-std::uint32_t StringPool::intern(std::string_view text) {
+std::uint32_t StringPool::intern(std::string_view text, std::uint32_t text_hash) {
     // Kept at most half full so probes stay short.
     if ((m_views.size() + 1) * 2 > m_slots.size()) {
         grow();
     }
-    const std::uint32_t hash = hash_text(text);
-    Slot& slot = m_slots[slot_of(text, hash)];
+    Slot& slot = m_slots[slot_of(text, text_hash)];
     if (slot.id_plus_one == 0) {
         m_views.push_back(store(text));
-        slot = {static_cast<std::uint32_t>(m_views.size()), hash};
+        slot = {static_cast<std::uint32_t>(m_views.size()), text_hash};
     }
     return slot.id_plus_one - 1;
 }
@@ -159,7 +158,7 @@ std::optional<std::uint32_t> StringPool::find(std::string_view text) const {
     if (m_slots.empty()) {
         return std::nullopt;
     }
-    const Slot& slot = m_slots[slot_of(text, hash_text(text))];
+    const Slot& slot = m_slots[slot_of(text, hash(text))];
     if (slot.id_plus_one == 0) {
         return std::nullopt;
     }

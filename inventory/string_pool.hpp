@@ -21,7 +21,12 @@ public:
     ~StringPool() = default;
 
     /// The id of `text`, adding it on first sight. Ids are dense, starting at 0.
-    std::uint32_t intern(std::string_view text);
+    std::uint32_t intern(std::string_view text) { return intern(text, hash(text)); }
+    /// The same, for a caller that already has the text's hash().
+    std::uint32_t intern(std::string_view text, std::uint32_t text_hash);
+
+    /// The hash the pool files `text` under (a caller may cache lookups by it).
+    static std::uint32_t hash(std::string_view text);
 
     /// Room for `count` texts without growing the table (for a pool filled from a known list).
     void reserve(std::size_t count);
