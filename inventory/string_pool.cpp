@@ -8,7 +8,7 @@ namespace breakglass::inventory {
 
 namespace {
 
-constexpr std::size_t k_block_size = 64 * 1024;
+constexpr std::size_t k_block_size = std::size_t{64} * 1024;
 
 } // namespace
 
