@@ -98,7 +98,6 @@ public:
         m_inventory.nodes.reserve(expected_nodes);
         base::advise_huge_pages(m_inventory.nodes.data(),
                                 m_inventory.nodes.capacity() * sizeof(Node));
-        m_inventory.label_memory = make_label_memory(expected_nodes);
     }
 
     tl::expected<Inventory, std::string> read() {
@@ -299,7 +298,7 @@ private:
     // allocations were a visible share of the load (bench/inventory_bench).
     bool read_node() {
         const std::size_t index = m_inventory.nodes.size();
-        Node& node = m_inventory.nodes.emplace_back(m_inventory.label_memory.get());
+        Node& node = m_inventory.nodes.emplace_back();
         m_where.assign("nodes[").append(std::to_string(index)).append("]: ");
         m_labels.start_node();
         SeenFields<NodeField> seen;

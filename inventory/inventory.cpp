@@ -1,7 +1,5 @@
 #include "inventory/inventory.hpp"
 
-#include "base/huge_pages.hpp"
-
 #include <algorithm>
 
 namespace breakglass::inventory {
@@ -13,24 +11,7 @@ template <typename Labels> auto key_lower_bound(Labels& labels, std::uint32_t ke
                             [](const Label& label, std::uint32_t key) { return label.key < key; });
 }
 
-struct LabelMemory {
-    explicit LabelMemory(std::size_t bytes)
-        : block(std::make_unique_for_overwrite<std::byte[]>(bytes)), resource(block.get(), bytes) {
-        base::advise_huge_pages(block.get(), bytes);
-    }
-    std::unique_ptr<std::byte[]> block;
-    std::pmr::monotonic_buffer_resource resource; // past the block: the default resource
-};
-
 } // namespace
-
-std::shared_ptr<std::pmr::memory_resource> make_label_memory(std::size_t expected_nodes) {
-    constexpr std::size_t k_labels_per_node = 16;
-    const std::size_t bytes =
-        std::max<std::size_t>(expected_nodes * k_labels_per_node * sizeof(Label), 4096);
-    auto memory = std::make_shared<LabelMemory>(bytes);
-    return {memory, &memory->resource};
-}
 
 std::optional<std::uint32_t> find_label(const Node& node, std::uint32_t key_id) {
     auto found = key_lower_bound(node.labels, key_id);

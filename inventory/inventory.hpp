@@ -4,8 +4,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
-#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,18 +33,11 @@ struct Defaults {
     std::string kubelet_unit;
 };
 
-/// A node's labels. A loaded cache keeps every node's list in memory its Inventory owns
-/// (label_memory): 50,000 separate allocations were a tenth of the load. A node built on its own
-/// uses the heap. Copies of a node are independent of any inventory; a node *moved* out of a
-/// loaded inventory must not outlive it.
-using LabelList = std::pmr::vector<Label>;
+/// A node's labels, sorted by key id, one per key.
+using LabelList = std::vector<Label>;
 
 /// One node of the cache. Optional SSH settings are empty/unset when the defaults apply.
 struct Node {
-    Node() = default;
-    /// A node whose label list lives in `memory` (a loaded inventory's label_memory).
-    explicit Node(std::pmr::memory_resource* memory) : labels(memory) {}
-
     std::string name;
     std::string address; // an IP literal, never a name: no DNS during an incident
     std::optional<std::uint16_t> port;
@@ -70,8 +61,6 @@ struct Inventory {
     // Keys and values are pooled apart so each text is validated once for its own rules.
     StringPool label_keys;
     StringPool label_values;
-    // The label lists of a loaded cache's nodes (make_label_memory); null for one built in code.
-    std::shared_ptr<std::pmr::memory_resource> label_memory;
 
     /// Sets `key` to `value` on `node`, replacing an existing value; keeps labels sorted.
     void set_label(Node& node, std::string_view key, std::string_view value);
@@ -86,10 +75,6 @@ struct Inventory {
     /// The port to connect to: the node's own, else the default.
     std::uint16_t port_of(const Node& node) const { return node.port.value_or(defaults.port); }
 };
-
-/// Memory for the label lists of a cache being loaded: one block sized for `expected_nodes` nodes
-/// of about 16 labels (only the pages used cost memory), more blocks if that was low.
-std::shared_ptr<std::pmr::memory_resource> make_label_memory(std::size_t expected_nodes);
 
 /// The value id of `key_id` on `node`, found by binary search, or nullopt.
 std::optional<std::uint32_t> find_label(const Node& node, std::uint32_t key_id);
