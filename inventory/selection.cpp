@@ -14,17 +14,41 @@ namespace {
 // A name of a node set that no node of the inventory has.
 constexpr std::size_t k_absent = static_cast<std::size_t>(-1);
 
-// Which node has each name of `set` (k_absent: none). One pass over the nodes, each looked up in
-// the set's own index of names: cheaper than indexing 50,000 node names to look up a few.
-// Names are unique in an inventory; were one repeated, its first node counts.
-std::vector<std::size_t> nodes_of_names(const Inventory& inventory, const NodeSet& set) {
-    std::vector<std::size_t> nodes(set.names.size(), k_absent);
-    if (set.names.empty()) {
+// Which node has each name of each set (k_absent: none); names are unique in an inventory, and
+// were one repeated, its first node would count. One set (the usual single -w): one pass over
+// the nodes, each looked up in the set's own index of names, which is cheaper than indexing
+// 50,000 node names to look up a few. Several sets: the node names indexed once, each set's
+// names looked up in it (a pass per set would cost sets x nodes).
+std::vector<std::vector<std::size_t>> nodes_of_names(const Inventory& inventory,
+                                                     const std::vector<NodeSet>& sets) {
+    std::vector<std::vector<std::size_t>> nodes;
+    for (const NodeSet& set : sets) {
+        nodes.emplace_back(set.names.size(), k_absent);
+    }
+    if (sets.size() == 1) {
+        if (!sets[0].names.empty()) {
+            for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
+                const auto id = sets[0].name_ids.find(inventory.nodes[i].name);
+                if (id && nodes[0][*id] == k_absent) {
+                    nodes[0][*id] = i;
+                }
+            }
+        }
         return nodes;
     }
+    StringPool index; // ids in inventory order, so a name's first id is its first node
+    index.reserve(inventory.nodes.size());
+    std::vector<std::size_t> node_of_id;
     for (std::size_t i = 0; i < inventory.nodes.size(); ++i) {
-        if (auto id = set.name_ids.find(inventory.nodes[i].name); id && nodes[*id] == k_absent) {
-            nodes[*id] = i;
+        if (index.intern(inventory.nodes[i].name) == node_of_id.size()) {
+            node_of_id.push_back(i);
+        }
+    }
+    for (std::size_t s = 0; s < sets.size(); ++s) {
+        for (std::size_t n = 0; n < sets[s].names.size(); ++n) {
+            if (auto id = index.find(sets[s].names[n])) {
+                nodes[s][n] = node_of_id[*id];
+            }
         }
     }
     return nodes;
@@ -56,10 +80,12 @@ public:
         : m_inventory(inventory), m_flag(flag), m_strict(strict), m_warnings(warnings) {}
 
     // Marks every node `set` covers in `marks`; each term's own nodes go to `term_marks`.
-    tl::expected<void, SelectionError> mark(const NodeSet& set, std::vector<bool>& marks,
+    // `node_of_name`: which node has each of the set's names (nodes_of_names()).
+    tl::expected<void, SelectionError> mark(const NodeSet& set,
+                                            const std::vector<std::size_t>& node_of_name,
+                                            std::vector<bool>& marks,
                                             std::vector<std::vector<std::size_t>>& term_nodes) {
         std::vector<std::string_view> unknown;
-        const std::vector<std::size_t> node_of_name = nodes_of_names(m_inventory, set);
         for (const NodeSetTerm& term : set.terms) {
             std::vector<std::size_t> covered;
             std::vector<std::string_view> missing;
@@ -144,9 +170,12 @@ tl::expected<Marked, SelectionError> mark(const Inventory& inventory,
         marked.sets.push_back(std::move(*set));
     }
     marked.nodes.assign(inventory.nodes.size(), false);
+    const std::vector<std::vector<std::size_t>> node_of_name =
+        nodes_of_names(inventory, marked.sets);
     TermMarker marker(inventory, flag, strict, warnings);
-    for (const NodeSet& set : marked.sets) {
-        if (auto done = marker.mark(set, marked.nodes, marked.term_nodes); !done) {
+    for (std::size_t s = 0; s < marked.sets.size(); ++s) {
+        const NodeSet& set = marked.sets[s];
+        if (auto done = marker.mark(set, node_of_name[s], marked.nodes, marked.term_nodes); !done) {
             return tl::unexpected(done.error());
         }
         for (const NodeSetTerm& term : set.terms) {

@@ -50,6 +50,15 @@ TEST(InventorySelection, CombinesSelectorNodesExcludeAndLimitInInventoryOrder) {
     EXPECT_EQ(chosen(inventory, {"role=gpu", {"node[001-009]", "gpu-*"}, {"node006"}, {}}),
               "node003 node009 gpu-a");
     EXPECT_EQ(chosen(inventory, {"", {}, {"node[001-012]"}, {}}), "gpu-a");
+    // Several -w arguments (their names found through one index of the inventory's names),
+    // overlapping, with -x given twice as well.
+    EXPECT_EQ(
+        chosen(inventory,
+               {"", {"node001,node005", "node[004-006]", "gpu-a"}, {"node005", "node004"}, {}}),
+        "node001 node006 gpu-a");
+    auto missing = select_nodes(inventory, {"", {"node001", "node002,gpu-z"}, {}, {}});
+    ASSERT_FALSE(missing.has_value());
+    EXPECT_EQ(missing.error().message, "-w names nodes not in the inventory: gpu-z");
     EXPECT_EQ(chosen(inventory, {"role=cpu", {}, {}, 3}), "node001 node002 node004");
 }
 
