@@ -22,6 +22,7 @@ constexpr std::size_t k_absent = static_cast<std::size_t>(-1);
 std::vector<std::vector<std::size_t>> nodes_of_names(const Inventory& inventory,
                                                      const std::vector<NodeSet>& sets) {
     std::vector<std::vector<std::size_t>> nodes;
+    nodes.reserve(sets.size());
     for (const NodeSet& set : sets) {
         nodes.emplace_back(set.names.size(), k_absent);
     }
