@@ -21,6 +21,10 @@ constexpr auto k_base64 = [] {
     return table;
 }();
 
+// Characters a node name may not hold: node sets use them (plus space and tab, which also end a
+// name in a file of names).
+constexpr std::string_view k_reserved_in_names = ",[]*?! \t";
+
 bool is_base64_char(char c) {
     return k_base64[static_cast<unsigned char>(c)];
 }
@@ -74,8 +78,7 @@ std::optional<std::string> node_name_problem(std::string_view name) {
     // Nearly every name is plain printable ASCII outside the reserved set: no escaping needed
     // to know it is fine (this runs once per node on every load).
     if (std::all_of(name.begin(), name.end(), [](char c) {
-            return c > ' ' && c < 0x7F &&
-                   std::string_view(",[]*?!").find(c) == std::string_view::npos;
+            return c > ' ' && c < 0x7F && k_reserved_in_names.find(c) == std::string_view::npos;
         })) {
         return std::nullopt;
     }
@@ -83,7 +86,7 @@ std::optional<std::string> node_name_problem(std::string_view name) {
     if (shown != name) {
         return "name '" + shown + "' contains a control character or invalid UTF-8";
     }
-    if (name.find_first_of(",[]*?! \t") != std::string_view::npos) {
+    if (name.find_first_of(k_reserved_in_names) != std::string_view::npos) {
         return "name '" + shown + "' contains a character node sets reserve";
     }
     return std::nullopt;

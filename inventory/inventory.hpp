@@ -33,16 +33,13 @@ struct Defaults {
     std::string kubelet_unit;
 };
 
-/// A node's labels, sorted by key id, one per key.
-using LabelList = std::vector<Label>;
-
 /// One node of the cache. Optional SSH settings are empty/unset when the defaults apply.
 struct Node {
     std::string name;
     std::string address; // an IP literal, never a name: no DNS during an incident
     std::optional<std::uint16_t> port;
     std::string user;
-    LabelList labels;                   // sorted by key id, one per key (see Inventory::set_label)
+    std::vector<Label> labels;          // sorted by key id, one per key (see Inventory::set_label)
     std::vector<std::string> host_keys; // OpenSSH public keys "TYPE BASE64", no comment
     std::optional<TimePoint> host_keys_scanned_at;
     std::string jump;

@@ -39,41 +39,34 @@ tl::expected<std::uint32_t, std::string> LabelInterner::key_id(std::string_view 
 
 tl::expected<void, std::string> LabelInterner::add_value(std::uint32_t key_id,
                                                          std::string_view value) {
-    if (key_id >= m_key_values.size()) {
-        m_key_values.resize(key_id + 1);
+    if (key_id >= m_last_value.size()) {
+        m_last_value.resize(key_id + 1, k_none);
     }
     StringPool& pool = m_inventory.label_values;
-    KeyValues& known = m_key_values[key_id];
-    std::uint32_t value_id = known.last;
+    std::uint32_t value_id = m_last_value[key_id];
     if (value_id == k_none || pool.view(value_id) != value) {
         const std::uint32_t hash = StringPool::hash(value);
-        KeyValues::Entry& entry = known.by_hash[hash % known.by_hash.size()];
-        if (entry.id != k_none && entry.hash == hash && pool.view(entry.id) == value) {
-            value_id = entry.id;
+        RecentValue& recent = m_recent[hash % k_recent_values];
+        if (recent.id != k_none && recent.hash == hash && pool.view(recent.id) == value) {
+            value_id = recent.id;
         } else {
             if (auto problem = label_value_problem(value)) {
                 return tl::unexpected("label '" + std::string(m_inventory.label_keys.view(key_id)) +
                                       "': " + *problem);
             }
             value_id = pool.intern(value, hash);
-            entry = {hash, value_id};
+            recent = {hash, value_id};
         }
-        known.last = value_id;
+        m_last_value[key_id] = value_id;
     }
     m_labels.push_back(Label{key_id, value_id});
     return {};
 }
 
-tl::expected<void, std::string> LabelInterner::finish(LabelList& labels) {
-    // Nodes list their keys in the same order, so after the first node this is usually sorted.
-    const auto by_key = [](const Label& a, const Label& b) { return a.key < b.key; };
-    if (!std::is_sorted(m_labels.begin(), m_labels.end(), by_key)) {
-        std::vector<Label> sorted = m_labels;
-        std::sort(sorted.begin(), sorted.end(), by_key);
-        labels.assign(sorted.begin(), sorted.end());
-    } else {
-        labels.assign(m_labels.begin(), m_labels.end());
-    }
+tl::expected<void, std::string> LabelInterner::finish(std::vector<Label>& labels) {
+    labels.assign(m_labels.begin(), m_labels.end());
+    std::sort(labels.begin(), labels.end(),
+              [](const Label& a, const Label& b) { return a.key < b.key; });
     auto twice = std::adjacent_find(labels.begin(), labels.end(),
                                     [](const Label& a, const Label& b) { return a.key == b.key; });
     if (twice != labels.end()) {

@@ -15,7 +15,7 @@ namespace breakglass::inventory {
 /// Turns one node's labels, as a streamed load meets them, into interned ids in an inventory's
 /// pools. Nodes repeat the same keys in the same order with few distinct values, so each key is
 /// first compared with the key at its position in the previous node, and each value with the
-/// last value of its key, then looked up in a small cache of that key's values; the pools are
+/// last value of its key, then looked up in a small cache of recent values; the pools are
 /// searched only on a miss. A value is checked against the Kubernetes label rules whenever it
 /// misses the caches (every text in the pool passed those rules, so a repeat check agrees).
 class LabelInterner {
@@ -37,26 +37,25 @@ public:
     /// Puts the node's labels into `labels` (empty), sorted by key id and exactly sized (50,000
     /// lists grown by doubling would waste a third of their room); the error names a key given
     /// twice.
-    tl::expected<void, std::string> finish(LabelList& labels);
+    tl::expected<void, std::string> finish(std::vector<Label>& labels);
 
 private:
     static constexpr std::uint32_t k_none = 0xFFFFFFFF;
-    // What one key's values looked up to: the last one, and a small direct-mapped cache by
-    // hash, which holds the few dozen values a key like a zone or a node group takes in L1
-    // instead of a trip into a pool that also holds 50,000 host names.
-    struct KeyValues {
-        struct Entry {
-            std::uint32_t hash = 0;
-            std::uint32_t id = k_none;
-        };
-        std::uint32_t last = k_none;
-        std::array<Entry, 64> by_hash{};
+    // Values looked up recently, by hash and whatever their key: a value's id does not depend
+    // on its key, and a fixed table keeps the few dozen values a zone or a node group takes in
+    // L1 instead of a trip into a pool that also holds 50,000 host names. Fixed, so that a
+    // file with a new key on every node costs no more per key than the key's last value.
+    struct RecentValue {
+        std::uint32_t hash = 0;
+        std::uint32_t id = k_none;
     };
+    static constexpr std::size_t k_recent_values = 1024;
 
     Inventory& m_inventory;
     std::vector<Label> m_labels;                // the node in hand, in file order
     std::vector<std::uint32_t> m_previous_keys; // key ids by position in the previous node
-    std::vector<KeyValues> m_key_values;        // by key id
+    std::vector<std::uint32_t> m_last_value;    // value id last seen, by key id
+    std::array<RecentValue, k_recent_values> m_recent{};
 };
 
 } // namespace breakglass::inventory

@@ -16,8 +16,7 @@ using namespace breakglass::inventory;
 namespace {
 
 // 300 nodes: keys listed in an order that changes every node, a zone cycling through 7 values, a
-// group through 100 (more than a key's cache holds, so entries collide and are replaced), a
-// unique value, and an empty one.
+// group through 100, a unique value, and an empty one.
 std::string document() {
     std::string text =
         R"({"schema_version": 1, "cluster": "c", "captured_at": "2026-11-24T08:00:00Z", "nodes": [)";
@@ -74,4 +73,29 @@ TEST(InventoryLabelInterner, CopiesAndMovesOutliveTheOriginal) {
     moved.set_label(moved.nodes[5], "added", "yes");
     EXPECT_EQ(moved.label(moved.nodes[5], "added"), "yes");
     EXPECT_EQ(moved.label(moved.nodes[5], "zone"), "z5");
+}
+
+// A key the interner has not seen on the node before (here a new key on every node, as a
+// hostile or unusual file may have) is found or checked and interned like any other, and
+// values seen under one key are recognised under another; 1,500 values are more than the
+// recent-values table holds, so its entries are replaced as the load goes.
+TEST(InventoryLabelInterner, ANewKeyOnEveryNodeReadsBackToo) {
+    std::string text =
+        R"({"schema_version": 1, "cluster": "c", "captured_at": "2026-11-24T08:00:00Z", "nodes": [)";
+    for (int i = 0; i < 3000; ++i) {
+        const std::string n = std::to_string(i);
+        text += std::string(i ? "," : "") + R"({"name": "n)" + n +
+                R"(", "address": "10.0.0.1", "labels": {"own.example/k)" + n + R"(": "v)" +
+                std::to_string(i % 1500) + R"(", "zone": "v)" + std::to_string(i % 3) + R"("}})";
+    }
+    auto loaded = parse_inventory(text + "]}");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error();
+    for (int i = 0; i < 3000; ++i) {
+        const Node& node = loaded->nodes[static_cast<std::size_t>(i)];
+        EXPECT_EQ(loaded->label(node, "own.example/k" + std::to_string(i)),
+                  "v" + std::to_string(i % 1500));
+        EXPECT_EQ(loaded->label(node, "zone"), "v" + std::to_string(i % 3));
+    }
+    EXPECT_EQ(loaded->label_keys.size(), 3001U);
+    EXPECT_EQ(loaded->label_values.size(), 1500U); // zone's v0..v2 are among them
 }
