@@ -45,9 +45,9 @@ std::optional<std::int64_t> number(std::string_view text) {
 }
 
 bool known_fact(std::string_view key) {
-    static constexpr std::array<std::string_view, 7> k_keys{
+    static constexpr std::array<std::string_view, 8> k_keys{
         "cgroup",       "runtime",       "runtime_version", "runtime_socket",
-        "kubelet_unit", "kubelet_state", "kubelet_hold"};
+        "kubelet_unit", "kubelet_state", "kubelet_hold",    "read_via"};
     return std::find(k_keys.begin(), k_keys.end(), key) != k_keys.end();
 }
 
@@ -220,8 +220,13 @@ std::string describe_facts(const NodeReport& report) {
     } else if (report.facts.count("runtime_socket") == 0) {
         line += runtime + ", no runtime socket";
     } else {
-        line +=
-            runtime + " (containerd " + fact("runtime_version") + ") at " + fact("runtime_socket");
+        // "read through its API" when the state was not read with the runtime tool itself.
+        auto read_via = report.facts.find("read_via");
+        const std::string read = read_via != report.facts.end() && read_via->second == "api"
+                                     ? ", read through its API"
+                                     : "";
+        line += runtime + " (containerd " + fact("runtime_version") + read + ") at " +
+                fact("runtime_socket");
     }
     line += ", kubelet unit " + fact("kubelet_unit") + " " + fact("kubelet_state");
     if (auto until = kubelet_hold_until(report)) {

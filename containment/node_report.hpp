@@ -72,7 +72,8 @@ struct NodeReport {
     /// change to something gone by the last snapshot can still be named.
     std::map<std::string, std::string> names;
     /// daemonset-status's facts (playbooks/lib/daemonset_match.sh, bg_ds_facts): cgroup (v1, v2,
-    /// hybrid), runtime (ctr, crictl, none), runtime_version, runtime_socket, kubelet_unit,
+    /// hybrid), runtime (ctr, crictl, none), runtime_version, read_via (api: containerd's gRPC
+    /// API with curl; ctr; crictl), runtime_socket, kubelet_unit,
     /// kubelet_state (systemctl is-active's word), kubelet_hold (none, or the epoch second its
     /// automatic release is due). Keys this version does not know are dropped.
     std::map<std::string, std::string> facts;
@@ -92,8 +93,8 @@ struct StepOutput {
 /// and nothing is read: a report missing its head could under-report.
 tl::expected<NodeReport, std::string> parse_kept_report(const std::vector<StepOutput>& steps);
 
-/// The facts in one line for humans: "cgroup v2, ctr (containerd 1.6.20) at SOCKET, kubelet
-/// unit kubelet active, no kubelet hold"; empty when the report has none.
+/// The facts in one line for humans: "cgroup v2, ctr (containerd 1.6.20, read through its API)
+/// at SOCKET, kubelet unit kubelet active, no kubelet hold"; empty when the report has none.
 std::string describe_facts(const NodeReport& report);
 
 /// kubelet_hold's release time as RFC 3339 UTC ("2026-12-06T10:00:00Z"), or nullopt when no

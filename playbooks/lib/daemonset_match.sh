@@ -1,7 +1,8 @@
 # daemonset_match.sh: which sandboxes and containers on THIS node belong to one DaemonSet.
 # The one matching rule of every DaemonSet playbook; the playbooks inline this file, so it is
 # POSIX sh that needs `ctr` (shipped with containerd) or, where ctr is missing, `crictl` (then
-# daemonset_crictl.sh, inlined after it, does the runtime calls), and awk.
+# daemonset_crictl.sh, inlined after it, does the runtime calls), and awk; where `curl` (with
+# HTTP/2) and `od` are there too, what containerd holds is read through its API (below).
 #
 # Input, as shell variables (never spliced into code):
 #   DS_NAMESPACE    the DaemonSet's namespace (a DNS-1123 label)
@@ -12,6 +13,7 @@
 #   KUBELET_UNIT    optional, the kubelet's systemd unit (default kubelet; k3s-agent or
 #                   rke2-agent where the kubelet runs inside k3s/RKE2): facts and kubelet_hold.sh
 #   CTR             optional, the ctr binary (default `ctr`)
+#   CURL            optional, the curl binary (default `curl`; `none`: read through ctr)
 # RUNTIME_SOCKET and KUBELET_UNIT are checked again here (bad input, exit 2): an absolute path of
 # letters, digits and `._-/` without `.` or `..` components; a unit name of letters, digits and
 # `_.@-` that starts with a letter or digit.
@@ -46,6 +48,16 @@
 # A document that does not parse, or that contradicts the filter containerd applied, fails the
 # node. On a node with 110 pods this is `ctr` 3 + (pods matched x (1 + containers)) times and
 # one awk.
+#
+# How (containerd's API, preferred where ctr is): each `ctr` start costs 10-60 ms of the node's
+# CPU whatever it asks, so the same questions go to containerd's gRPC API, its stable interface
+# (ctr's output is not one), with curl: HTTP/2 without TLS on the socket, one unary call each
+# (Tasks/List; Containers/List with the same two label filters, which answers every candidate's
+# labels at once; Version/Version for status), then `od` turns the answers into numbers and one
+# awk (BG_DS_API_AWK) reads the HTTP/2 headers, the gRPC frames and the protobuf messages by
+# their field numbers (containerd/api/services/*/v1/*.proto, api/types/task/task.proto: any
+# field order, unknown fields skipped). Anything it cannot read fails the node as above. A curl
+# that cannot speak HTTP/2 (exit 1, 2, 4 or 48) leaves the reading to ctr.
 #
 # ctr is preferred. Without it, crictl (not packaged in Debian 12; see daemonset_crictl.sh) gives
 # the same lines: the rule is applied to the CRI sandbox labels, which carry the same keys, and
@@ -149,9 +161,13 @@ bg_ds_find_socket() {
 
 # bg_ds_check_runtime: sets _bg_runtime (ctr or crictl), _bg_socket and what calling it needs.
 bg_ds_check_runtime() {
+  _bg_curl=""
   if bg_ds_executable "${CTR:-ctr}"; then
     _bg_ctr=$_bg_path
     _bg_runtime=ctr
+    if [ "${CURL:-curl}" != none ] && bg_ds_executable od && bg_ds_executable "${CURL:-curl}"; then
+      _bg_curl=$_bg_path
+    fi
     bg_ds_find_socket containerd
     return
   fi
@@ -282,17 +298,15 @@ function bg_json_plain(path,    v) {
 }
 '
 
-# BG_DS_MATCH_AWK: the ctr path's reader. Input: `@bg tasks` and `ctr tasks ls` output, then for
-# every listed ID `@bg info ID` and `ctr containers info ID` (marker lines cannot occur inside a
-# JSON document: strings hold no raw newline). Variables ns and prefix. Prints bg_ds_match's
-# lines, or one `daemonset_match:` line on stderr and exits 5.
-BG_DS_MATCH_AWK='
+# BG_DS_RULE_AWK: the rule applied to what containerd said, shared by the ctr and API readers
+# (variables ns and prefix). bg_ds_accept() files one listed container, or fails when it
+# contradicts the label filter containerd applied; bg_ds_print() prints bg_ds_match's lines.
+# fail() prints one `daemonset_match:` line on stderr and exits 5.
+BG_DS_RULE_AWK='
 function fail(why) {
   if (!failed) { print "daemonset_match: " why > "/dev/stderr" }
   failed = 1; exit 5
 }
-function label(key) { return bg_json_plain("/\"Labels\"/\"" key "\"") }
-function has_label(key) { return ("/\"Labels\"/\"" key "\"") in bg_v }
 function name_matches(pod,    suffix) {
   if (length(pod) != length(prefix) + 5 || substr(pod, 1, length(prefix)) != prefix) { return 0 }
   suffix = substr(pod, length(prefix) + 1)
@@ -300,49 +314,25 @@ function name_matches(pod,    suffix) {
 }
 function dns_label(text) { return length(text) <= 63 && text ~ /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/ }
 function state_of(id) { return (id in task_state) ? task_state[id] " " task_pid[id] : "stopped 0" }
-function flush_info(    kind, pod, uid, what) {
-  if (section != "info") { return }
-  section = ""
-  if (!bg_json_end()) { fail("cannot read `ctr containers info " want "`: " bg_err) }
-  if (bg_json_plain("/\"ID\"") != want) { fail("`ctr containers info " want "` describes another container") }
-  kind = label("io.cri-containerd.kind"); pod = label("io.kubernetes.pod.name")
-  uid = label("io.kubernetes.pod.uid")
-  what = "containerd listed " substr(want, 1, 12) " for the label filter, but its info shows "
-  if (label("io.kubernetes.pod.namespace") != ns) { fail(what "another namespace") }
+# ID, its labels (kind, namespace, pod name, pod uid, 1 when both DaemonSet labels are there,
+# container name) and where they were read ("its info shows", "its labels show").
+function bg_ds_accept(id, kind, pod_ns, pod, uid, ds_labels, name, source,    what) {
+  what = "containerd listed " substr(id, 1, 12) " for the label filter, but " source " "
+  if (pod_ns != ns) { fail(what "another namespace") }
   if (!name_matches(pod)) { fail(what "pod name \"" pod "\"") }
   if (!dns_label(uid)) { fail(what "no readable pod uid") }
   if (kind == "sandbox") {
-    if (!has_label("controller-revision-hash") || !has_label("pod-template-generation")) {
-      fail(what "no DaemonSet labels")
-    }
-    sandboxes++; sb_id[sandboxes] = want; sb_pod[sandboxes] = pod; sb_uid[sandboxes] = uid
-    matched_uid[uid] = 1
+    if (!ds_labels) { fail(what "no DaemonSet labels") }
+    sandboxes++; sb_id[sandboxes] = id; sb_pod[sandboxes] = pod; sb_uid[sandboxes] = uid
   } else if (kind == "container") {
-    containers++; c_id[containers] = want; c_uid[containers] = uid
-    c_name[containers] = label("io.kubernetes.container.name")
-    if (c_name[containers] == "") { c_name[containers] = "?" }
+    # The name is a DNS label where the kubelet made it; anything else would split the line.
+    containers++; c_id[containers] = id; c_uid[containers] = uid
+    c_name[containers] = dns_label(name) ? name : "?"
   } else {
     fail(what "kind \"" kind "\"")
   }
 }
-/^@bg tasks$/ { flush_info(); section = "tasks"; header = 1; next }
-/^@bg info / { flush_info(); section = "info"; want = $3; bg_json_reset(); next }
-section == "tasks" {
-  if (header) {
-    header = 0
-    if ($1 != "TASK" || $2 != "PID" || $3 != "STATUS") { fail("unknown `ctr tasks ls` header: " substr($0, 1, 60)) }
-    next
-  }
-  if (NF == 0) { next }
-  if (NF != 3 || $2 !~ /^[0-9]+$/ || $3 !~ /^[A-Z]+$/) { fail("unreadable `ctr tasks ls` line: " substr($0, 1, 80)) }
-  task_state[$1] = tolower($3); task_pid[$1] = $2
-  next
-}
-section == "info" { bg_json_line($0); next }
-END {
-  if (failed) { exit 5 }
-  flush_info()
-  if (failed) { exit 5 }
+function bg_ds_print(    i, j, t) {
   # Sandboxes by pod name; each followed by its containers by name, then ID (insertion sorts:
   # a handful of entries).
   for (i = 2; i <= sandboxes; i++) {
@@ -368,8 +358,218 @@ END {
 }
 '
 
-# bg_ds_ctr_match: bg_ds_match through ctr (see "How" above).
-bg_ds_ctr_match() {
+# BG_DS_MATCH_AWK: the ctr path's reader (after BG_JSON_AWK and BG_DS_RULE_AWK). Input: `@bg
+# tasks` and `ctr tasks ls` output, then for every listed ID `@bg info ID` and `ctr containers
+# info ID` (marker lines cannot occur inside a JSON document: strings hold no raw newline).
+BG_DS_MATCH_AWK='
+function label(key) { return bg_json_plain("/\"Labels\"/\"" key "\"") }
+function has_label(key) { return ("/\"Labels\"/\"" key "\"") in bg_v }
+function flush_info() {
+  if (section != "info") { return }
+  section = ""
+  if (!bg_json_end()) { fail("cannot read `ctr containers info " want "`: " bg_err) }
+  if (bg_json_plain("/\"ID\"") != want) { fail("`ctr containers info " want "` describes another container") }
+  bg_ds_accept(want, label("io.cri-containerd.kind"), label("io.kubernetes.pod.namespace"),
+    label("io.kubernetes.pod.name"), label("io.kubernetes.pod.uid"),
+    has_label("controller-revision-hash") && has_label("pod-template-generation"),
+    label("io.kubernetes.container.name"), "its info shows")
+}
+/^@bg tasks$/ { flush_info(); section = "tasks"; header = 1; next }
+/^@bg info / { flush_info(); section = "info"; want = $3; bg_json_reset(); next }
+section == "tasks" {
+  if (header) {
+    header = 0
+    if ($1 != "TASK" || $2 != "PID" || $3 != "STATUS") { fail("unknown `ctr tasks ls` header: " substr($0, 1, 60)) }
+    next
+  }
+  if (NF == 0) { next }
+  if (NF != 3 || $2 !~ /^[0-9]+$/ || $3 !~ /^[A-Z]+$/) { fail("unreadable `ctr tasks ls` line: " substr($0, 1, 80)) }
+  task_state[$1] = tolower($3); task_pid[$1] = $2
+  next
+}
+section == "info" { bg_json_line($0); next }
+END {
+  if (failed) { exit 5 }
+  flush_info()
+  if (failed) { exit 5 }
+  bg_ds_print()
+}
+'
+
+# BG_DS_API_AWK: the API path's reader (after BG_DS_RULE_AWK). Input: `od -An -v -tu1` of what
+# curl -D - printed for each call in order (variable calls: "version tasks containers" or
+# "tasks containers"), each the response head ("HTTP/2 200", headers, a blank line), the gRPC
+# messages (a 0 byte, a 4-byte big-endian length, the protobuf message) and the trailers; curl's
+# own error lines (its stderr joins the stream, perhaps inside an od line) are any line that is
+# not numbers. Prints `fact runtime_version V` and `fact read_via api` when version was asked,
+# then bg_ds_match's lines; exits 6, printing nothing, when curl cannot speak HTTP/2 here.
+BG_DS_API_AWK='
+BEGIN {
+  for (i = 32; i < 127; i++) { chr[i] = sprintf("%c", i) }
+  split("created running stopped paused pausing", status_name, " "); status_name[0] = "unknown"
+}
+/[^ 0-9]/ {
+  if ($0 ~ /curl: exit [0-9]+$/) {
+    if (curl_exit == "") { curl_exit = $NF }
+  } else if (curl_error == "") {
+    curl_error = $0; if (match(curl_error, /curl: /)) { curl_error = substr(curl_error, RSTART) }
+    gsub(/[^ -~]/, "?", curl_error); curl_error = substr(curl_error, 1, 160)
+  }
+  next
+}
+{ for (i = 1; i <= NF; i++) { b[++n] = $i + 0 } }
+function api_fail(why) { fail("containerd API (" method "): " why) }
+function text_line(    s) {
+  s = ""
+  for (; p <= n && b[p] != 10; p++) { if (b[p] != 13) { s = s ((b[p] in chr) ? chr[b[p]] : "?") } }
+  if (p > n) { api_fail("truncated answer") }
+  p++
+  return s
+}
+function at_response() {
+  return p + 4 <= n && b[p] == 72 && b[p + 1] == 84 && b[p + 2] == 84 && b[p + 3] == 80 && b[p + 4] == 47
+}
+function header(line,    name, value) {
+  name = tolower(line); sub(/:.*/, "", name)
+  value = line; sub(/^[^:]*:[ \t]*/, "", value); sub(/[ \t]+$/, "", value)
+  if (name == "grpc-status") { grpc_status = value }
+  else if (name == "grpc-message") { grpc_message = value }
+  else if (name == "content-type") { content_type = value }
+}
+# Protobuf over b[q..e-1]: varint(), key() (sets fno, wt), skip() (the field key() read),
+# bytes() (a length-delimited field as text: bytes outside printable ASCII become \001, which no
+# check accepts).
+function varint(    v, m, c) {
+  v = 0; m = 1
+  do {
+    if (q >= e || m > 2 ^ 63) { api_fail("truncated or malformed message") }
+    c = b[q++]; v += (c % 128) * m; m *= 128
+  } while (c >= 128)
+  return v
+}
+function key(    k) {
+  k = varint(); fno = int(k / 8); wt = k % 8
+  if (fno == 0) { api_fail("malformed message (field 0)") }
+}
+function advance(count) {
+  if (q + count > e) { api_fail("truncated message") }
+  q += count
+}
+function skip() {
+  if (wt == 0) { varint() }
+  else if (wt == 1) { advance(8) }
+  else if (wt == 5) { advance(4) }
+  else if (wt == 2) { advance(varint()) }
+  else { api_fail("malformed message (wire type " wt ")") }
+}
+function bytes(    count, s, end) {
+  count = varint(); end = q + count
+  if (end > e) { api_fail("truncated message") }
+  s = ""
+  for (; q < end; q++) { s = s ((b[q] in chr) ? chr[b[q]] : "\001") }
+  return s
+}
+# enter(): a length-delimited field as the message now read; leave(SAVED) returns to the outer.
+function enter(    count, saved) {
+  count = varint()
+  if (q + count > e) { api_fail("truncated message") }
+  saved = e; e = q + count
+  return saved
+}
+function leave(saved) { q = e; e = saved }
+function labelv(k) { return (k in lab) ? lab[k] : "" }
+# containerd.services.containers.v1.Container: id = 1, labels = 2 (map entries: key = 1, value = 2).
+function container(    saved, id, k, v, entry) {
+  split("", lab); id = ""
+  while (q < e) {
+    key()
+    if (fno == 1 && wt == 2) { id = bytes() }
+    else if (fno == 2 && wt == 2) {
+      entry = enter(); k = ""; v = ""
+      while (q < e) {
+        key()
+        if (fno == 1 && wt == 2) { k = bytes() } else if (fno == 2 && wt == 2) { v = bytes() } else { skip() }
+      }
+      leave(entry)
+      if (k in lab) { api_fail("a container has label " substr(k, 1, 60) " twice") }
+      lab[k] = v
+    } else { skip() }
+  }
+  if (id !~ /^[0-9A-Za-z_.-]+$/) { api_fail("a listed container has no readable ID") }
+  bg_ds_accept(id, labelv("io.cri-containerd.kind"), labelv("io.kubernetes.pod.namespace"),
+    labelv("io.kubernetes.pod.name"), labelv("io.kubernetes.pod.uid"),
+    ("controller-revision-hash" in lab) && ("pod-template-generation" in lab),
+    labelv("io.kubernetes.container.name"), "its labels show")
+}
+# containerd.v1.types.Process: id = 2 (the task: its container ID), pid = 3, status = 4.
+function task(    id, pid, st) {
+  id = ""; pid = 0; st = 0
+  while (q < e) {
+    key()
+    if (fno == 2 && wt == 2) { id = bytes() }
+    else if (fno == 3 && wt == 0) { pid = varint() }
+    else if (fno == 4 && wt == 0) { st = varint() }
+    else { skip() }
+  }
+  if (!(st in status_name)) { api_fail("task " substr(id, 1, 12) " has status " st ", not one this version knows") }
+  task_state[id] = status_name[st]; task_pid[id] = sprintf("%d", pid)
+}
+# One response message: ListContainersResponse (containers = 1), ListTasksResponse (tasks = 1)
+# or VersionResponse (version = 1).
+function message(    inner) {
+  while (q < e) {
+    key()
+    if (method == "version" && fno == 1 && wt == 2) { version = bytes() }
+    else if (method == "containers" && fno == 1 && wt == 2) { inner = enter(); container(); leave(inner) }
+    else if (method == "tasks" && fno == 1 && wt == 2) { inner = enter(); task(); leave(inner) }
+    else { skip() }
+  }
+}
+function response(    line, count, messages) {
+  grpc_status = ""; grpc_message = ""; content_type = ""; messages = 0
+  if (p > n) { api_fail("no answer") }
+  line = text_line()
+  if (line !~ /^HTTP\/2 200 *$/) { api_fail("answered \"" substr(line, 1, 60) "\"") }
+  while ((line = text_line()) != "") { header(line) }
+  if (grpc_status == "") {
+    if (content_type !~ /^application\/grpc([+;]|$)/) { api_fail("answered content-type \"" substr(content_type, 1, 40) "\"") }
+    while (p <= n && b[p] < 2) {
+      if (b[p] == 1) { api_fail("answered a compressed message") }
+      if (p + 4 > n) { api_fail("truncated answer") }
+      count = ((b[p + 1] * 256 + b[p + 2]) * 256 + b[p + 3]) * 256 + b[p + 4]
+      q = p + 5; e = q + count; p = e
+      if (e > n + 1) { api_fail("truncated answer") }
+      message(); messages++
+    }
+    while (p <= n && !at_response()) { line = text_line(); if (line != "") { header(line) } }
+  }
+  if (grpc_status == "") { api_fail("truncated answer (no grpc-status)") }
+  if (grpc_status != "0") {
+    api_fail("failed: grpc-status " substr(grpc_status, 1, 8) " " substr(grpc_message, 1, 120))
+  }
+  if (messages != 1) { api_fail("answered " messages " messages, not one") }
+}
+END {
+  if (failed) { exit 5 }
+  if (curl_exit ~ /^(1|2|4|48)$/) { exit 6 }
+  if (curl_error != "" || curl_exit != "") {
+    fail("containerd API through curl: " (curl_error != "" ? curl_error : "curl exit " curl_exit))
+  }
+  p = 1; count = split(calls, call, " ")
+  for (c = 1; c <= count; c++) { method = call[c]; response() }
+  if (p <= n) { method = "after the last answer"; api_fail("unexpected bytes") }
+  if (calls ~ /version/) {
+    if (version !~ /^[A-Za-z0-9._~+-]+$/) { version = "unknown" }
+    print "fact runtime_version " version
+    print "fact read_via api"
+  }
+  bg_ds_print()
+}
+'
+
+# bg_ds_filters: sets _bg_prefix, and _bg_sandbox_filter and _bg_container_filter, containerd's
+# label filters for the rule (see "How" above).
+bg_ds_filters() {
   bg_ds_prefix "$DS_NAME"
   # The prefix as a Go regular expression: `.` is the only metacharacter a name can hold.
   _bg_rest=$_bg_prefix
@@ -381,11 +581,78 @@ bg_ds_ctr_match() {
     esac
   done
   _bg_pod='labels."io.kubernetes.pod.namespace"=="'$DS_NAMESPACE'",labels."io.kubernetes.pod.name"~="^'$_bg_re'['$BG_DS_SUFFIX_ALPHABET']{5}$"'
+  _bg_sandbox_filter='labels."io.cri-containerd.kind"=="sandbox",'"$_bg_pod"',labels."controller-revision-hash",labels."pod-template-generation"'
+  _bg_container_filter='labels."io.cri-containerd.kind"=="container",'"$_bg_pod"
+}
+
+# bg_ds_api_byte N: appends byte N (0-255) to _bg_fmt as a printf octal escape (no subprocess).
+bg_ds_api_byte() {
+  _bg_fmt="$_bg_fmt\\$(($1 / 64))$(($1 / 8 % 8))$(($1 % 8))"
+}
+
+# bg_ds_api_string TEXT: appends field 1 as a protobuf string (tag, varint length, then TEXT as
+# printf's %s) to _bg_fmt, its size to _bg_size. TEXT is ASCII, shorter than 16384 bytes.
+bg_ds_api_string() {
+  bg_ds_api_byte 10
+  if [ "${#1}" -lt 128 ]; then
+    bg_ds_api_byte "${#1}"
+    _bg_size=$((_bg_size + 2 + ${#1}))
+  else
+    bg_ds_api_byte $((${#1} % 128 + 128))
+    bg_ds_api_byte $((${#1} / 128))
+    _bg_size=$((_bg_size + 3 + ${#1}))
+  fi
+  _bg_fmt="$_bg_fmt%s"
+}
+
+# bg_ds_api_call METHOD FORMAT ARGS...: one unary call of containerd.services.METHOD in namespace
+# k8s.io, its request printf FORMAT ARGS (a gRPC frame). curl -q ignores any .curlrc; proxies are
+# never used. A failure adds `curl: exit N` to curl's own message on stderr.
+bg_ds_api_call() {
+  _bg_method=$1
+  shift
+  printf "$@" | "$_bg_curl" -q -sS --http2-prior-knowledge --noproxy '*' --unix-socket "$_bg_socket" \
+    -H 'content-type: application/grpc' -H 'te: trailers' -H 'containerd-namespace: k8s.io' \
+    -D - --data-binary @- "http://containerd/containerd.services.$_bg_method" ||
+    echo "curl: exit $?" >&2
+}
+
+# bg_ds_api_list_request: sets the filters (bg_ds_filters) and _bg_request, the printf format
+# of the Containers/List request with them (ARGS: "$_bg_sandbox_filter" "$_bg_container_filter").
+bg_ds_api_list_request() {
+  bg_ds_filters
+  _bg_fmt="" _bg_size=0
+  bg_ds_api_string "$_bg_sandbox_filter"
+  bg_ds_api_string "$_bg_container_filter"
+  _bg_request=$_bg_fmt
+  _bg_fmt=""
+  for _bg_byte in 0 0 0 $((_bg_size / 256)) $((_bg_size % 256)); do bg_ds_api_byte "$_bg_byte"; done
+  _bg_request=$_bg_fmt$_bg_request
+}
+
+# bg_ds_api_match WITH-VERSION(yes|no): bg_ds_match through containerd's API (see "How" above);
+# with yes, first the facts runtime_version and read_via. Returns 6, printing nothing, when curl
+# cannot speak HTTP/2 here.
+bg_ds_api_match() {
+  bg_ds_api_list_request
+  _bg_calls="tasks containers"
+  [ "$1" != yes ] || _bg_calls="version $_bg_calls"
+  {
+    {
+      [ "$1" != yes ] || bg_ds_api_call version.v1.Version/Version '\000\000\000\000\000'
+      bg_ds_api_call tasks.v1.Tasks/List '\000\000\000\000\000'
+      bg_ds_api_call containers.v1.Containers/List "$_bg_request" "$_bg_sandbox_filter" "$_bg_container_filter"
+    } 2>&4 | od -An -v -tu1
+  } 4>&1 | LC_ALL=C awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" -v calls="$_bg_calls" \
+    "$BG_DS_RULE_AWK$BG_DS_API_AWK"
+}
+
+# bg_ds_ctr_match: bg_ds_match through ctr (see "How" above).
+bg_ds_ctr_match() {
+  bg_ds_filters
   bg_ds_ctr_read tasks ls || return
   _bg_tasks=$_bg_out
-  bg_ds_ctr_read containers ls -q \
-    'labels."io.cri-containerd.kind"=="sandbox",'"$_bg_pod"',labels."controller-revision-hash",labels."pod-template-generation"' \
-    'labels."io.cri-containerd.kind"=="container",'"$_bg_pod" || return
+  bg_ds_ctr_read containers ls -q "$_bg_sandbox_filter" "$_bg_container_filter" || return
   _bg_ids=$_bg_out
   _bg_docs="@bg tasks
 $_bg_tasks"
@@ -408,31 +675,55 @@ $_bg_out"
   done <<BG_DS_IDS
 $_bg_ids
 BG_DS_IDS
-  printf '%s\n' "$_bg_docs" | awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" "$BG_JSON_AWK$BG_DS_MATCH_AWK"
+  printf '%s\n' "$_bg_docs" | awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" "$BG_JSON_AWK$BG_DS_RULE_AWK$BG_DS_MATCH_AWK"
 }
 
+# bg_ds_match [--facts]: the lines above; with --facts, first the runtime's facts (runtime,
+# runtime_socket, runtime_version and read_via; see bg_ds_facts), as far as they are known when
+# the runtime check fails.
 bg_ds_match() {
   bg_ds_valid_name "${DS_NAMESPACE-}" 63 ||
     { bg_ds_fail 2 "DS_NAMESPACE '${DS_NAMESPACE-}' is not a Kubernetes namespace"; return; }
   bg_ds_valid_name "${DS_NAME-}" 253 ||
     { bg_ds_fail 2 "DS_NAME '${DS_NAME-}' is not a Kubernetes object name"; return; }
-  bg_ds_check_runtime || return
+  _bg_runtime="" _bg_status=0
+  bg_ds_check_runtime || _bg_status=$?
+  if [ "$_bg_status" -ne 0 ]; then
+    # ctr or crictl without a socket, or none at all.
+    [ "${1-}" != --facts ] || echo "fact runtime ${_bg_runtime:-none}"
+    return "$_bg_status"
+  fi
+  if [ "${1-}" = --facts ]; then
+    echo "fact runtime $_bg_runtime"
+    echo "fact runtime_socket $_bg_socket"
+  fi
   if [ "$_bg_runtime" = crictl ]; then
     # A playbook that does not inline daemonset_crictl.sh cannot use crictl: say so, not "not found".
     command -v bg_ds_crictl_match >/dev/null 2>&1 ||
       { bg_ds_fail 3 "ctr not found, and this playbook does not include daemonset_crictl.sh for crictl"; return; }
+    [ "${1-}" != --facts ] || bg_ds_runtime_facts
     bg_ds_crictl_match
     return
   fi
+  if [ -n "$_bg_curl" ]; then
+    _bg_status=0 _bg_with=no
+    [ "${1-}" != --facts ] || _bg_with=yes
+    bg_ds_api_match "$_bg_with" || _bg_status=$?
+    [ "$_bg_status" -eq 6 ] || return "$_bg_status"
+    _bg_curl="" # this curl cannot speak HTTP/2: ctr reads
+  fi
+  [ "${1-}" != --facts ] || bg_ds_runtime_facts
   bg_ds_ctr_match
 }
 
 # bg_ds_facts: what a responder needs to know of this node, as `fact KEY VALUE` lines
 # (containment/node_report.hpp): cgroup (v1, v2 or hybrid), runtime (ctr, crictl or none),
-# runtime_version (containerd's, as the runtime reports it), runtime_socket, kubelet_unit,
+# runtime_version (containerd's, as the runtime reports it), read_via (what the state was read
+# through: api, containerd's gRPC API with curl; ctr; crictl), runtime_socket, kubelet_unit,
 # kubelet_state (systemctl is-active's word, or no-systemctl), kubelet_hold (none, or the epoch
-# second its automatic release is due: kubelet_hold.sh's record). Two processes at most:
-# `ctr version` (or `crictl version`) and `systemctl is-active`.
+# second its automatic release is due: kubelet_hold.sh's record). The runtime's come from
+# bg_ds_match --facts, with the state it reads (the API's Version/Version, else `ctr version`
+# or `crictl version`); this one starts `systemctl is-active` and nothing else.
 bg_ds_facts() {
   if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
     echo "fact cgroup v2"
@@ -462,10 +753,10 @@ bg_ds_facts() {
   echo "fact kubelet_hold $_bg_until"
 }
 
-# bg_ds_runtime_facts: the runtime's facts, once bg_ds_check_runtime succeeded.
+# bg_ds_runtime_facts: runtime_version and read_via through ctr or crictl, once
+# bg_ds_check_runtime succeeded.
 bg_ds_runtime_facts() {
-  echo "fact runtime $_bg_runtime"
-  echo "fact runtime_socket $_bg_socket"
+  echo "fact read_via $_bg_runtime"
   _bg_version=unknown
   if [ "$_bg_runtime" = ctr ]; then
     # `ctr version`: a Client: block, then a Server: block, each with "  Version:  X".
@@ -496,13 +787,5 @@ BG_DS_VERSION
 # no runtime are printed even when the runtime check fails.
 bg_ds_status() {
   bg_ds_facts
-  _bg_runtime=""
-  if ! bg_ds_check_runtime 2>/dev/null; then
-    # ctr or crictl without a socket, or none at all; bg_ds_match says why.
-    echo "fact runtime ${_bg_runtime:-none}"
-    bg_ds_match
-    return
-  fi
-  bg_ds_runtime_facts
-  bg_ds_match
+  bg_ds_match --facts
 }

@@ -144,6 +144,13 @@ TEST(NodeReport, StatusFactsAreReadAndDescribed) {
     EXPECT_NE(describe_facts(*report).find("cgroup v2, ctr, no runtime socket, kubelet unit"),
               std::string::npos)
         << describe_facts(*report);
+    report->facts["runtime_socket"] = "/run/containerd/containerd.sock";
+    report->facts["read_via"] = "api";
+    EXPECT_NE(describe_facts(*report).find(
+                  "ctr (containerd 1.6.20~ds1, read through its API) at /run/containerd/"),
+              std::string::npos)
+        << describe_facts(*report);
+    EXPECT_EQ(parse_node_report({"fact read_via api\n"})->facts.at("read_via"), "api");
     EXPECT_FALSE(parse_node_report({"fact cgroup\n"}));
     EXPECT_EQ(describe_facts(*parse_node_report({k_status})), "");
 }

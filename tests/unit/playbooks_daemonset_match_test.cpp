@@ -132,10 +132,10 @@ protected:
         const std::string ctr = m_dir.path() + "/ctr";
         write_text(ctr, k_fake_ctr);
         fs::permissions(ctr, fs::perms::owner_all);
-        return run_process(
-            {"/bin/sh", "-euc",
-             library() + "\nCTR=" + ctr + "\nRUNTIME_SOCKET=" + m_socket_path + "\n" + script},
-            std::chrono::seconds(30), "", {"BG_FIXTURE=" + m_fixture.string()});
+        return run_process({"/bin/sh", "-euc",
+                            library() + "\nCTR=" + ctr +
+                                "\nCURL=none\nRUNTIME_SOCKET=" + m_socket_path + "\n" + script},
+                           std::chrono::seconds(30), "", {"BG_FIXTURE=" + m_fixture.string()});
     }
 
     ProcessResult match(const std::string& name = "telemetry-agent") const {
@@ -222,11 +222,13 @@ TEST_F(DaemonSetMatchTest, ADotInTheNameIsALiteralInContainerdsRegularExpression
 TEST_F(DaemonSetMatchTest, NodeFactsComeFromCtrVersionAndTheHoldRecordNeedsNoProcess) {
     use("2.0");
     const ProcessResult result =
-        run("bg_ds_check_runtime\nbg_ds_runtime_facts\nKUBELET_UNIT='k3s-agent;x'\n"
-            "bg_ds_kubelet_unit || echo refused $?\n");
+        run("DS_NAMESPACE=kube-system\nDS_NAME=telemetry-agent\nbg_ds_match --facts\n"
+            "KUBELET_UNIT='k3s-agent;x'\nbg_ds_kubelet_unit || echo refused $?\n");
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_EQ(result.out, "fact runtime ctr\nfact runtime_socket " + m_socket_path +
-                              "\nfact runtime_version v2.0.5\nrefused 2\n");
+                              "\nfact read_via ctr\nfact runtime_version v2.0.5\n" +
+                              read_text(k_fixtures / "2.0/expected-telemetry-agent.txt") +
+                              "refused 2\n");
 }
 
 TEST_F(DaemonSetMatchTest, ARuntimeSocketSettingThatIsNotASafeAbsolutePathIsRefused) {

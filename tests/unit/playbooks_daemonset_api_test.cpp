@@ -1,0 +1,491 @@
+// playbooks/lib/daemonset_match.sh's API reader (curl + od + BG_DS_API_AWK), run by the real
+// /bin/sh, od and awk against a fake `curl` that replays what containerd 1.6 answered in the lab
+// (tests/unit/data/containerd/1.6-lab-api/SOURCE.md) and records each request. The answers are
+// also replayed with every message's fields in reverse order and with fields this version does
+// not read (containerd 2.0's Container.sandbox among them): protobuf readers must take any order
+// and skip what they do not know. Anything else the reader cannot read fails the node (exit 5,
+// one line saying why), never reads as "no pods"; a curl without HTTP/2 leaves it to ctr.
+#include "tests/integration/support/files.hpp"
+#include "tests/integration/support/process.hpp"
+#include "tests/unit/support/unix_socket.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+using breakglass::testing::ProcessResult;
+using breakglass::testing::read_text;
+using breakglass::testing::run_process;
+using breakglass::testing::TempDir;
+using breakglass::testing::UnixSocket;
+using breakglass::testing::write_text;
+
+namespace {
+
+const fs::path k_source = BREAKGLASS_SOURCE_DIR;
+const fs::path k_recorded = k_source / "tests/unit/data/containerd/1.6-lab-api";
+const fs::path k_ctr_recorded = k_source / "tests/unit/data/containerd/1.6-lab";
+
+// Answers from $BG_FIXTURE/METHOD.bin (version, tasks, containers); the request goes to
+// request-METHOD.hex and the arguments to calls.log. METHOD.fail holds "EXIT MESSAGE" for a curl
+// that fails. The real curl's options are checked: a call without them is an error here.
+const char* const k_fake_curl = R"(#!/bin/sh
+printf '%s\n' "$*" >>"$BG_FIXTURE/calls.log"
+[ "$1" = -q ] || { echo "fake curl: -q must come first" >&2; exit 2; }
+for url; do :; done
+method=${url##*/containerd.services.}
+method=${method%%.*}
+od -An -v -tx1 >"$BG_FIXTURE/request-$method.hex"
+if [ -f "$BG_FIXTURE/$method.fail" ]; then
+  read -r code message <"$BG_FIXTURE/$method.fail"
+  echo "$message" >&2
+  exit "$code"
+fi
+cat "$BG_FIXTURE/$method.bin"
+)";
+
+// The ctr the reader falls back to: the 1.6-lab ctr fixture (playbooks_daemonset_match_test.cpp
+// tests that path in full).
+const char* const k_fake_ctr = R"(#!/bin/sh
+printf 'ctr %s\n' "$*" >>"$BG_FIXTURE/calls.log"
+shift 4
+case "$1 $2" in
+  "tasks ls") cat "$BG_CTR_FIXTURE/tasks.txt" ;;
+  "containers ls") cat "$BG_CTR_FIXTURE/ls-telemetry-agent.txt" ;;
+  "containers info") cat "$BG_CTR_FIXTURE/info/$3.json" ;;
+  "version ") cat "$BG_CTR_FIXTURE/version.txt" ;;
+  *) echo "fake ctr: $*" >&2; exit 2 ;;
+esac
+)";
+
+// --- protobuf, as much as the variants below need -----------------------------------------
+
+struct Field {
+    std::uint64_t number = 0;
+    int wire = 0;
+    std::string value; // a varint's or fixed field's bytes as written; a LEN field's content
+};
+
+std::uint64_t read_varint(const std::string& bytes, std::size_t& at) {
+    std::uint64_t value = 0;
+    for (int shift = 0; at < bytes.size(); shift += 7) {
+        const auto byte = static_cast<unsigned char>(bytes[at++]);
+        value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) {
+            return value;
+        }
+    }
+    ADD_FAILURE() << "truncated varint";
+    return value;
+}
+
+std::string varint(std::uint64_t value) {
+    std::string out;
+    do {
+        out += static_cast<char>((value & 0x7f) | (value > 0x7f ? 0x80 : 0));
+        value >>= 7;
+    } while (value != 0);
+    return out;
+}
+
+std::vector<Field> fields_of(const std::string& message) {
+    std::vector<Field> fields;
+    for (std::size_t at = 0; at < message.size();) {
+        const std::uint64_t key = read_varint(message, at);
+        Field field{key >> 3, static_cast<int>(key & 7), ""};
+        const std::size_t start = at;
+        switch (field.wire) {
+        case 0:
+            read_varint(message, at);
+            field.value = message.substr(start, at - start);
+            break;
+        case 1:
+            field.value = message.substr(at, 8);
+            at += 8;
+            break;
+        case 5:
+            field.value = message.substr(at, 4);
+            at += 4;
+            break;
+        case 2: {
+            const std::uint64_t size = read_varint(message, at);
+            field.value = message.substr(at, size);
+            at += size;
+            break;
+        }
+        default:
+            ADD_FAILURE() << "wire type " << field.wire;
+            return fields;
+        }
+        fields.push_back(field);
+    }
+    return fields;
+}
+
+std::string encode(const std::vector<Field>& fields) {
+    std::string out;
+    for (const Field& field : fields) {
+        out += varint(field.number << 3 | static_cast<std::uint64_t>(field.wire));
+        out += field.wire == 2 ? varint(field.value.size()) + field.value : field.value;
+    }
+    return out;
+}
+
+// A recorded answer: the response head, the one gRPC message, the trailers.
+struct Answer {
+    std::string head;
+    std::string message;
+    std::string trailers;
+
+    static Answer of(const std::string& bytes) {
+        Answer answer;
+        const std::size_t body = bytes.find("\r\n\r\n") + 4;
+        answer.head = bytes.substr(0, body);
+        std::size_t at = body + 1;
+        std::uint32_t size = 0;
+        for (int i = 0; i < 4; ++i) {
+            size = size << 8 | static_cast<unsigned char>(bytes[at++]);
+        }
+        answer.message = bytes.substr(at, size);
+        answer.trailers = bytes.substr(at + size);
+        return answer;
+    }
+
+    std::string bytes(char flag = 0) const {
+        std::string frame(1, flag);
+        const auto size = static_cast<std::uint32_t>(message.size());
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            frame += static_cast<char>((size >> shift) & 0xff);
+        }
+        return head + frame + message + trailers;
+    }
+};
+
+// Every field of MESSAGE in reverse order, down to the nested messages a reader looks into
+// (PATHS: the field numbers of nested messages, per depth), with fields it does not read added.
+std::string reversed(const std::string& message, const std::vector<std::uint64_t>& nested,
+                     std::size_t depth = 0) {
+    std::vector<Field> fields = fields_of(message);
+    std::reverse(fields.begin(), fields.end());
+    for (Field& field : fields) {
+        if (depth < nested.size() && field.number == nested[depth] && field.wire == 2) {
+            field.value = reversed(field.value, nested, depth + 1);
+        }
+    }
+    // Unknown to this reader: a string (containerd 2.0's Container.sandbox is field 11), a
+    // varint, a fixed64 and a fixed32.
+    fields.insert(
+        fields.begin() + static_cast<std::ptrdiff_t>(fields.size() / 2),
+        {{11, 2, "sandbox-of-2.0"}, {120, 0, varint(300)}, {121, 1, "12345678"}, {122, 5, "1234"}});
+    return encode(fields);
+}
+
+// The request curl was given, from its `od -An -tx1` record: the strings of field 1 of the one
+// gRPC message.
+std::vector<std::string> request_filters(const fs::path& hex) {
+    std::istringstream words(read_text(hex));
+    std::string bytes;
+    for (std::string word; words >> word;) {
+        bytes += static_cast<char>(std::stoi(word, nullptr, 16));
+    }
+    EXPECT_GE(bytes.size(), 5U);
+    EXPECT_EQ(bytes[0], 0) << "an uncompressed gRPC frame";
+    std::size_t size = 0;
+    for (std::size_t i = 1; i < 5 && i < bytes.size(); ++i) {
+        size = size << 8 | static_cast<unsigned char>(bytes[i]);
+    }
+    EXPECT_EQ(size + 5, bytes.size());
+    std::vector<std::string> filters;
+    for (const Field& field : fields_of(bytes.substr(5))) {
+        EXPECT_EQ(field.number, 1U);
+        filters.push_back(field.value);
+    }
+    return filters;
+}
+
+class DaemonSetApiTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        fs::create_directories(m_fixture);
+        write_text(m_fixture / "version.bin", read_text(k_recorded / "version.bin"));
+        write_text(m_fixture / "tasks.bin", read_text(k_recorded / "tasks.bin"));
+        write_text(m_fixture / "containers.bin",
+                   read_text(k_recorded / "containers-telemetry-agent.bin"));
+        write_text(m_fixture / "calls.log", "");
+        const std::string curl = m_dir.path() + "/curl";
+        const std::string ctr = m_dir.path() + "/ctr";
+        write_text(curl, k_fake_curl);
+        write_text(ctr, k_fake_ctr);
+        fs::permissions(curl, fs::perms::owner_all);
+        fs::permissions(ctr, fs::perms::owner_all);
+    }
+
+    ProcessResult run(const std::string& script) const {
+        return run_process(
+            {"/bin/sh", "-euc",
+             read_text(k_source / "playbooks/lib/daemonset_match.sh") + "\nCTR=" + m_dir.path() +
+                 "/ctr\nCURL=" + m_dir.path() + "/curl\nRUNTIME_SOCKET=" + m_socket_path + "\n" +
+                 script},
+            std::chrono::seconds(30), "",
+            {"BG_FIXTURE=" + m_fixture.string(), "BG_CTR_FIXTURE=" + k_ctr_recorded.string()});
+    }
+
+    ProcessResult match(const std::string& name = "telemetry-agent",
+                        const std::string& flags = "") const {
+        return run("DS_NAMESPACE=kube-system\nDS_NAME=" + name + "\nbg_ds_match " + flags + "\n");
+    }
+
+    Answer answer(const std::string& method) const {
+        return Answer::of(read_text(m_fixture / (method + ".bin")));
+    }
+
+    void replace(const std::string& method, const std::string& bytes) const {
+        write_text(m_fixture / (method + ".bin"), bytes);
+    }
+
+    // A failure as the CLI reads it: status 5, nothing on stdout, one line saying why.
+    static void expect_unreadable(const ProcessResult& result, const std::string& why) {
+        EXPECT_EQ(result.exit_code, 5) << result.out << result.err;
+        EXPECT_EQ(result.out, "");
+        EXPECT_EQ(result.err.rfind("daemonset_match: ", 0), 0U) << result.err;
+        EXPECT_NE(result.err.find(why), std::string::npos) << result.err;
+        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    }
+
+    std::string calls() const { return read_text(m_fixture / "calls.log"); }
+
+    TempDir m_dir;
+    fs::path m_fixture = fs::path(m_dir.path()) / "fixture";
+    std::string m_socket_path = m_dir.path() + "/containerd.sock";
+    UnixSocket m_socket{m_socket_path};
+};
+
+const std::string k_sandbox_filter =
+    "labels.\"io.cri-containerd.kind\"==\"sandbox\",labels.\"io.kubernetes.pod.namespace\"=="
+    "\"kube-system\",labels.\"io.kubernetes.pod.name\"~=\"^telemetry-agent-"
+    "[bcdfghjklmnpqrstvwxz2456789]{5}$\",labels.\"controller-revision-hash\",labels.\"pod-"
+    "template-generation\"";
+const std::string k_container_filter =
+    "labels.\"io.cri-containerd.kind\"==\"container\",labels.\"io.kubernetes.pod.namespace\"=="
+    "\"kube-system\",labels.\"io.kubernetes.pod.name\"~=\"^telemetry-agent-"
+    "[bcdfghjklmnpqrstvwxz2456789]{5}$\"";
+
+TEST_F(DaemonSetApiTest, FindsWhatTheCtrPathFoundWithTwoCallsAndTheSameFilters) {
+    const ProcessResult result = match();
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, read_text(k_recorded / "expected-telemetry-agent.txt"));
+    std::istringstream lines(calls());
+    std::vector<std::string> urls;
+    for (std::string line; std::getline(lines, line);) {
+        EXPECT_NE(line.find("--http2-prior-knowledge --noproxy * --unix-socket " + m_socket_path),
+                  std::string::npos)
+            << line;
+        EXPECT_NE(line.find("-H containerd-namespace: k8s.io"), std::string::npos) << line;
+        urls.push_back(line.substr(line.rfind(' ') + 1));
+    }
+    EXPECT_EQ(urls, (std::vector<std::string>{
+                        "http://containerd/containerd.services.tasks.v1.Tasks/List",
+                        "http://containerd/containerd.services.containers.v1.Containers/List"}));
+    EXPECT_EQ(request_filters(m_fixture / "request-containers.hex"),
+              (std::vector<std::string>{k_sandbox_filter, k_container_filter}));
+    EXPECT_TRUE(request_filters(m_fixture / "request-tasks.hex").empty());
+}
+
+TEST_F(DaemonSetApiTest, FieldsInAnyOrderAndFieldsItDoesNotReadChangeNothing) {
+    Answer containers = answer("containers");
+    containers.message = reversed(containers.message, {1, 2}); // Container, its label entries
+    replace("containers", containers.bytes());
+    Answer tasks = answer("tasks");
+    tasks.message = reversed(tasks.message, {1}); // Process
+    replace("tasks", tasks.bytes());
+    Answer version = answer("version");
+    version.message = reversed(version.message, {});
+    replace("version", version.bytes());
+    const ProcessResult result = match("telemetry-agent", "--facts");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "fact runtime ctr\nfact runtime_socket " + m_socket_path +
+                              "\nfact runtime_version 1.6.20~ds1\nfact read_via api\n" +
+                              read_text(k_recorded / "expected-telemetry-agent.txt"));
+}
+
+TEST_F(DaemonSetApiTest, ANameWhoseFilterNeedsTwoLengthBytesIsEncodedAsSuch) {
+    Answer containers = answer("containers");
+    containers.message.clear(); // nothing of that name here
+    replace("containers", containers.bytes());
+    const std::string name = std::string(60, 'a') + "." + std::string(60, 'b');
+    const ProcessResult result = match(name);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto filters = request_filters(m_fixture / "request-containers.hex");
+    ASSERT_EQ(filters.size(), 2U);
+    EXPECT_GT(filters[0].size(), 127U);
+    // The prefix: NAME + "-" cut to 58 characters, then the 5 generated ones.
+    EXPECT_NE(filters[0].find("~=\"^" + std::string(58, 'a') + "[bcdf"), std::string::npos)
+        << filters[0];
+}
+
+TEST_F(DaemonSetApiTest, NoCandidateIsAnEmptyAnswerOnlyWhenContainerdListedNothing) {
+    Answer containers = answer("containers");
+    containers.message.clear();
+    replace("containers", containers.bytes());
+    const ProcessResult result = match();
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "");
+}
+
+TEST_F(DaemonSetApiTest, ATruncatedAnswerIsAFailure) {
+    const std::string whole = answer("containers").bytes();
+    replace("containers", whole.substr(0, whole.size() / 2));
+    expect_unreadable(match(), "containerd API (containers): truncated");
+    replace("containers", whole.substr(0, whole.find("grpc-status")));
+    expect_unreadable(match(), "no grpc-status");
+    replace("containers", "");
+    expect_unreadable(match(), "containerd API (containers): no answer");
+}
+
+TEST_F(DaemonSetApiTest, AGrpcErrorIsTheReason) {
+    replace("tasks", "HTTP/2 200 \r\ncontent-type: application/grpc\r\ngrpc-status: 14\r\n"
+                     "grpc-message: connection closed\r\n\r\n");
+    expect_unreadable(match(), "containerd API (tasks): failed: grpc-status 14 connection closed");
+    // Status 0 without the one message a unary call answers.
+    replace("tasks", "HTTP/2 200 \r\ncontent-type: application/grpc\r\ngrpc-status: 0\r\n\r\n");
+    expect_unreadable(match(), "answered 0 messages, not one");
+}
+
+TEST_F(DaemonSetApiTest, AnAnswerThatIsNotGrpcIsAFailure) {
+    replace("containers", "HTTP/2 503 \r\ncontent-type: text/plain\r\n\r\nbusy\r\n");
+    expect_unreadable(match(), "answered \"HTTP/2 503");
+    Answer containers = answer("tasks");
+    containers.head = "HTTP/2 200 \r\ncontent-type: text/html\r\n\r\n";
+    replace("tasks", containers.bytes());
+    expect_unreadable(match(), "answered content-type \"text/html\"");
+    replace("tasks", Answer::of(read_text(k_recorded / "tasks.bin")).bytes(1));
+    expect_unreadable(match(), "compressed");
+    replace("tasks", read_text(k_recorded / "tasks.bin"));
+    replace("containers",
+            read_text(k_recorded / "containers-telemetry-agent.bin") + "HTTP/2 200 \r\n\r\n");
+    expect_unreadable(match(), "unexpected bytes");
+}
+
+TEST_F(DaemonSetApiTest, MalformedProtobufIsAFailure) {
+    Answer tasks = answer("tasks");
+    tasks.message = encode({{1, 3, ""}}); // a group: not in containerd's messages
+    replace("tasks", tasks.bytes());
+    expect_unreadable(match(), "wire type 3");
+    tasks.message = std::string("\x0a\x7f\x12\x02", 4); // a Process longer than the message
+    replace("tasks", tasks.bytes());
+    expect_unreadable(match(), "truncated message");
+}
+
+TEST_F(DaemonSetApiTest, ATaskStatusThisVersionDoesNotKnowIsAFailure) {
+    Answer tasks = answer("tasks");
+    tasks.message = encode({{1, 2, encode({{2, 2, "abc"}, {3, 0, varint(7)}, {4, 0, varint(9)}})}});
+    replace("tasks", tasks.bytes());
+    expect_unreadable(match(), "task abc has status 9, not one this version knows");
+}
+
+std::string label(const Field& entry, std::uint64_t part_number) {
+    for (const Field& part : fields_of(entry.value)) {
+        if (part.number == part_number) {
+            return part.value;
+        }
+    }
+    return "";
+}
+
+bool is_label(const Field& field, const std::string& key) {
+    return field.number == 2 && field.wire == 2 && label(field, 1) == key;
+}
+
+// The labels of the recorded Containers/List answer's first container of KIND (sandbox or
+// container), edited by EDIT.
+template <typename Edit> void edit_first(Answer& containers, const std::string& kind, Edit edit) {
+    std::vector<Field> response = fields_of(containers.message);
+    for (Field& listed : response) {
+        std::vector<Field> container = fields_of(listed.value);
+        if (std::any_of(container.begin(), container.end(), [&](const Field& field) {
+                return is_label(field, "io.cri-containerd.kind") && label(field, 2) == kind;
+            })) {
+            edit(container);
+            listed.value = encode(container);
+            containers.message = encode(response);
+            return;
+        }
+    }
+    ADD_FAILURE() << "no " << kind << " in the recorded answer";
+}
+
+TEST_F(DaemonSetApiTest, ARepeatedLabelKeyIsAFailure) {
+    Answer containers = answer("containers");
+    edit_first(containers, "container", [](std::vector<Field>& container) {
+        container.push_back(
+            {2, 2, encode({{1, 2, "io.kubernetes.pod.namespace"}, {2, 2, "monitoring"}})});
+    });
+    replace("containers", containers.bytes());
+    expect_unreadable(match(), "has label io.kubernetes.pod.namespace twice");
+}
+
+TEST_F(DaemonSetApiTest, ListedContainersThatContradictTheFilterAreAFailure) {
+    Answer containers = answer("containers");
+    edit_first(containers, "sandbox", [](std::vector<Field>& container) {
+        container.erase(std::remove_if(container.begin(), container.end(),
+                                       [](const Field& field) {
+                                           return is_label(field, "controller-revision-hash");
+                                       }),
+                        container.end());
+    });
+    replace("containers", containers.bytes());
+    expect_unreadable(match(), "but its labels show no DaemonSet labels");
+    // A pod name with a byte outside ASCII: containerd's filter would not have listed it.
+    containers = answer("containers");
+    edit_first(containers, "container", [](std::vector<Field>& container) {
+        for (Field& field : container) {
+            if (is_label(field, "io.kubernetes.pod.name")) {
+                field.value =
+                    encode({{1, 2, "io.kubernetes.pod.name"}, {2, 2, "telemetry-agent-\xc3\xa9"}});
+            }
+        }
+    });
+    replace("containers", containers.bytes());
+    expect_unreadable(match(), "but its labels show pod name");
+}
+
+TEST_F(DaemonSetApiTest, CurlsOwnErrorIsTheReason) {
+    write_text(m_fixture / "tasks.fail",
+               "7 curl: (7) Failed to connect to containerd port 80 after 0 ms: Couldn't connect "
+               "to server\n");
+    expect_unreadable(match(), "containerd API through curl: curl: (7) Failed to connect");
+}
+
+TEST_F(DaemonSetApiTest, ACurlWithoutHttp2LeavesTheReadingToCtr) {
+    for (const std::string method : {"version", "tasks", "containers"}) {
+        write_text(m_fixture / (method + ".fail"),
+                   "4 curl: option --http2-prior-knowledge: the installed libcurl version "
+                   "doesn't support this\n");
+    }
+    const ProcessResult result = match("telemetry-agent", "--facts");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "fact runtime ctr\nfact runtime_socket " + m_socket_path +
+                              "\nfact read_via ctr\nfact runtime_version 1.6.20~ds1\n" +
+                              read_text(k_ctr_recorded / "expected-telemetry-agent.txt"));
+    EXPECT_NE(calls().find("ctr --address " + m_socket_path + " -n k8s.io tasks ls"),
+              std::string::npos)
+        << calls();
+}
+
+TEST_F(DaemonSetApiTest, CurlNoneReadsThroughCtrWithoutStartingCurl) {
+    const ProcessResult result =
+        run("CURL=none\nDS_NAMESPACE=kube-system\nDS_NAME=telemetry-agent\nbg_ds_match\n");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, read_text(k_ctr_recorded / "expected-telemetry-agent.txt"));
+    EXPECT_EQ(calls().find("http2"), std::string::npos) << calls();
+    EXPECT_NE(calls().find("ctr --address"), std::string::npos) << calls();
+}
+
+} // namespace
