@@ -25,6 +25,7 @@ using breakglass::testing::read_text;
 using breakglass::testing::read_vanishing_file;
 using breakglass::testing::run_process;
 using breakglass::testing::SignedFleet;
+using breakglass::testing::source_dir;
 
 namespace {
 
@@ -170,6 +171,66 @@ TEST_F(ContainerdLabReadOnlyTest, EveryDecoyDaemonSetMatchesOnlyItsOwnPodsAndOth
             EXPECT_EQ(result["status"], "ok") << result.dump();
             EXPECT_EQ(result["stdout"], "") << ns << "/" << name << " on " << node;
         }
+    }
+}
+
+// The two readers of daemonset_match.sh against the same real containerd: its gRPC API through
+// curl (what nodes with curl use) and ctr (CURL=none). Every DaemonSet, decoy and other owner of
+// the lab's pods must get the very same lines and facts from both.
+TEST_F(ContainerdLabReadOnlyTest, ContainerdsApiAndCtrGiveTheSameAnswerForEveryName) {
+    const std::vector<std::string> names{
+        "kube-system/telemetry-agent",
+        "monitoring/telemetry-agent",
+        "kube-system/telemetry-agent-v2",
+        "kube-system/kube-proxy",
+        "kube-system/telemetry-agent-7d9f8b6c5",
+        "kube-system/telemetry",
+        "kube-system/telemetry-agent-node-level-collector-for-cluster-observability"};
+    std::string script =
+        read_text(source_dir() + "/playbooks/lib/daemonset_match.sh") + "\nfor name in";
+    for (const auto& name : names) {
+        script += " " + name;
+    }
+    script += R"(; do
+  DS_NAMESPACE=${name%/*} DS_NAME=${name#*/}
+  for reader in api ctr; do
+    echo "== $name $reader"
+    [ $reader = api ] && CURL= || CURL=none
+    bg_ds_match --facts 2>&1 || echo "exit $?"
+  done
+done
+)";
+    auto nodes = exec_everywhere(script);
+    ASSERT_EQ(nodes.size(), 3U);
+    for (const auto& [node, result] : nodes.items()) {
+        ASSERT_EQ(result["status"], "ok") << result.dump();
+        // "== NAME READER" -> its lines, the read_via fact kept apart (the one that differs).
+        std::map<std::string, std::multiset<std::string>> answers;
+        std::map<std::string, std::string> read_via;
+        std::istringstream lines(result["stdout"].get<std::string>());
+        std::string section;
+        for (std::string line; std::getline(lines, line);) {
+            if (line.rfind("== ", 0) == 0) {
+                section = line.substr(3);
+                answers[section];
+            } else if (line.rfind("fact read_via ", 0) == 0) {
+                read_via[section] = line.substr(14);
+            } else {
+                answers[section].insert(line);
+            }
+        }
+        for (const auto& name : names) {
+            const std::string api = name + " api";
+            const std::string ctr = name + " ctr";
+            EXPECT_EQ(read_via[api], "api") << node << " " << name;
+            EXPECT_EQ(read_via[ctr], "ctr") << node << " " << name;
+            EXPECT_EQ(answers[api], answers[ctr]) << node << " " << name;
+            EXPECT_EQ(answers[api].count("exit 5"), 0U) << node << " " << name;
+        }
+        // The target's three lines, each decoy DaemonSet's two, among the runtime's four facts.
+        EXPECT_EQ(answers["kube-system/telemetry-agent api"].size(), 3U + 3U) << node;
+        EXPECT_EQ(answers["kube-system/kube-proxy api"].size(), 2U + 3U) << node;
+        EXPECT_EQ(answers["kube-system/telemetry api"].size(), 3U) << node;
     }
 }
 
