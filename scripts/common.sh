@@ -8,6 +8,7 @@ readonly BREAKGLASS_PACKAGES=(
   openssh-server openssh-client iproute2 util-linux procps sudo
   containerd runc busybox-static iptables socat tmux systemd
   strace # the no-API-server test and the node footprint test
+  curl # the DaemonSet playbooks read containerd's API with it where a node has it
   clang libclang-rt-14-dev
   prometheus pssh
 )
