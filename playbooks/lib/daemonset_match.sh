@@ -165,7 +165,8 @@ bg_ds_check_runtime() {
   if bg_ds_executable "${CTR:-ctr}"; then
     _bg_ctr=$_bg_path
     _bg_runtime=ctr
-    if [ "${CURL:-curl}" != none ] && bg_ds_executable od && bg_ds_executable "${CURL:-curl}"; then
+    # od may be busybox's applet, which `command -v` names without a path.
+    if [ "${CURL:-curl}" != none ] && command -v od >/dev/null 2>&1 && bg_ds_executable "${CURL:-curl}"; then
       _bg_curl=$_bg_path
     fi
     bg_ds_find_socket containerd
@@ -439,10 +440,10 @@ function header(line,    name, value) {
 # Protobuf over b[q..e-1]: varint(), key() (sets fno, wt), skip() (the field key() read),
 # bytes() (a length-delimited field as text: bytes outside printable ASCII become \001, which no
 # check accepts).
-function varint(    v, m, c) {
+function varint(    v, m, c, count) {
   v = 0; m = 1
   do {
-    if (q >= e || m > 2 ^ 63) { api_fail("truncated or malformed message") }
+    if (q >= e || ++count > 10) { api_fail("truncated or malformed message") }
     c = b[q++]; v += (c % 128) * m; m *= 128
   } while (c >= 128)
   return v
