@@ -553,6 +553,10 @@ function response(    line, count, messages) {
 END {
   if (failed) { exit 5 }
   if (curl_exit ~ /^(1|2|4|48)$/) { exit 6 }
+  if (curl_exit == "7") {
+    # curl names a host and port here; the responder needs the socket.
+    fail("containerd API: cannot connect to " socket ": containerd does not answer there (curl exit 7)")
+  }
   if (curl_error != "" || curl_exit != "") {
     fail("containerd API through curl: " (curl_error != "" ? curl_error : "curl exit " curl_exit))
   }
@@ -635,6 +639,9 @@ bg_ds_api_list_request() {
 # with yes, first the facts runtime_version and read_via. Returns 6, printing nothing, when curl
 # cannot speak HTTP/2 here.
 bg_ds_api_match() {
+  # curl would only say it could not connect; ctr says why.
+  [ -w "$_bg_socket" ] ||
+    { bg_ds_fail 5 "permission denied on $_bg_socket: containerd's socket is root's (run with become)"; return; }
   bg_ds_api_list_request
   _bg_calls="tasks containers"
   [ "$1" != yes ] || _bg_calls="version $_bg_calls"
@@ -645,7 +652,7 @@ bg_ds_api_match() {
       bg_ds_api_call containers.v1.Containers/List "$_bg_request" "$_bg_sandbox_filter" "$_bg_container_filter"
     } 2>&4 | od -An -v -tu1
   } 4>&1 | LC_ALL=C awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" -v calls="$_bg_calls" \
-    "$BG_DS_RULE_AWK$BG_DS_API_AWK"
+    -v socket="$_bg_socket" "$BG_DS_RULE_AWK$BG_DS_API_AWK"
 }
 
 # bg_ds_ctr_match: bg_ds_match through ctr (see "How" above).

@@ -139,10 +139,17 @@ TEST_F(ContainerdLabTest, NodeWithoutContainerdOrItsSocketFailsWithThatReason) {
     }
     auto after = m_lab->ssh("node0001", daemonset_match_script("kube-system", "telemetry-agent"));
     EXPECT_EQ(after.exit_code, 5) << after.out << after.err;
-    // The matcher's first ctr call fails (which one is the matcher's business), with ctr's text.
-    EXPECT_EQ(after.err.rfind("daemonset_match: ctr ", 0), 0U) << after.err;
-    EXPECT_NE(after.err.find(" failed: "), std::string::npos) << after.err;
+    // The matcher's first call to containerd's API fails, naming the socket.
+    EXPECT_EQ(after.err, "daemonset_match: containerd API: cannot connect to "
+                         "/run/containerd/containerd.sock: containerd does not answer there "
+                         "(curl exit 7)\n");
     EXPECT_EQ(after.out, "");
+    // Through ctr (CURL=none), ctr's own text is the reason.
+    auto through_ctr = m_lab->ssh(
+        "node0001", "CURL=none\n" + daemonset_match_script("kube-system", "telemetry-agent"));
+    EXPECT_EQ(through_ctr.exit_code, 5) << through_ctr.out << through_ctr.err;
+    EXPECT_EQ(through_ctr.err.rfind("daemonset_match: ctr ", 0), 0U) << through_ctr.err;
+    EXPECT_NE(through_ctr.err.find(" failed: "), std::string::npos) << through_ctr.err;
 }
 
 } // namespace

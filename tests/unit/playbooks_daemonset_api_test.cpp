@@ -456,11 +456,17 @@ TEST_F(DaemonSetApiTest, ListedContainersThatContradictTheFilterAreAFailure) {
     expect_unreadable(match(), "but its labels show pod name");
 }
 
-TEST_F(DaemonSetApiTest, CurlsOwnErrorIsTheReason) {
+TEST_F(DaemonSetApiTest, NothingAnsweringAtTheSocketIsNamedBySocketNotByCurlsHostAndPort) {
     write_text(m_fixture / "tasks.fail",
                "7 curl: (7) Failed to connect to containerd port 80 after 0 ms: Couldn't connect "
                "to server\n");
-    expect_unreadable(match(), "containerd API through curl: curl: (7) Failed to connect");
+    expect_unreadable(match(), "containerd API: cannot connect to " + m_socket_path +
+                                   ": containerd does not answer there (curl exit 7)");
+}
+
+TEST_F(DaemonSetApiTest, CurlsOwnErrorIsTheReason) {
+    write_text(m_fixture / "tasks.fail", "35 curl: (35) a future error of curl's\n");
+    expect_unreadable(match(), "containerd API through curl: curl: (35) a future error of curl's");
 }
 
 TEST_F(DaemonSetApiTest, ACurlWithoutHttp2LeavesTheReadingToCtr) {
