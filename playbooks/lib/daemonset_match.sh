@@ -52,13 +52,15 @@
 # How (containerd's API, preferred where ctr is): each `ctr` start costs 10-60 ms of the node's
 # CPU whatever it asks, so the same questions go to containerd's gRPC API, its stable interface
 # (ctr's output is not one), with curl: HTTP/2 without TLS on the socket, one unary call each
-# (Tasks/List; Containers/List with the same two label filters, which answers every candidate's
-# labels at once; Version/Version for status), then `od` turns the answers into numbers and one
+# (Tasks/List; Containers/ListStream with the same two label filters, which answers every
+# candidate's labels at once, one message each; Version/Version for status), then `od` turns the
+# answers (at most 1 MiB in all) into numbers and one
 # awk (BG_DS_API_AWK) reads the HTTP/2 headers, the gRPC frames and the protobuf messages by
 # their field numbers (containerd/api/services/*/v1/*.proto, api/types/task/task.proto: any
-# field order, unknown fields skipped). Anything it cannot read fails the node as above. A curl
-# that cannot speak HTTP/2 (exit 1, 2, 4 or 48), or that does not print HTTP/2 trailers (where
-# gRPC puts a call's status), leaves the reading to ctr.
+# field order, unknown fields skipped). Anything it cannot read fails the node as above. What
+# this node's tools cannot do leaves the reading to ctr: a curl that cannot speak HTTP/2 (exit
+# 1, 2, 4 or 48) or does not print HTTP/2 trailers (where gRPC puts a call's status), an od
+# without -An -v -tu1, a containerd without ListStream (grpc-status 12), answers over 1 MiB.
 #
 # ctr is preferred. Without it, crictl (not packaged in Debian 12; see daemonset_crictl.sh) gives
 # the same lines: the rule is applied to the CRI sandbox labels, which carry the same keys, and
@@ -315,7 +317,10 @@ function name_matches(pod,    suffix) {
   return suffix ~ /^[bcdfghjklmnpqrstvwxz2456789]+$/
 }
 function dns_label(text) { return length(text) <= 63 && text ~ /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/ }
-function state_of(id) { return (id in task_state) ? task_state[id] " " task_pid[id] : "stopped 0" }
+function state_of(id) {
+  if (id in bad_status) { fail("task " substr(id, 1, 12) " has status " bad_status[id] ", not one this version knows") }
+  return (id in task_state) ? task_state[id] " " task_pid[id] : "stopped 0"
+}
 # ID, its labels (kind, namespace, pod name, pod uid, 1 when both DaemonSet labels are there,
 # container name) and where they were read ("its info shows", "its labels show").
 function bg_ds_accept(id, kind, pod_ns, pod, uid, ds_labels, name, source,    what) {
@@ -401,30 +406,40 @@ END {
 # BG_DS_API_AWK: the API path's reader (after BG_DS_RULE_AWK). Input: `od -An -v -tu1` of what
 # curl -D - printed for each call in order (variable calls: "version tasks containers" or
 # "tasks containers"), each the response head ("HTTP/2 200", headers, a blank line), the gRPC
-# messages (a 0 byte, a 4-byte big-endian length, the protobuf message) and the trailers; curl's
-# own error lines (its stderr joins the stream, perhaps inside an od line) are any line that is
-# not numbers. Prints `fact runtime_version V` and `fact read_via api` when version was asked,
-# then bg_ds_match's lines; exits 6, printing nothing, when curl cannot speak HTTP/2 here or
-# does not print a whole answer's trailers.
+# messages (a 0 byte, a 4-byte big-endian length, the protobuf message) and the trailers. curl's
+# and od's stderr join the stream, perhaps inside an od line: any line that is not numbers.
+# Prints `fact runtime_version V` and `fact read_via api` when version was asked, then
+# bg_ds_match's lines; exits 6, printing nothing, when the tools here cannot read containerd's
+# answer (see "How" above).
 BG_DS_API_AWK='
 BEGIN {
-  for (i = 32; i < 127; i++) { chr[i] = sprintf("%c", i) }
+  # chr: printable ASCII as itself; any other byte, and the backslash, as \ooo (one to one, so
+  # two different texts never read alike, and no control byte reaches a message).
+  for (i = 0; i < 256; i++) { chr[i] = (i >= 32 && i < 127 && i != 92) ? sprintf("%c", i) : sprintf("\\%03o", i) }
   split("created running stopped paused pausing", status_name, " "); status_name[0] = "unknown"
+  limit = 1048576
 }
 /[^ 0-9]/ {
   if ($0 ~ /curl: exit [0-9]+$/) {
     if (curl_exit == "") { curl_exit = $NF }
-  } else if (curl_error == "") {
-    curl_error = $0; if (match(curl_error, /curl: /)) { curl_error = substr(curl_error, RSTART) }
-    gsub(/[^ -~]/, "?", curl_error); curl_error = substr(curl_error, 1, 160)
+  } else if ($0 ~ /curl: /) {
+    if (curl_error == "") {
+      curl_error = substr($0, index($0, "curl: "))
+      gsub(/[^ -~]/, "?", curl_error); curl_error = substr(curl_error, 1, 160)
+    }
+  } else {
+    other_error = 1 # od (or the shell feeding curl) could not do its part
   }
   next
 }
-{ for (i = 1; i <= NF; i++) { b[++n] = $i + 0 } }
+{
+  for (i = 1; i <= NF; i++) { b[++n] = $i + 0 }
+  if (n > limit) { too_big = 1; exit }
+}
 function api_fail(why) { fail("containerd API (" method "): " why) }
 function text_line(    s) {
   s = ""
-  for (; p <= n && b[p] != 10; p++) { if (b[p] != 13) { s = s ((b[p] in chr) ? chr[b[p]] : "?") } }
+  for (; p <= n && b[p] != 10; p++) { if (b[p] != 13) { s = s chr[b[p]] } }
   if (p > n) { api_fail("truncated answer") }
   p++
   return s
@@ -440,8 +455,8 @@ function header(line,    name, value) {
   else if (name == "content-type") { content_type = value }
 }
 # Protobuf over b[q..e-1]: varint(), key() (sets fno, wt), skip() (the field key() read),
-# bytes() (a length-delimited field as text: bytes outside printable ASCII become \001, which no
-# check accepts).
+# bytes() (a length-delimited field as text, each byte as chr[] spells it: one to one, and
+# anything outside printable ASCII fails every check of the rule).
 function varint(    v, m, c, count) {
   v = 0; m = 1
   do {
@@ -469,7 +484,7 @@ function bytes(    count, s, end) {
   count = varint(); end = q + count
   if (end > e) { api_fail("truncated message") }
   s = ""
-  for (; q < end; q++) { s = s ((b[q] in chr) ? chr[b[q]] : "\001") }
+  for (; q < end; q++) { s = s chr[b[q]] }
   return s
 }
 # enter(): a length-delimited field as the message now read; leave(SAVED) returns to the outer.
@@ -514,11 +529,12 @@ function task(    id, pid, st) {
     else if (fno == 4 && wt == 0) { st = varint() }
     else { skip() }
   }
-  if (!(st in status_name)) { api_fail("task " substr(id, 1, 12) " has status " st ", not one this version knows") }
-  task_state[id] = status_name[st]; task_pid[id] = sprintf("%d", pid)
+  # A status this version does not know fails the node only if a matched container has it.
+  if (!(st in status_name)) { bad_status[id] = st } else { task_state[id] = status_name[st] }
+  task_pid[id] = sprintf("%d", pid)
 }
-# One response message: ListContainersResponse (containers = 1), ListTasksResponse (tasks = 1)
-# or VersionResponse (version = 1).
+# One response message: ListContainerMessage (container = 1; one per container, streamed),
+# ListTasksResponse (tasks = 1) or VersionResponse (version = 1).
 function message(    inner) {
   while (q < e) {
     key()
@@ -547,19 +563,23 @@ function response(    line, count, messages) {
     while (p <= n && !at_response()) { line = text_line(); if (line != "") { header(line) } }
   }
   if (grpc_status == "") {
-    # The message came whole and curl succeeded, but no trailers: curls before 7.71 may not
+    # The messages came whole and curl succeeded, but no trailers: curls before 7.71 may not
     # print HTTP/2 trailers with -D. Without grpc-status nothing is trusted: ctr reads.
-    if (messages == 1) { exit 6 }
+    if (messages > 0 || method == "containers") { exit 6 }
     api_fail("truncated answer (no grpc-status)")
   }
+  if (grpc_status == "12" && method == "containers") { exit 6 } # no ListStream (UNIMPLEMENTED)
   if (grpc_status != "0") {
     api_fail("failed: grpc-status " substr(grpc_status, 1, 8) " " substr(grpc_message, 1, 120))
   }
-  if (messages != 1) { api_fail("answered " messages " messages, not one") }
+  if (messages != 1 && method != "containers") { api_fail("answered " messages " messages, not one") }
 }
 END {
   if (failed) { exit 5 }
+  if (too_big) { exit 6 }
   if (curl_exit ~ /^(1|2|4|48)$/) { exit 6 }
+  # od could not do its part (curl then fails to write: exit 23, or 141 killed by SIGPIPE).
+  if (other_error && curl_exit ~ /^(|23|141)$/) { exit 6 }
   if (curl_exit == "7") {
     # curl names a host and port here; the responder needs the socket.
     fail("containerd API: cannot connect to " socket ": containerd does not answer there (curl exit 7)")
@@ -568,13 +588,15 @@ END {
     fail("containerd API through curl: " (curl_error != "" ? curl_error : "curl exit " curl_exit))
   }
   p = 1; count = split(calls, call, " ")
-  for (c = 1; c <= count; c++) { method = call[c]; response() }
-  if (p <= n) { method = "after the last answer"; api_fail("unexpected bytes") }
-  if (calls ~ /version/) {
-    if (version !~ /^[A-Za-z0-9._~+-]+$/) { version = "unknown" }
-    print "fact runtime_version " version
-    print "fact read_via api"
+  for (c = 1; c <= count; c++) {
+    method = call[c]; response()
+    if (method == "version") { # the facts stand even if a later answer fails the node
+      if (version !~ /^[A-Za-z0-9._~+-]+$/) { version = "unknown" }
+      print "fact runtime_version " version
+      print "fact read_via api"
+    }
   }
+  if (p <= n) { method = "after the last answer"; api_fail("unexpected bytes") }
   bg_ds_print()
 }
 '
@@ -630,7 +652,7 @@ bg_ds_api_call() {
 }
 
 # bg_ds_api_list_request: sets the filters (bg_ds_filters) and _bg_request, the printf format
-# of the Containers/List request with them (ARGS: "$_bg_sandbox_filter" "$_bg_container_filter").
+# of the Containers/ListStream request with them (ARGS: "$_bg_sandbox_filter" "$_bg_container_filter").
 bg_ds_api_list_request() {
   bg_ds_filters
   _bg_fmt="" _bg_size=0
@@ -656,8 +678,8 @@ bg_ds_api_match() {
     {
       [ "$1" != yes ] || bg_ds_api_call version.v1.Version/Version '\000\000\000\000\000'
       bg_ds_api_call tasks.v1.Tasks/List '\000\000\000\000\000'
-      bg_ds_api_call containers.v1.Containers/List "$_bg_request" "$_bg_sandbox_filter" "$_bg_container_filter"
-    } 2>&4 | od -An -v -tu1
+      bg_ds_api_call containers.v1.Containers/ListStream "$_bg_request" "$_bg_sandbox_filter" "$_bg_container_filter"
+    } 2>&4 | od -An -v -tu1 2>&4
   } 4>&1 | LC_ALL=C awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" -v calls="$_bg_calls" \
     -v socket="$_bg_socket" "$BG_DS_RULE_AWK$BG_DS_API_AWK"
 }

@@ -35,8 +35,9 @@ const fs::path k_ctr_recorded = k_source / "tests/unit/data/containerd/1.6-lab";
 
 // Answers from $BG_FIXTURE/METHOD.bin (version, tasks, containers); the request goes to
 // request-METHOD.hex and the arguments to calls.log. METHOD.fail holds "EXIT MESSAGE" for a curl
-// that fails. The real curl's options are checked: a call without them is an error here.
-const char* const k_fake_curl = R"(#!/bin/sh
+// that fails (after METHOD.cut bytes of its answer, when that file is there). The real curl's
+// options are checked: a call without them is an error here.
+const char* const k_fake_curl = R"SH(#!/bin/sh
 printf '%s\n' "$*" >>"$BG_FIXTURE/calls.log"
 [ "$1" = -q ] || { echo "fake curl: -q must come first" >&2; exit 2; }
 for url; do :; done
@@ -44,12 +45,14 @@ method=${url##*/containerd.services.}
 method=${method%%.*}
 od -An -v -tx1 >"$BG_FIXTURE/request-$method.hex"
 if [ -f "$BG_FIXTURE/$method.fail" ]; then
+  # METHOD.cut: how many bytes of the answer curl printed before it failed.
+  [ ! -f "$BG_FIXTURE/$method.cut" ] || head -c "$(cat "$BG_FIXTURE/$method.cut")" "$BG_FIXTURE/$method.bin"
   read -r code message <"$BG_FIXTURE/$method.fail"
   echo "$message" >&2
   exit "$code"
 fi
 cat "$BG_FIXTURE/$method.bin"
-)";
+)SH";
 
 // The ctr the reader falls back to: the 1.6-lab ctr fixture (playbooks_daemonset_match_test.cpp
 // tests that path in full).
@@ -138,33 +141,40 @@ std::string encode(const std::vector<Field>& fields) {
     return out;
 }
 
-// A recorded answer: the response head, the one gRPC message, the trailers.
+// A recorded answer: the response head, its gRPC messages (one for a unary call, one per
+// container for Containers/ListStream), the trailers.
 struct Answer {
     std::string head;
-    std::string message;
+    std::vector<std::string> messages;
     std::string trailers;
 
     static Answer of(const std::string& bytes) {
         Answer answer;
-        const std::size_t body = bytes.find("\r\n\r\n") + 4;
-        answer.head = bytes.substr(0, body);
-        std::size_t at = body + 1;
-        std::uint32_t size = 0;
-        for (int i = 0; i < 4; ++i) {
-            size = size << 8 | static_cast<unsigned char>(bytes[at++]);
+        std::size_t at = bytes.find("\r\n\r\n") + 4;
+        answer.head = bytes.substr(0, at);
+        while (at + 5 <= bytes.size() && bytes[at] == 0) {
+            std::uint32_t size = 0;
+            for (std::size_t i = 1; i < 5; ++i) {
+                size = size << 8 | static_cast<unsigned char>(bytes[at + i]);
+            }
+            answer.messages.push_back(bytes.substr(at + 5, size));
+            at += 5 + size;
         }
-        answer.message = bytes.substr(at, size);
-        answer.trailers = bytes.substr(at + size);
+        answer.trailers = bytes.substr(at);
         return answer;
     }
 
     std::string bytes(char flag = 0) const {
-        std::string frame(1, flag);
-        const auto size = static_cast<std::uint32_t>(message.size());
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            frame += static_cast<char>((size >> shift) & 0xff);
+        std::string out = head;
+        for (const std::string& message : messages) {
+            out += flag;
+            const auto size = static_cast<std::uint32_t>(message.size());
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                out += static_cast<char>((size >> shift) & 0xff);
+            }
+            out += message;
         }
-        return head + frame + message + trailers;
+        return out + trailers;
     }
 };
 
@@ -290,9 +300,10 @@ TEST_F(DaemonSetApiTest, FindsWhatTheCtrPathFoundWithTwoCallsAndTheSameFilters) 
         EXPECT_NE(line.find("-H containerd-namespace: k8s.io"), std::string::npos) << line;
         urls.push_back(line.substr(line.rfind(' ') + 1));
     }
-    EXPECT_EQ(urls, (std::vector<std::string>{
-                        "http://containerd/containerd.services.tasks.v1.Tasks/List",
-                        "http://containerd/containerd.services.containers.v1.Containers/List"}));
+    EXPECT_EQ(urls,
+              (std::vector<std::string>{
+                  "http://containerd/containerd.services.tasks.v1.Tasks/List",
+                  "http://containerd/containerd.services.containers.v1.Containers/ListStream"}));
     EXPECT_EQ(request_filters(m_fixture / "request-containers.hex"),
               (std::vector<std::string>{k_sandbox_filter, k_container_filter}));
     EXPECT_TRUE(request_filters(m_fixture / "request-tasks.hex").empty());
@@ -300,13 +311,16 @@ TEST_F(DaemonSetApiTest, FindsWhatTheCtrPathFoundWithTwoCallsAndTheSameFilters) 
 
 TEST_F(DaemonSetApiTest, FieldsInAnyOrderAndFieldsItDoesNotReadChangeNothing) {
     Answer containers = answer("containers");
-    containers.message = reversed(containers.message, {1, 2}); // Container, its label entries
+    for (std::string& message : containers.messages) {
+        message = reversed(message, {1, 2}); // Container, its label entries
+    }
+    std::reverse(containers.messages.begin(), containers.messages.end());
     replace("containers", containers.bytes());
     Answer tasks = answer("tasks");
-    tasks.message = reversed(tasks.message, {1}); // Process
+    tasks.messages.at(0) = reversed(tasks.messages.at(0), {1}); // Process
     replace("tasks", tasks.bytes());
     Answer version = answer("version");
-    version.message = reversed(version.message, {});
+    version.messages.at(0) = reversed(version.messages.at(0), {});
     replace("version", version.bytes());
     const ProcessResult result = match("telemetry-agent", "--facts");
     EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -315,24 +329,26 @@ TEST_F(DaemonSetApiTest, FieldsInAnyOrderAndFieldsItDoesNotReadChangeNothing) {
                               read_text(k_recorded / "expected-telemetry-agent.txt"));
 }
 
-TEST_F(DaemonSetApiTest, ANameWhoseFilterNeedsTwoLengthBytesIsEncodedAsSuch) {
+TEST_F(DaemonSetApiTest, ALongDottedNameIsCutAndItsDotsAreLiteralInTheRequest) {
     Answer containers = answer("containers");
-    containers.message.clear(); // nothing of that name here
+    containers.messages.clear(); // nothing of that name here
     replace("containers", containers.bytes());
-    const std::string name = std::string(60, 'a') + "." + std::string(60, 'b');
-    const ProcessResult result = match(name);
+    const ProcessResult result = match("agent.v1-" + std::string(60, 'a'));
     EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "");
     const auto filters = request_filters(m_fixture / "request-containers.hex");
     ASSERT_EQ(filters.size(), 2U);
-    EXPECT_GT(filters[0].size(), 127U);
-    // The prefix: NAME + "-" cut to 58 characters, then the 5 generated ones.
-    EXPECT_NE(filters[0].find("~=\"^" + std::string(58, 'a') + "[bcdf"), std::string::npos)
-        << filters[0];
+    // The prefix: NAME + "-" cut to 58 characters, its `.` a literal; then the 5 generated ones.
+    for (const std::string& filter : filters) {
+        EXPECT_NE(filter.find("~=\"^agent[.]v1-" + std::string(49, 'a') + "[bcdf"),
+                  std::string::npos)
+            << filter;
+    }
 }
 
 TEST_F(DaemonSetApiTest, NoCandidateIsAnEmptyAnswerOnlyWhenContainerdListedNothing) {
     Answer containers = answer("containers");
-    containers.message.clear();
+    containers.messages.clear();
     replace("containers", containers.bytes());
     const ProcessResult result = match();
     EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -376,19 +392,36 @@ TEST_F(DaemonSetApiTest, AnAnswerThatIsNotGrpcIsAFailure) {
 
 TEST_F(DaemonSetApiTest, MalformedProtobufIsAFailure) {
     Answer tasks = answer("tasks");
-    tasks.message = encode({{1, 3, ""}}); // a group: not in containerd's messages
+    tasks.messages = {encode({{1, 3, ""}})}; // a group: not in containerd's messages
     replace("tasks", tasks.bytes());
     expect_unreadable(match(), "wire type 3");
-    tasks.message = std::string("\x0a\x7f\x12\x02", 4); // a Process longer than the message
+    tasks.messages = {std::string("\x0a\x7f\x12\x02", 4)}; // a Process longer than the message
     replace("tasks", tasks.bytes());
     expect_unreadable(match(), "truncated message");
 }
 
-TEST_F(DaemonSetApiTest, ATaskStatusThisVersionDoesNotKnowIsAFailure) {
-    Answer tasks = answer("tasks");
-    tasks.message = encode({{1, 2, encode({{2, 2, "abc"}, {3, 0, varint(7)}, {4, 0, varint(9)}})}});
-    replace("tasks", tasks.bytes());
-    expect_unreadable(match(), "task abc has status 9, not one this version knows");
+TEST_F(DaemonSetApiTest, ATaskStatusThisVersionDoesNotKnowFailsTheNodeOnlyForAMatchedTask) {
+    const Answer recorded = answer("tasks");
+    auto with_task = [&](const std::string& id) {
+        Answer tasks = recorded;
+        tasks.messages.at(0) +=
+            encode({{1, 2, encode({{2, 2, id}, {3, 0, varint(7)}, {4, 0, varint(9)}})}});
+        replace("tasks", tasks.bytes());
+    };
+    with_task("another-pods-task");
+    const ProcessResult other = match();
+    EXPECT_EQ(other.exit_code, 0) << other.err;
+    EXPECT_EQ(other.out, read_text(k_recorded / "expected-telemetry-agent.txt"));
+    // The target's sandbox (the first line's ID).
+    std::istringstream first(read_text(k_recorded / "expected-telemetry-agent.txt"));
+    std::string kind;
+    std::string uid;
+    std::string pod;
+    std::string sandbox;
+    first >> kind >> uid >> pod >> sandbox;
+    with_task(sandbox);
+    expect_unreadable(match(), "task " + sandbox.substr(0, 12) +
+                                   " has status 9, not one this version knows");
 }
 
 std::string label(const Field& entry, std::uint64_t part_number) {
@@ -407,15 +440,15 @@ bool is_label(const Field& field, const std::string& key) {
 // The labels of the recorded Containers/List answer's first container of KIND (sandbox or
 // container), edited by EDIT.
 template <typename Edit> void edit_first(Answer& containers, const std::string& kind, Edit edit) {
-    std::vector<Field> response = fields_of(containers.message);
-    for (Field& listed : response) {
-        std::vector<Field> container = fields_of(listed.value);
+    for (std::string& message : containers.messages) { // ListContainerMessage: container = 1
+        std::vector<Field> listed = fields_of(message);
+        std::vector<Field> container = fields_of(listed.at(0).value);
         if (std::any_of(container.begin(), container.end(), [&](const Field& field) {
                 return is_label(field, "io.cri-containerd.kind") && label(field, 2) == kind;
             })) {
             edit(container);
-            listed.value = encode(container);
-            containers.message = encode(response);
+            listed.at(0).value = encode(container);
+            message = encode(listed);
             return;
         }
     }
@@ -495,6 +528,64 @@ TEST_F(DaemonSetApiTest, AWholeAnswerWithoutTrailersLeavesTheReadingToCtr) {
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_EQ(result.out, read_text(k_ctr_recorded / "expected-telemetry-agent.txt"));
     EXPECT_NE(calls().find("ctr --address"), std::string::npos) << calls();
+}
+
+TEST_F(DaemonSetApiTest, CurlsErrorAfterPartOfItsAnswerIsTheReason) {
+    // curl's message reaches the reader on its own while od may still hold the bytes before it.
+    write_text(m_fixture / "containers.cut", "3000\n");
+    write_text(m_fixture / "containers.fail",
+               "92 curl: (92) HTTP/2 stream 1 was not closed cleanly: INTERNAL_ERROR (err 2)\n");
+    expect_unreadable(match(), "containerd API through curl: curl: (92) HTTP/2 stream 1 was not "
+                               "closed cleanly: INTERNAL_ERROR (err 2)");
+}
+
+TEST_F(DaemonSetApiTest, LabelKeysThatDifferOnlyOutsideAsciiAreTwoKeys) {
+    Answer containers = answer("containers");
+    edit_first(containers, "sandbox", [](std::vector<Field>& container) {
+        // An image's config labels become container labels, whatever their bytes.
+        container.push_back({2, 2, encode({{1, 2, "\xc3\xa9"}, {2, 2, "1"}})});
+        container.push_back({2, 2, encode({{1, 2, "\xc3\xa8"}, {2, 2, "2"}})});
+        container.push_back({2, 2, encode({{1, 2, "\\303\\251"}, {2, 2, "3"}})});
+    });
+    replace("containers", containers.bytes());
+    const ProcessResult result = match();
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, read_text(k_recorded / "expected-telemetry-agent.txt"));
+}
+
+TEST_F(DaemonSetApiTest, WhatTheToolsHereCannotReadLeavesTheReadingToCtr) {
+    const std::string ctr_answer = read_text(k_ctr_recorded / "expected-telemetry-agent.txt");
+    auto expect_ctr_read = [&](const std::string& why, const ProcessResult& result) {
+        EXPECT_EQ(result.exit_code, 0) << why << ": " << result.err;
+        EXPECT_EQ(result.out, ctr_answer) << why;
+        EXPECT_NE(calls().find("ctr --address"), std::string::npos) << why;
+        write_text(m_fixture / "calls.log", "");
+    };
+    const Answer tasks = answer("tasks");
+    const Answer containers = answer("containers");
+    // A middle answer without trailers (a curl that does not print them).
+    Answer cut = tasks;
+    cut.trailers.clear();
+    replace("tasks", cut.bytes());
+    expect_ctr_read("tasks without trailers", match());
+    replace("tasks", tasks.bytes());
+    // A containerd without Containers/ListStream.
+    replace("containers", containers.head.substr(0, containers.head.size() - 2) +
+                              "grpc-status: 12\r\ngrpc-message: unknown method ListStream\r\n\r\n");
+    expect_ctr_read("no ListStream", match());
+    // Answers over 1 MiB: more than the reader will hold.
+    Answer big = containers;
+    big.messages.push_back(encode({{1, 2, encode({{99, 2, std::string(1100000, 'x')}})}}));
+    replace("containers", big.bytes());
+    expect_ctr_read("over 1 MiB", match());
+    replace("containers", containers.bytes());
+    // An od without -An -v -tu1 (a minimal busybox's), first on PATH.
+    const std::string od = m_dir.path() + "/od";
+    write_text(od, "#!/bin/sh\necho 'od: invalid option -- t' >&2\nexit 1\n");
+    fs::permissions(od, fs::perms::owner_all);
+    expect_ctr_read("od", run("PATH=" + m_dir.path() +
+                              ":$PATH\nDS_NAMESPACE=kube-system\n"
+                              "DS_NAME=telemetry-agent\nbg_ds_match\n"));
 }
 
 TEST_F(DaemonSetApiTest, CurlNoneReadsThroughCtrWithoutStartingCurl) {

@@ -11,7 +11,7 @@ bg_ds_check_runtime
 bg_ds_api_list_request
 bg_ds_api_call version.v1.Version/Version '\000\000\000\000\000' >"$out/version.bin"
 bg_ds_api_call tasks.v1.Tasks/List '\000\000\000\000\000' >"$out/tasks.bin"
-bg_ds_api_call containers.v1.Containers/List "$_bg_request" "$_bg_sandbox_filter" \
+bg_ds_api_call containers.v1.Containers/ListStream "$_bg_request" "$_bg_sandbox_filter" \
   "$_bg_container_filter" >"$out/containers-telemetry-agent.bin"
 # What the ctr path (the reader the fixtures of 1.6-lab test) prints on the node at the same time.
 CURL=none bg_ds_match >"$out/expected-telemetry-agent.txt"
