@@ -437,7 +437,7 @@ bool is_label(const Field& field, const std::string& key) {
     return field.number == 2 && field.wire == 2 && label(field, 1) == key;
 }
 
-// The labels of the recorded Containers/List answer's first container of KIND (sandbox or
+// The labels of the recorded Containers/ListStream answer's first container of KIND (sandbox or
 // container), edited by EDIT.
 template <typename Edit> void edit_first(Answer& containers, const std::string& kind, Edit edit) {
     for (std::string& message : containers.messages) { // ListContainerMessage: container = 1
