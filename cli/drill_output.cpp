@@ -53,18 +53,20 @@ nlohmann::json percentiles_json(const std::optional<drill::Percentiles>& values)
 }
 
 nlohmann::json readiness_json(const drill::ReadinessReport& report) {
-    return {{"runtime", report.runtime},
-            {"runtime_socket", report.runtime_socket},
-            {"runtime_answers", report.runtime_answers},
-            {"cgroup", report.cgroup},
-            {"freezer", report.freezer},
-            {"iptables", report.iptables},
-            {"nsenter", report.nsenter},
-            {"systemd", report.systemd},
-            {"kubelet_unit", report.kubelet_unit},
-            {"kubelet_unit_state", report.kubelet_unit_state},
-            {"kubelet_hold", report.kubelet_hold},
-            {"journal_last", report.journal_last}};
+    return {
+        {"runtime", report.runtime},
+        {"runtime_socket", report.runtime_socket},
+        {"runtime_answers", report.runtime_answers},
+        {"read_via", report.read_via.empty() ? nlohmann::json() : nlohmann::json(report.read_via)},
+        {"cgroup", report.cgroup},
+        {"freezer", report.freezer},
+        {"iptables", report.iptables},
+        {"nsenter", report.nsenter},
+        {"systemd", report.systemd},
+        {"kubelet_unit", report.kubelet_unit},
+        {"kubelet_unit_state", report.kubelet_unit_state},
+        {"kubelet_hold", report.kubelet_hold},
+        {"journal_last", report.journal_last}};
 }
 
 } // namespace

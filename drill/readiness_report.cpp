@@ -79,6 +79,10 @@ bool assign(ReadinessReport& report, std::string_view key, std::string_view valu
     if (key == "runtime_answers") {
         return yes_no(value, report.runtime_answers);
     }
+    if (key == "read_via") {
+        report.read_via = text;
+        return one_of(value, {"api", "api-fails", "ctr", "crictl", "none"});
+    }
     if (key == "cgroup") {
         report.cgroup = text;
         return one_of(value, {"v1", "v2", "hybrid"});
@@ -119,6 +123,8 @@ bool assign(ReadinessReport& report, std::string_view key, std::string_view valu
 constexpr std::array<std::string_view, 11> k_keys{
     "runtime", "runtime_socket", "runtime_answers", "cgroup",       "freezer",     "iptables",
     "nsenter", "systemd",        "kubelet_unit",    "kubelet_hold", "journal_last"};
+// Keys a report may leave out (printed by newer playbooks only).
+constexpr std::array<std::string_view, 1> k_optional_keys{"read_via"};
 
 } // namespace
 
@@ -148,7 +154,9 @@ tl::expected<ReadinessReport, std::string> parse_readiness_report(std::string_vi
         const std::string_view key = line.substr(0, space);
         const std::string_view value =
             space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
-        if (std::find(k_keys.begin(), k_keys.end(), key) == k_keys.end()) {
+        if (std::find(k_keys.begin(), k_keys.end(), key) == k_keys.end() &&
+            std::find(k_optional_keys.begin(), k_optional_keys.end(), key) ==
+                k_optional_keys.end()) {
             return fail("unknown key " + quoted(key));
         }
         if (seen[key]) {
@@ -179,6 +187,10 @@ std::vector<std::string> readiness_problems(const ReadinessReport& report) {
     } else if (!report.runtime_answers) {
         problems.push_back("runtime socket " + report.runtime_socket + " does not answer " +
                            report.runtime);
+    }
+    if (report.read_via == "api-fails") {
+        problems.emplace_back("containerd's API fails through curl (the DaemonSet playbooks read "
+                              "through it on this node)");
     }
     if (!report.freezer) {
         problems.push_back("no cgroup freezer (cgroup " + report.cgroup + ")");

@@ -16,6 +16,9 @@ inline constexpr std::string_view k_readiness_playbook = "drill-readiness";
 //   ready runtime         ctr | crictl | none
 //   ready runtime_socket  PATH | none         (the socket the runtime tool would use)
 //   ready runtime_answers yes | no            (`ctr version` / `crictl version` over it)
+//   ready read_via        api | api-fails | ctr | crictl | none   (optional: how the DaemonSet
+//                                               playbooks would read containerd here; api-fails:
+//                                               its API fails through curl, and they would too)
 //   ready cgroup          v1 | v2 | hybrid
 //   ready freezer         yes | no            (v2: cgroup.freeze; v1: a mounted freezer)
 //   ready iptables        yes | no
@@ -27,15 +30,17 @@ inline constexpr std::string_view k_readiness_playbook = "drill-readiness";
 //   ready journal_last    none | TEXT...      (the node journal's last line, printable ASCII
 //                                               only, cut)
 //   ready end
-// Strict, unlike the DaemonSet report: any other line, a repeated or missing key, a value
-// outside its list or a missing `ready end` (a cut report) makes the whole report unreadable,
-// and an unreadable report is never ready.
+// Strict, unlike the DaemonSet report: any other line, a repeated or missing key (read_via may
+// be missing: playbooks before version 2 do not print it), a value outside its list or a
+// missing `ready end` (a cut report) makes the whole report unreadable, and an unreadable
+// report is never ready.
 
 struct ReadinessReport {
     std::string runtime; // ctr, crictl, none
     std::string runtime_socket;
     bool runtime_answers = false;
-    std::string cgroup; // v1, v2, hybrid
+    std::string read_via; // api, api-fails, ctr, crictl, none; "" when not reported
+    std::string cgroup;   // v1, v2, hybrid
     bool freezer = false;
     bool iptables = false;
     bool nsenter = false;

@@ -162,16 +162,23 @@ bg_ds_find_socket() {
   bg_ds_fail 4 "$1 socket missing at $BG_DS_STANDARD_SOCKET and $BG_DS_K3S_SOCKET: the runtime is not running (or give runtime_socket)"
 }
 
+# bg_ds_find_curl: sets _bg_curl to the curl the API reader uses (CURL, default curl; `none`:
+# none), or "" when there is none, or no od.
+bg_ds_find_curl() {
+  _bg_curl=""
+  # od may be busybox's applet, which `command -v` names without a path.
+  if [ "${CURL:-curl}" != none ] && command -v od >/dev/null 2>&1 && bg_ds_executable "${CURL:-curl}"; then
+    _bg_curl=$_bg_path
+  fi
+}
+
 # bg_ds_check_runtime: sets _bg_runtime (ctr or crictl), _bg_socket and what calling it needs.
 bg_ds_check_runtime() {
   _bg_curl=""
   if bg_ds_executable "${CTR:-ctr}"; then
     _bg_ctr=$_bg_path
     _bg_runtime=ctr
-    # od may be busybox's applet, which `command -v` names without a path.
-    if [ "${CURL:-curl}" != none ] && command -v od >/dev/null 2>&1 && bg_ds_executable "${CURL:-curl}"; then
-      _bg_curl=$_bg_path
-    fi
+    bg_ds_find_curl
     bg_ds_find_socket containerd
     return
   fi
@@ -641,11 +648,13 @@ bg_ds_api_string() {
 
 # bg_ds_api_call METHOD FORMAT ARGS...: one unary call of containerd.services.METHOD in namespace
 # k8s.io, its request printf FORMAT ARGS (a gRPC frame). curl -q ignores any .curlrc; proxies are
-# never used. A failure adds `curl: exit N` to curl's own message on stderr.
+# never used; a containerd that takes the connection but never answers fails the call after 20
+# seconds (curl exit 28), inside the playbook step's own timeout. A failure adds `curl: exit N`
+# to curl's own message on stderr.
 bg_ds_api_call() {
   _bg_method=$1
   shift
-  printf "$@" | "$_bg_curl" -q -sS --http2-prior-knowledge --noproxy '*' --unix-socket "$_bg_socket" \
+  printf "$@" | "$_bg_curl" -q -sS --http2-prior-knowledge --noproxy '*' --max-time 20 --unix-socket "$_bg_socket" \
     -H 'content-type: application/grpc' -H 'te: trailers' -H 'containerd-namespace: k8s.io' \
     -D - --data-binary @- "http://containerd/containerd.services.$_bg_method" ||
     echo "curl: exit $?" >&2
@@ -672,16 +681,36 @@ bg_ds_api_match() {
   [ -w "$_bg_socket" ] ||
     { bg_ds_fail 5 "permission denied on $_bg_socket: containerd's socket is root's (run with become)"; return; }
   bg_ds_api_list_request
-  _bg_calls="tasks containers"
-  [ "$1" != yes ] || _bg_calls="version $_bg_calls"
+  if [ "$1" = yes ]; then bg_ds_api_read version tasks containers; else bg_ds_api_read tasks containers; fi
+}
+
+# bg_ds_api_read CALL...: the calls (version, tasks, containers; containers needs
+# bg_ds_api_list_request first) in that order, read by BG_DS_API_AWK.
+bg_ds_api_read() {
+  _bg_calls=$*
   {
     {
-      [ "$1" != yes ] || bg_ds_api_call version.v1.Version/Version '\000\000\000\000\000'
-      bg_ds_api_call tasks.v1.Tasks/List '\000\000\000\000\000'
-      bg_ds_api_call containers.v1.Containers/ListStream "$_bg_request" "$_bg_sandbox_filter" "$_bg_container_filter"
+      for _bg_call; do
+        case $_bg_call in
+          version) bg_ds_api_call version.v1.Version/Version '\000\000\000\000\000' ;;
+          tasks) bg_ds_api_call tasks.v1.Tasks/List '\000\000\000\000\000' ;;
+          containers) bg_ds_api_call containers.v1.Containers/ListStream "$_bg_request" "$_bg_sandbox_filter" "$_bg_container_filter" ;;
+        esac
+      done
     } 2>&4 | od -An -v -tu1 2>&4
-  } 4>&1 | LC_ALL=C awk -v ns="$DS_NAMESPACE" -v prefix="$_bg_prefix" -v calls="$_bg_calls" \
+  } 4>&1 | LC_ALL=C awk -v ns="${DS_NAMESPACE-}" -v prefix="${_bg_prefix-}" -v calls="$_bg_calls" \
     -v socket="$_bg_socket" "$BG_DS_RULE_AWK$BG_DS_API_AWK"
+}
+
+# bg_ds_api_probe: whether bg_ds_match would read through containerd's API here, once
+# bg_ds_check_runtime succeeded: 0 when Version/Version answers through curl (printing the facts
+# runtime_version and read_via), 6 when this node's tools leave reading to ctr (printing
+# nothing), 5 when the call fails (the reason on stderr), 1 without curl.
+bg_ds_api_probe() {
+  [ -n "$_bg_curl" ] || return 1
+  [ -w "$_bg_socket" ] ||
+    { bg_ds_fail 5 "permission denied on $_bg_socket: containerd's socket is root's (run with become)"; return; }
+  bg_ds_api_read version
 }
 
 # bg_ds_ctr_match: bg_ds_match through ctr (see "How" above).

@@ -1,6 +1,8 @@
 # drill_readiness.sh: is the containment path ready on THIS node? The drill's only node-side
-# check (shipped playbook drill-readiness). Read-only and cheap: at most one runtime call (`ctr
-# version` or `crictl version`), two systemctl calls where systemd runs, no loops over pods.
+# check (shipped playbook drill-readiness). Read-only and cheap: at most two runtime calls (`ctr
+# version` or `crictl version`, and containerd's Version/Version through curl where the
+# DaemonSet playbooks would read through its API), two systemctl calls where systemd runs, no
+# loops over pods.
 # POSIX sh; inlined after daemonset_match.sh (bg_ds_executable, bg_ds_find_socket,
 # bg_ds_kubelet_unit: the same socket and unit rules as the DaemonSet playbooks) and
 # kubelet_hold.sh (BG_HOLD_RECORD).
@@ -14,6 +16,11 @@
 #   runtime ctr|crictl|none          ctr preferred, as the DaemonSet playbooks do
 #   runtime_socket PATH|none         the socket that tool would use
 #   runtime_answers yes|no           the tool's `version` call over that socket succeeded
+#   read_via api|api-fails|ctr|crictl|none   how the DaemonSet playbooks would read containerd
+#                                    here (daemonset_match.sh): api when its Version/Version
+#                                    answers through curl; api-fails when that call fails (they
+#                                    would fail too); ctr where curl or od is missing or cannot
+#                                    read the API; none without a runtime or its socket
 #   cgroup v1|v2|hybrid
 #   freezer yes|no                   v2: some cgroup has cgroup.freeze; v1/hybrid: a freezer mount
 #   iptables yes|no, nsenter yes|no  executables on PATH (isolate and the caveat checks need them)
@@ -27,7 +34,7 @@
 bg_drill_yes_no() { if "$@"; then echo yes; else echo no; fi; }
 
 bg_drill_runtime() {
-  _bg_runtime=none _bg_socket=none _bg_answers=no
+  _bg_runtime=none _bg_socket=none _bg_answers=no _bg_read=none
   if bg_ds_executable "${CTR:-ctr}"; then
     _bg_runtime=ctr
   elif bg_ds_executable "${CRICTL:-crictl}"; then
@@ -43,7 +50,16 @@ bg_drill_runtime() {
   fi
   if [ "$_bg_runtime" = ctr ]; then
     "$_bg_tool" --address "$_bg_socket" version >/dev/null 2>&1 && _bg_answers=yes
+    bg_ds_find_curl
+    _bg_probe=0
+    bg_ds_api_probe >/dev/null 2>&1 || _bg_probe=$?
+    case $_bg_probe in
+      0) _bg_read=api ;;
+      5) _bg_read=api-fails ;;
+      *) _bg_read=ctr ;;
+    esac
   else
+    _bg_read=crictl
     "$_bg_tool" --runtime-endpoint "unix://$_bg_socket" --image-endpoint "unix://$_bg_socket" \
       version >/dev/null 2>&1 && _bg_answers=yes
   fi
@@ -100,6 +116,7 @@ bg_drill_readiness() {
   echo "ready runtime $_bg_runtime"
   echo "ready runtime_socket $_bg_socket"
   echo "ready runtime_answers $_bg_answers"
+  echo "ready read_via $_bg_read"
   echo "ready cgroup $_bg_cgroup"
   echo "ready freezer $(bg_drill_yes_no bg_drill_freezer)"
   echo "ready iptables $(bg_drill_yes_no bg_ds_executable iptables)"

@@ -178,6 +178,8 @@ TEST_F(DrillLabTest, AHealthyFleetPassesAndItsMetricsFilePassesPromtool) {
     for (const auto& node : document["nodes"]) {
         EXPECT_EQ(node["readiness"]["runtime"], "ctr") << node.dump();
         EXPECT_EQ(node["readiness"]["runtime_answers"], true) << node.dump();
+        // The DaemonSet playbooks would read containerd through its API there (curl).
+        EXPECT_EQ(node["readiness"]["read_via"], "api") << node.dump();
         EXPECT_EQ(node["readiness"]["kubelet_unit_state"], "known") << node.dump();
     }
     const std::string text = read_text(metrics);
@@ -213,6 +215,8 @@ TEST_F(DrillLabTest, NoRuntimeToolOrADeadRuntimeFailsNamingReadinessAndTheNode) 
         << nodes["node0003"].dump();
     EXPECT_EQ(nodes["node0004"]["readiness"]["runtime"], "ctr") << nodes["node0004"].dump();
     EXPECT_EQ(nodes["node0004"]["readiness"]["runtime_socket"], "none") << nodes["node0004"].dump();
+    EXPECT_EQ(nodes["node0003"]["readiness"]["read_via"], "none") << nodes["node0003"].dump();
+    EXPECT_EQ(nodes["node0004"]["readiness"]["read_via"], "none") << nodes["node0004"].dump();
     EXPECT_EQ(nodes["node0004"]["problems"].size(), 1U) << nodes["node0004"].dump();
 
     ProcessResult human = drill({"-q"});

@@ -119,3 +119,25 @@ TEST(DrillReadinessReport, AnErrorQuotesTheNodesKeyEscapedAndCut) {
     EXPECT_LT(lengthy.error().size(), 100U) << lengthy.error();
     EXPECT_NE(lengthy.error().find("(cut)"), std::string::npos) << lengthy.error();
 }
+
+TEST(DrillReadinessReport, HowTheDaemonSetPlaybooksWouldReadIsOptionalAndApiFailsIsAProblem) {
+    EXPECT_EQ(parse_readiness_report(k_ready)->read_via, "") << "older playbooks do not say";
+    for (const std::string read : {"api", "ctr", "crictl", "none"}) {
+        auto report = parse_readiness_report(
+            replaced("ready runtime_answers yes\n",
+                     "ready runtime_answers yes\nready read_via " + read + "\n"));
+        ASSERT_TRUE(report) << read << ": " << report.error();
+        EXPECT_EQ(report->read_via, read);
+        EXPECT_TRUE(readiness_problems(*report).empty()) << read;
+    }
+    auto failing =
+        parse_readiness_report(replaced("ready end\n", "ready read_via api-fails\nready end\n"));
+    ASSERT_TRUE(failing) << failing.error();
+    EXPECT_EQ(readiness_problems(*failing),
+              std::vector<std::string>{"containerd's API fails through curl (the DaemonSet "
+                                       "playbooks read through it on this node)"});
+    EXPECT_FALSE(
+        parse_readiness_report(replaced("ready end\n", "ready read_via grpc\nready end\n")));
+    EXPECT_FALSE(parse_readiness_report(
+        replaced("ready end\n", "ready read_via api\nready read_via ctr\nready end\n")));
+}

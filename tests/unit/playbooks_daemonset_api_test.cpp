@@ -294,7 +294,7 @@ TEST_F(DaemonSetApiTest, FindsWhatTheCtrPathFoundWithTwoCallsAndTheSameFilters) 
     std::istringstream lines(calls());
     std::vector<std::string> urls;
     for (std::string line; std::getline(lines, line);) {
-        EXPECT_NE(line.find("--http2-prior-knowledge --noproxy * --unix-socket " + m_socket_path),
+        EXPECT_NE(line.find("--http2-prior-knowledge --noproxy * --max-time 20 --unix-socket " + m_socket_path),
                   std::string::npos)
             << line;
         EXPECT_NE(line.find("-H containerd-namespace: k8s.io"), std::string::npos) << line;

@@ -8,6 +8,7 @@
 #include "tests/integration/support/process.hpp"
 #include "tests/unit/support/unix_socket.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,7 +40,13 @@ protected:
         return path;
     }
 
-    tl::expected<ReadinessReport, std::string> run(const std::vector<std::string>& env) {
+    // ENV without CURL=: the API reader is off (CURL=none), so the real curl never talks to the
+    // tests' listening-only sockets.
+    tl::expected<ReadinessReport, std::string> run(std::vector<std::string> env) {
+        if (std::none_of(env.begin(), env.end(),
+                         [](const std::string& entry) { return entry.rfind("CURL=", 0) == 0; })) {
+            env.emplace_back("CURL=none");
+        }
         const std::string script = read_text(k_source / "playbooks/lib/daemonset_match.sh") +
                                    read_text(k_source / "playbooks/lib/kubelet_hold.sh") +
                                    read_text(k_source / "playbooks/lib/drill_readiness.sh") +
@@ -97,6 +104,50 @@ TEST_F(DrillReadinessScript, CrictlStandsInWhereCtrIsMissing) {
     ASSERT_TRUE(none) << none.error();
     EXPECT_EQ(none->runtime, "none");
     EXPECT_EQ(none->runtime_socket, "none");
+}
+
+// A fake curl that prints FILE (an answer recorded from containerd, or nothing) and exits with
+// STATUS, as the API reader's Version/Version call.
+std::string fake_curl(const std::string& dir, const std::string& file, int status) {
+    const std::string path = dir + "/curl";
+    std::ofstream(path) << "#!/bin/sh\ncat >/dev/null\n"
+                        << (file.empty() ? "" : "cat '" + file + "'\n")
+                        << (status != 0 ? "echo 'curl: (7) Failed to connect' >&2\n" : "")
+                        << "exit " << status << "\n";
+    ::chmod(path.c_str(), 0755);
+    return path;
+}
+
+TEST_F(DrillReadinessScript, SaysHowTheDaemonSetPlaybooksWouldReadContainerd) {
+    const std::string socket = m_dir.path() + "/containerd.sock";
+    UnixSocket listening(socket);
+    const std::string version =
+        (k_source / "tests/unit/data/containerd/1.6-lab-api/version.bin").string();
+    const std::string ctr = tool("ctr", 0);
+    auto api = run(
+        {"CTR=" + ctr, "RUNTIME_SOCKET=" + socket, "CURL=" + fake_curl(m_dir.path(), version, 0)});
+    ASSERT_TRUE(api) << api.error() << "\n" << m_out;
+    EXPECT_EQ(api->read_via, "api");
+    auto failing =
+        run({"CTR=" + ctr, "RUNTIME_SOCKET=" + socket, "CURL=" + fake_curl(m_dir.path(), "", 7)});
+    ASSERT_TRUE(failing) << failing.error();
+    EXPECT_EQ(failing->read_via, "api-fails");
+    EXPECT_FALSE(breakglass::drill::readiness_problems(*failing).empty());
+    // A curl without HTTP/2 (exit 4), or none: ctr reads.
+    auto old_curl =
+        run({"CTR=" + ctr, "RUNTIME_SOCKET=" + socket, "CURL=" + fake_curl(m_dir.path(), "", 4)});
+    ASSERT_TRUE(old_curl) << old_curl.error();
+    EXPECT_EQ(old_curl->read_via, "ctr");
+    auto no_curl = run({"CTR=" + ctr, "RUNTIME_SOCKET=" + socket});
+    ASSERT_TRUE(no_curl) << no_curl.error();
+    EXPECT_EQ(no_curl->read_via, "ctr");
+    auto crictl = run({"CTR=" + m_dir.path() + "/no-ctr", "CRICTL=" + tool("crictl", 0),
+                       "RUNTIME_SOCKET=" + socket});
+    ASSERT_TRUE(crictl) << crictl.error();
+    EXPECT_EQ(crictl->read_via, "crictl");
+    auto nothing = run({"CTR=" + m_dir.path() + "/no-ctr", "CRICTL=" + m_dir.path() + "/no"});
+    ASSERT_TRUE(nothing) << nothing.error();
+    EXPECT_EQ(nothing->read_via, "none");
 }
 
 TEST_F(DrillReadinessScript, TheShippedPlaybookNeverMutates) {
