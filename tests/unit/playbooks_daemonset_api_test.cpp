@@ -7,6 +7,7 @@
 // one line saying why), never reads as "no pods"; a curl without HTTP/2 leaves it to ctr.
 #include "tests/integration/support/files.hpp"
 #include "tests/integration/support/process.hpp"
+#include "tests/unit/support/match_failure.hpp"
 #include "tests/unit/support/unix_socket.hpp"
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <gtest/gtest.h>
 
 namespace fs = std::filesystem;
+using breakglass::testing::expect_unreadable;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::read_text;
 using breakglass::testing::run_process;
@@ -260,15 +262,6 @@ protected:
         write_text(m_fixture / (method + ".bin"), bytes);
     }
 
-    // A failure as the CLI reads it: status 5, nothing on stdout, one line saying why.
-    static void expect_unreadable(const ProcessResult& result, const std::string& why) {
-        EXPECT_EQ(result.exit_code, 5) << result.out << result.err;
-        EXPECT_EQ(result.out, "");
-        EXPECT_EQ(result.err.rfind("daemonset_match: ", 0), 0U) << result.err;
-        EXPECT_NE(result.err.find(why), std::string::npos) << result.err;
-        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-    }
-
     std::string calls() const { return read_text(m_fixture / "calls.log"); }
 
     TempDir m_dir;
@@ -294,7 +287,8 @@ TEST_F(DaemonSetApiTest, FindsWhatTheCtrPathFoundWithTwoCallsAndTheSameFilters) 
     std::istringstream lines(calls());
     std::vector<std::string> urls;
     for (std::string line; std::getline(lines, line);) {
-        EXPECT_NE(line.find("--http2-prior-knowledge --noproxy * --max-time 20 --unix-socket " + m_socket_path),
+        EXPECT_NE(line.find("--http2-prior-knowledge --noproxy * --max-time 20 --unix-socket " +
+                            m_socket_path),
                   std::string::npos)
             << line;
         EXPECT_NE(line.find("-H containerd-namespace: k8s.io"), std::string::npos) << line;

@@ -5,6 +5,7 @@
 // minified) and with every object's keys reordered: the matcher's answer must not change. Output
 // it cannot read must fail the node (exit 5, one line saying why), never read as "no pods".
 #include "tests/integration/support/process.hpp"
+#include "tests/unit/support/match_failure.hpp"
 #include "tests/unit/support/unix_socket.hpp"
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
+using breakglass::testing::expect_unreadable;
 using breakglass::testing::ProcessResult;
 using breakglass::testing::run_process;
 using breakglass::testing::TempDir;
@@ -140,15 +142,6 @@ protected:
 
     ProcessResult match(const std::string& name = "telemetry-agent") const {
         return run("DS_NAMESPACE=kube-system\nDS_NAME=" + name + "\nbg_ds_match\n");
-    }
-
-    // A failure as the CLI reads it: status 5, nothing on stdout, one line saying why.
-    static void expect_unreadable(const ProcessResult& result, const std::string& why) {
-        EXPECT_EQ(result.exit_code, 5) << result.out << result.err;
-        EXPECT_EQ(result.out, "");
-        EXPECT_EQ(result.err.rfind("daemonset_match: ", 0), 0U) << result.err;
-        EXPECT_NE(result.err.find(why), std::string::npos) << result.err;
-        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     }
 
     TempDir m_dir;
