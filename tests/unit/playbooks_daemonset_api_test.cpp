@@ -582,6 +582,46 @@ TEST_F(DaemonSetApiTest, WhatTheToolsHereCannotReadLeavesTheReadingToCtr) {
                               "DS_NAME=telemetry-agent\nbg_ds_match\n"));
 }
 
+// Nodes differ in their awk and od: Debian's mawk, gawk (RHEL's awk; run where it is installed:
+// scripts/test does not install it, as that would make it this machine's awk), busybox's.
+TEST_F(DaemonSetApiTest, EveryAwkAndOdReadsTheSame) {
+    std::vector<std::pair<std::string, std::string>> tools{
+        {"awk", "/usr/bin/mawk"}, {"awk", "busybox awk"}, {"od", "busybox od"}};
+    if (fs::exists("/usr/bin/gawk")) {
+        tools.emplace_back("awk", "/usr/bin/gawk");
+    }
+    Answer reordered = answer("containers");
+    for (std::string& message : reordered.messages) {
+        message = reversed(message, {1, 2});
+    }
+    const std::string recorded = answer("containers").bytes();
+    const std::string expected = "fact runtime ctr\nfact runtime_socket " + m_socket_path +
+                                 "\nfact runtime_version 1.6.20~ds1\nfact read_via api\n" +
+                                 read_text(k_recorded / "expected-telemetry-agent.txt");
+    int round = 0;
+    for (const auto& [name, command] : tools) {
+        const std::string dir = m_dir.path() + "/tools-" + std::to_string(++round);
+        fs::create_directories(dir);
+        write_text(dir + "/" + name, "#!/bin/sh\nexec " + command + " \"$@\"\n");
+        fs::permissions(dir + "/" + name, fs::perms::owner_all);
+        const std::string script = "PATH=" + dir +
+                                   ":$PATH\nDS_NAMESPACE=kube-system\n"
+                                   "DS_NAME=telemetry-agent\nbg_ds_match --facts\n";
+        replace("containers", recorded);
+        const ProcessResult as_recorded = run(script);
+        EXPECT_EQ(as_recorded.exit_code, 0) << command << ": " << as_recorded.err;
+        EXPECT_EQ(as_recorded.out, expected) << command;
+        replace("containers", reordered.bytes());
+        const ProcessResult any_order = run(script);
+        EXPECT_EQ(any_order.out, expected) << command << ": " << any_order.err;
+        replace("containers", recorded.substr(0, recorded.size() / 2));
+        const ProcessResult cut = run(script);
+        EXPECT_EQ(cut.exit_code, 5) << command;
+        EXPECT_NE(cut.err.find("containerd API (containers): truncated"), std::string::npos)
+            << command << ": " << cut.err;
+    }
+}
+
 TEST_F(DaemonSetApiTest, CurlNoneReadsThroughCtrWithoutStartingCurl) {
     const ProcessResult result =
         run("CURL=none\nDS_NAMESPACE=kube-system\nDS_NAME=telemetry-agent\nbg_ds_match\n");
