@@ -51,11 +51,10 @@
 #
 # How (containerd's API, preferred where ctr is): each `ctr` start costs 10-60 ms of the node's
 # CPU whatever it asks, so the same questions go to containerd's gRPC API, its stable interface
-# (ctr's output is not one), with curl: HTTP/2 without TLS on the socket, one unary call each
-# (Tasks/List; Containers/ListStream with the same two label filters, which answers every
-# candidate's labels at once, one message each; Version/Version for status), then `od` turns the
-# answers (at most 1 MiB in all) into numbers and one
-# awk (BG_DS_API_AWK) reads the HTTP/2 headers, the gRPC frames and the protobuf messages by
+# (ctr's output is not one), with curl: HTTP/2 without TLS on the socket, one request each
+# (Tasks/List; Containers/ListStream with the same two label filters, which streams every
+# candidate with its labels, one message each; Version/Version for status), then `od` turns the
+# answers (at most 1 MiB in all) into numbers and one awk (BG_DS_API_AWK) reads the HTTP/2 headers, the gRPC frames and the protobuf messages by
 # their field numbers (containerd/api/services/*/v1/*.proto, api/types/task/task.proto: any
 # field order, unknown fields skipped). Anything it cannot read fails the node as above. What
 # this node's tools cannot do leaves the reading to ctr: a curl that cannot speak HTTP/2 (exit
@@ -646,7 +645,7 @@ bg_ds_api_string() {
   _bg_fmt="$_bg_fmt%s"
 }
 
-# bg_ds_api_call METHOD FORMAT ARGS...: one unary call of containerd.services.METHOD in namespace
+# bg_ds_api_call METHOD FORMAT ARGS...: one call of containerd.services.METHOD in namespace
 # k8s.io, its request printf FORMAT ARGS (a gRPC frame). curl -q ignores any .curlrc; proxies are
 # never used; a containerd that takes the connection but never answers fails the call after 20
 # seconds (curl exit 28), inside the playbook step's own timeout. A failure adds `curl: exit N`
