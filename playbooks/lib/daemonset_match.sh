@@ -54,9 +54,10 @@
 # (ctr's output is not one), with curl: HTTP/2 without TLS on the socket, one request each
 # (Tasks/List; Containers/ListStream with the same two label filters, which streams every
 # candidate with its labels, one message each; Version/Version for status), then `od` turns the
-# answers (at most 1 MiB in all) into numbers and one awk (BG_DS_API_AWK) reads the HTTP/2 headers, the gRPC frames and the protobuf messages by
-# their field numbers (containerd/api/services/*/v1/*.proto, api/types/task/task.proto: any
-# field order, unknown fields skipped). Anything it cannot read fails the node as above. What
+# answers (at most 1 MiB in all) into numbers and one awk (BG_DS_API_AWK) reads the HTTP/2
+# headers, the gRPC frames and the protobuf messages by their field numbers
+# (containerd/api/services/*/v1/*.proto, api/types/task/task.proto: any field order, unknown
+# fields skipped). Anything it cannot read fails the node as above. What
 # this node's tools cannot do leaves the reading to ctr: a curl that cannot speak HTTP/2 (exit
 # 1, 2, 4 or 48) or does not print HTTP/2 trailers (where gRPC puts a call's status), an od
 # without -An -v -tu1, a containerd without ListStream (grpc-status 12), answers over 1 MiB.
