@@ -570,8 +570,8 @@ function response(    line, count, messages) {
     while (p <= n && !at_response()) { line = text_line(); if (line != "") { header(line) } }
   }
   if (grpc_status == "") {
-    # The messages came whole and curl succeeded, but no trailers: curls before 7.71 may not
-    # print HTTP/2 trailers with -D. Without grpc-status nothing is trusted: ctr reads.
+    # The messages came whole and curl succeeded, but no trailers: some curls do not print
+    # HTTP/2 trailers with -D. Without grpc-status nothing is trusted: ctr reads.
     if (messages > 0 || method == "containers") { exit 6 }
     api_fail("truncated answer (no grpc-status)")
   }
@@ -677,9 +677,6 @@ bg_ds_api_list_request() {
 # with yes, first the facts runtime_version and read_via. Returns 6, printing nothing, when curl
 # cannot speak HTTP/2 here.
 bg_ds_api_match() {
-  # curl would only say it could not connect; ctr says why.
-  [ -w "$_bg_socket" ] ||
-    { bg_ds_fail 5 "permission denied on $_bg_socket: containerd's socket is root's (run with become)"; return; }
   bg_ds_api_list_request
   if [ "$1" = yes ]; then bg_ds_api_read version tasks containers; else bg_ds_api_read tasks containers; fi
 }
@@ -687,6 +684,9 @@ bg_ds_api_match() {
 # bg_ds_api_read CALL...: the calls (version, tasks, containers; containers needs
 # bg_ds_api_list_request first) in that order, read by BG_DS_API_AWK.
 bg_ds_api_read() {
+  # curl would only say it could not connect; ctr says why.
+  [ -w "$_bg_socket" ] ||
+    { bg_ds_fail 5 "permission denied on $_bg_socket: containerd's socket is root's (run with become)"; return; }
   _bg_calls=$*
   {
     {
@@ -708,8 +708,6 @@ bg_ds_api_read() {
 # nothing), 5 when the call fails (the reason on stderr), 1 without curl.
 bg_ds_api_probe() {
   [ -n "$_bg_curl" ] || return 1
-  [ -w "$_bg_socket" ] ||
-    { bg_ds_fail 5 "permission denied on $_bg_socket: containerd's socket is root's (run with become)"; return; }
   bg_ds_api_read version
 }
 
